@@ -1,0 +1,38 @@
+"""Domain exceptions. Each carries a Vietnamese message a user can act on.
+
+Only the edges (``cli.py``, ``admin_app.py``) turn them into exit codes, flashed
+messages or HTTP statuses.
+"""
+
+
+class CanboError(Exception):
+    """Base of every error the user is meant to read."""
+
+    def __init__(self, message, **data):
+        super().__init__(message)
+        self.message = message
+        self.data = data
+
+
+class DatabaseUnavailable(CanboError):
+    "The database could not be opened."
+
+
+class NotFound(CanboError):
+    "A unit, person or rating named by the user does not exist."
+
+
+class InvalidInput(CanboError):
+    "A value given by the user is malformed or out of range."
+
+
+class NoData(CanboError):
+    "The request is well formed but there is nothing to report."
+
+
+class Forbidden(CanboError):
+    "The acting user's role or unit does not allow this."
+
+
+class RuleViolation(CanboError):
+    "An action would break a rule of the governing rule set."

@@ -1,0 +1,87 @@
+"""Vietnamese text: folding for search, and the sort key of personal names.
+
+``fold`` removes case and diacritics ("Đỗ Thị Ánh" → "do thi anh") so that a search can
+match in both directions; it is what the indexed ``search_name`` column holds.
+
+``sort_key`` orders names the Vietnamese way: by given name (the last word), then the
+middle names, then the family name, comparing letters in the Vietnamese alphabet
+(a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y) and, for equal letters, tones
+in the conventional order (ngang, huyền, hỏi, ngã, sắc, nặng).
+"""
+import unicodedata
+
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+
+# Combining marks: the vowel-shape marks are part of the letter, the tone marks are not.
+_SHAPE = {"\u0306": "breve", "\u0302": "circumflex", "\u031b": "horn"}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+
+
+def nfc(text):
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text):
+    """Lower case without diacritics, white space collapsed: the search form of a text."""
+    text = unicodedata.normalize("NFD", str(text).lower()).replace("đ", "d")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.replace("\u0111", "d").split())
+
+
+def _letters(word):
+    """Split a word into (base letter with its shape marks, tone) pairs, lower case."""
+    out = []
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        if ch in _SHAPE and out:
+            out[-1][0] = unicodedata.normalize("NFC", out[-1][0] + ch)
+        elif ch in _TONES and out:
+            out[-1][1] = _TONES[ch]
+        elif unicodedata.combining(ch):
+            continue
+        else:
+            out.append([ch, 0])
+    return out
+
+
+def _word_key(word):
+    letters = _letters(word)
+    base = tuple(_LETTER_RANK.get(ch, 100 + ord(ch[0])) for ch, _ in letters)
+    tones = tuple(tone for _, tone in letters)
+    return base, tones
+
+
+def split_name(full_name):
+    """``(family, middle, given)`` of a Vietnamese full name."""
+    words = nfc(str(full_name)).split()
+    if not words:
+        return "", "", ""
+    if len(words) == 1:
+        return "", "", words[0]
+    return words[0], " ".join(words[1:-1]), words[-1]
+
+
+def sort_key(full_name):
+    """The key that sorts names by given, middle, then family name, Vietnamese order."""
+    family, middle, given = split_name(full_name)
+    parts = [given, middle, family]
+    bases = tuple(tuple(_word_key(w)[0] for w in p.split()) for p in parts)
+    tones = tuple(tuple(_word_key(w)[1] for w in p.split()) for p in parts)
+    return bases, tones
+
+
+def sort_string(full_name):
+    """``sort_key`` as a string of digits, for an indexed column that SQL can ORDER BY.
+
+    Each letter is two digits (its alphabet rank + 2), a word ends with ``01`` and a part
+    (given, middle, family) with ``00``, so that a shorter name sorts first ("An" before
+    "Anh") under any database collation; the tones follow as one digit a letter, so they
+    only break ties between names spelled with the same letters.
+    """
+    bases, tones = sort_key(full_name)
+    head = "".join(
+        "".join("".join(f"{min(x + 2, 99):02d}" for x in word) + "01" for word in part) + "00"
+        for part in bases
+    )
+    tail = "".join(str(t) for part in tones for word in part for t in word)
+    return head + tail
