@@ -1,0 +1,107 @@
+"""A province-sized dataset for the benchmarks, loaded with bulk inserts.
+
+``generate(db)`` makes a province (code ``TINH``) with ``units`` communes (``X001`` …),
+``staff`` people spread evenly over them, a qualification history of one to three rows a
+person, and ``years`` years of approved ratings ending in 2025. The random generator is
+seeded, so every run builds the same data.
+
+    python -m bench.dataset sqlite:////tmp/province.db
+"""
+import datetime
+import random
+import sys
+import time
+
+from canbo import db as dbm
+from canbo.levels import Education, PoliticalTheory, StateManagement
+from canbo.models import Qualification, Rating, Staff, Title, Unit
+from canbo.rulesets import rule_set_for
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
+          "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+MIDDLE = ["Văn", "Thị", "Đức", "Thị Thu", "Minh", "Quang", "Ngọc", "Thanh", "Hữu", "Xuân"]
+GIVEN = ["An", "Anh", "Ánh", "Bình", "Châu", "Cường", "Dũng", "Đông", "Giang", "Hà", "Hải",
+         "Hạnh", "Hùng", "Hương", "Khánh", "Lan", "Linh", "Long", "Mai", "Minh", "Nam",
+         "Ngọc", "Oanh", "Phúc", "Quân", "Sơn", "Thảo", "Trang", "Tuấn", "Uyên", "Yến"]
+LEVELS = ["HTXSNV", "HTTNV", "HTTNV", "HTTNV", "HTNV", "KHTNV"]
+CHUNK = 500
+
+
+def _bulk(model, rows):
+    fields = None
+    for i in range(0, len(rows), CHUNK):
+        batch = rows[i:i + CHUNK]
+        fields = fields or list(batch[0])
+        model.insert_many([tuple(r[f] for f in fields) for r in batch], fields=[
+            getattr(model, f) for f in fields]).execute()
+
+
+def generate(db=None, units=100, staff=10_000, years=10, last_year=2025, seed=7):
+    """Fill the (migrated, empty) database; returns the province ``Unit``."""
+    rnd = random.Random(seed)
+    titles = list(Title.select())
+    with dbm.database.atomic():
+        province = Unit.create(code="TINH", name="UBND tỉnh Mẫu", place_name="Mẫu")
+        _bulk(Unit, [{"code": f"X{i:03d}", "name": f"UBND xã Mẫu {i}",
+                      "place_name": f"Mẫu {i}", "parent": province.id}
+                     for i in range(1, units + 1)])
+        unit_ids = [u for (u,) in Unit.select(Unit.id).where(Unit.parent == province.id)
+                    .order_by(Unit.id).tuples()]
+        people = []
+        for n in range(staff):
+            name = f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}"
+            title = rnd.choice(titles) if titles else None
+            joined = datetime.date(rnd.randint(1995, last_year - years), rnd.randint(1, 12), 1)
+            left = None
+            if rnd.random() < 0.08:
+                left = joined + datetime.timedelta(days=rnd.randint(400, 6000))
+            row = {
+                "unit": unit_ids[n % len(unit_ids)], "code": f"P{n:05d}",
+                "gender": rnd.choice("MF"),
+                "birth_date": datetime.date(rnd.randint(1965, 1998), rnd.randint(1, 12), 15),
+                "ethnicity": "Kinh",
+                "kind": title.kind if title and title.kind else "CIVIL_SERVANT",
+                "title": title.id if title else None, "department": None,
+                "leader_role": title.leader_role if title else "NONE",
+                "party_member": rnd.random() < 0.8, "joined_on": joined, "left_on": left,
+                "left_reason": "Nghỉ hưu" if left else None,
+            }
+            row.update(Staff.derived(name))
+            people.append(row)
+        _bulk(Staff, people)
+        ids = list(Staff.select(Staff.id, Staff.unit, Staff.kind, Staff.joined_on)
+                   .where(Staff.unit.in_(unit_ids)).order_by(Staff.id).tuples())
+        quals, ratings = [], []
+        for sid, uid, kind, joined in ids:
+            for qkind, levels in (("EDUCATION", Education), ("POLITICAL_THEORY", PoliticalTheory),
+                                  ("STATE_MANAGEMENT", StateManagement)):
+                steps = rnd.randint(0 if qkind == "STATE_MANAGEMENT" else 1, 2)
+                ranks = sorted(rnd.sample(range(len(levels) - 1), steps), reverse=True)
+                for k, rank in enumerate(ranks):
+                    quals.append({"staff": sid, "kind": qkind, "level": list(levels)[rank].code,
+                                  "rank": rank, "major": None,
+                                  "awarded_on": datetime.date(2000 + 5 * k + rnd.randint(0, 4), 6, 30)})
+            for year in range(last_year - years + 1, last_year + 1):
+                level = rnd.choice(LEVELS)
+                ratings.append({"staff": sid, "unit": uid, "year": year,
+                                "rule_set": rule_set_for(year, kind), "level": level,
+                                "self_level": level, "original_label": None, "points": None,
+                                "status": "APPROVED", "note": None,
+                                "updated_at": datetime.datetime(year, 12, 10, 9, 0)})
+        _bulk(Qualification, quals)
+        _bulk(Rating, ratings)
+    return province
+
+
+def main(url):
+    db = dbm.connect(url)
+    dbm.migrate(db)
+    start = time.perf_counter()
+    generate(db)
+    print(f"loaded in {time.perf_counter() - start:.1f} s: "
+          f"{Staff.select().count()} staff, {Rating.select().count()} ratings, "
+          f"{Qualification.select().count()} qualifications")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
