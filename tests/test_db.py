@@ -1,0 +1,57 @@
+import peewee
+import pytest
+from playhouse.schema_diff import diff_models
+
+from canbo import db as dbm
+from canbo.errors import DatabaseUnavailable
+from canbo.models import Title
+from canbo.schema import all_models
+
+
+def test_migrated_schema_matches_the_models(db):
+    assert not diff_models(db, all_models())
+
+
+def test_migrating_twice_applies_nothing(db):
+    assert dbm.migrate(db) == []
+    assert dbm.pending_migrations(db) == []
+
+
+def test_titles_and_departments_are_seeded_as_editable_data(db):
+    names = [t.name for t in Title.select().order_by(Title.position)]
+    assert names[0] == "Bí thư Đảng ủy" and "Tư pháp – hộ tịch" in names
+    Title.create(name="Phó Chỉ huy trưởng Quân sự", kind="CIVIL_SERVANT")
+    assert Title.select().count() == len(names) + 1
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    db = dbm.connect(f"sqlite:///{tmp_path / 'x.db'}")
+    assert db.pragma("journal_mode") == "wal"
+    assert db.pragma("busy_timeout") == 10_000
+    assert db.pragma("foreign_keys") == 1
+    db.close()
+
+
+def test_the_url_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("CANBO_DATABASE_URL", "sqlite:////tmp/elsewhere.db")
+    assert dbm.database_url() == "sqlite:////tmp/elsewhere.db"
+    assert dbm.database_url("sqlite:///given.db") == "sqlite:///given.db"
+    monkeypatch.delenv("CANBO_DATABASE_URL")
+    assert dbm.database_url() == "sqlite:///instance/canbo.db"
+
+
+def test_an_unreachable_server_is_a_vietnamese_error_without_the_password():
+    with pytest.raises(DatabaseUnavailable) as err:
+        dbm.connect("postgresql://u:secret@127.0.0.1:1/none")
+    assert "Không kết nối được" in err.value.message and "secret" not in err.value.message
+
+
+def test_staff_code_is_unique_within_its_unit_only(db):
+    from canbo.models import Staff, Unit
+
+    a = Unit.create(code="A", name="A", place_name="A")
+    b = Unit.create(code="B", name="B", place_name="B")
+    Staff(unit=a, code="01", full_name="Lê Văn Tám", kind="CADRE").save()
+    Staff(unit=b, code="01", full_name="Lê Văn Tám", kind="CADRE").save()
+    with pytest.raises(peewee.IntegrityError), db.atomic():
+        Staff(unit=a, code="01", full_name="Trần Thị Hai", kind="CADRE").save()
