@@ -93,3 +93,17 @@ def test_sub_units_roll_up(demo_db):
     assert reports.ratings_report(province, 2022).total == 20
     with pytest.raises(NoData):
         reports.ratings_report(province, 2022, include_subunits=False)
+
+
+def test_an_nd56_record_keeps_its_wording_and_counts_as_htnv(db):
+    from canbo.levels import ND56_HTNV_LABEL
+    from canbo.models import Unit
+
+    unit = Unit.create(code="X", name="UBND xã X", place_name="X")
+    person = Staff(unit=unit, code="1", full_name="Lò Văn Páo", kind="CIVIL_SERVANT")
+    person.save()
+    Rating.create(staff=person, unit=unit, year=2018, rule_set="ND56_2015", level="HTNV",
+                  original_label=ND56_HTNV_LABEL, status="APPROVED")
+    report = reports.ratings_report(unit, 2018)
+    assert [r.count for r in report.rows] == [0, 0, 1, 0]
+    assert Rating.get().original_label == "Hoàn thành nhiệm vụ nhưng còn hạn chế về năng lực"
