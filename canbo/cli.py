@@ -208,3 +208,4 @@ def main():
 
 
 # Feature modules register their commands here.
+from . import cli_dashboard  # noqa: E402,F401

@@ -1,0 +1,39 @@
+"""``canbo report year``: the yearly report's section on the quality of the staff."""
+import pathlib
+
+import click
+
+from . import reports, yearly_report
+from .cli import DATE, YEAR, UserError, pass_context, report
+
+
+@report.command("year")
+@click.option("--year", type=YEAR, required=True, help="Năm báo cáo.")
+@click.option("--unit", metavar="MÃ", help="Mã đơn vị (bỏ trống khi chỉ có một đơn vị).")
+@click.option("--subunits/--no-subunits", default=True, show_default=True,
+              help="Tính cả các đơn vị trực thuộc.")
+@click.option("--at", "at", type=DATE,
+              help="Ngày chốt số liệu trình độ (mặc định 31/12 của năm báo cáo, "
+                   "hoặc hôm nay nếu năm chưa hết).")
+@click.option("--years", type=click.IntRange(1, 10), default=5, show_default=True,
+              help="Số năm gần nhất có kết quả xếp loại đưa vào báo cáo.")
+@click.option("--format", "fmt", type=click.Choice(["text", "pdf"]), default="text",
+              show_default=True, help="Dạng kết quả: văn bản để dán vào báo cáo, hoặc PDF.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Tệp PDF cần ghi (mặc định bao-cao-nam-NĂM-MÃ.pdf).")
+@pass_context
+def report_year(ctx, year, unit, subunits, at, years, fmt, output):
+    """Báo cáo năm: mục chất lượng đội ngũ cán bộ, công chức (kết quả xếp loại các năm
+    gần nhất và cơ cấu trình độ), theo văn phong báo cáo, để dán vào báo cáo của đơn vị.
+    """
+    ctx.open()
+    found = reports.find_unit(unit)
+    result = yearly_report.yearly_report(found, year, at, subunits, years)
+    if fmt == "text":
+        if output:
+            raise UserError("--output chỉ dùng với --format pdf; văn bản được in ra màn hình.")
+        click.echo(yearly_report.render_text(result), nl=False)
+        return
+    path = pathlib.Path(output or f"bao-cao-nam-{year}-{found.code}.pdf")
+    path.write_bytes(yearly_report.render_pdf(result))
+    click.echo(f"Đã ghi {path}")

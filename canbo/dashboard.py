@@ -1,0 +1,384 @@
+"""The year at a glance: the figures of the dashboard, for a unit or a unit with sub-units.
+
+``dashboard(unit, year)`` returns plain data — the cycle's progress, the quota meter per
+task group, the ratings of the last five years with results, today's qualification
+structure, warnings — and, for a unit with sub-units (a province), a table of its units.
+Every figure of every unit comes from a handful of GROUP BY queries over all units at
+once, never one query per unit, so a province of a hundred communes costs what one
+commune costs.
+
+The rules themselves (which statuses are final, the quota on "excellent") are those of
+``levels.py`` and ``rules.py``; this module only counts.
+"""
+import dataclasses
+import datetime
+
+from peewee import JOIN, fn
+
+from . import reports
+from .errors import NoData
+from .levels import FINAL_STATUSES, QualificationKind, RatingStatus, StaffKind
+from .models import Qualification, Rating, Staff, Unit
+from .rulesets import ND90_ND48, ND335, QD366
+
+#: The cycle's stages as the dashboard shows them, in order.
+STAGES = [
+    ("NOT_STARTED", "Chưa bắt đầu"),
+    ("SELF_ASSESSED", "Đã tự đánh giá"),
+    ("PROPOSED", "Đã đề xuất"),
+    ("APPROVED", "Đã phê duyệt"),
+    ("PUBLISHED", "Đã công bố"),
+]
+
+#: Where each rating status stands among the stages. A returned proposal is back with
+#: the officer, so it counts as self-assessed until it is proposed again; the minutes
+#: of the unit meeting come before the proposal.
+STAGE_OF_STATUS = {
+    RatingStatus.OPEN.code: "NOT_STARTED",
+    RatingStatus.SELF_ASSESSED.code: "SELF_ASSESSED",
+    RatingStatus.COMMENTED.code: "SELF_ASSESSED",
+    RatingStatus.RETURNED.code: "SELF_ASSESSED",
+    RatingStatus.PROPOSED.code: "PROPOSED",
+    RatingStatus.APPROVED.code: "APPROVED",
+    RatingStatus.PUBLISHED.code: "PUBLISHED",
+}
+
+#: The yearly deadline (REFERENCE.md §6: before 15 December) and how early to warn.
+DEADLINE_MONTH, DEADLINE_DAY = 12, 15
+WARN_DAYS = 30
+HISTORY_YEARS = 5
+NAMES_SHOWN = 10
+
+
+@dataclasses.dataclass
+class Progress:
+    counts: dict
+    not_eligible: int = 0
+
+    @property
+    def total(self):
+        """People to be rated this year (the not-eligible are apart)."""
+        return sum(self.counts.values())
+
+    @property
+    def done(self):
+        return self.counts.get("APPROVED", 0) + self.counts.get("PUBLISHED", 0)
+
+    @property
+    def percent_done(self):
+        return round(100 * self.done / self.total, 1) if self.total else 0.0
+
+    def rows(self):
+        """``[Row(code, label, count, percent)]`` over the five stages."""
+        values = [self.counts.get(code, 0) for code, _ in STAGES]
+        pcts = reports.percents(values, self.total)
+        return [reports.Row(c, lbl, n, p) for (c, lbl), n, p in zip(STAGES, values, pcts)]
+
+    def add(self, other):
+        for code, n in other.counts.items():
+            self.counts[code] = self.counts.get(code, 0) + n
+        self.not_eligible += other.not_eligible
+
+
+@dataclasses.dataclass
+class QuotaMeter:
+    """The "excellent" quota of one task group: counted per unit, summed when rolled up."""
+
+    group: str
+    label: str
+    rule_set: str
+    excellent: int = 0
+    good: int = 0
+    limit: int = None
+    units_over: list = dataclasses.field(default_factory=list)
+
+    @property
+    def exceeded(self):
+        return bool(self.units_over)
+
+    def explanation(self):
+        return quota_explanation(self.rule_set, self.good, self.excellent)
+
+
+@dataclasses.dataclass
+class Warning:
+    code: str  # deadline, quota_exceeded, not_eligible, missing_levels
+    severity: str  # danger, warning, info
+    message: str
+    names: list = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class UnitRow:
+    """One line of the province's table of units."""
+
+    unit_id: int
+    code: str
+    name: str
+    in_post: int = 0
+    progress: Progress = dataclasses.field(default_factory=lambda: Progress({}))
+    final: int = 0
+    excellent: int = 0
+    violations: int = 0
+
+    @property
+    def excellent_share(self):
+        return round(100 * self.excellent / self.final, 1) if self.final else 0.0
+
+
+@dataclasses.dataclass
+class Dashboard:
+    unit: Unit
+    year: int
+    today: datetime.date
+    deadline: datetime.date
+    with_subunits: bool
+    progress: Progress
+    quotas: list
+    history: list  # RatingsReport of up to five years, oldest first
+    qualifications: object  # QualificationReport or None
+    warnings: list
+    units: list  # UnitRow, one per unit with staff or ratings (provinces only)
+
+
+SORT_KEYS = {
+    "excellent": lambda r: (-r.excellent_share, r.code),
+    "progress": lambda r: (-r.progress.percent_done, r.code),
+    "violations": lambda r: (-r.violations, r.code),
+    "code": lambda r: r.code,
+}
+
+
+def sort_units(rows, key="excellent"):
+    """The table of units ordered by share of excellent, progress, violations or code."""
+    if key not in SORT_KEYS:
+        key = "excellent"
+    return sorted(rows, key=SORT_KEYS[key])
+
+
+# --- the quota ------------------------------------------------------------------------
+
+#: The cap on "excellent" as a share of those rated HTTNV, by rule set (REFERENCE.md §4):
+#: none before ND 48/2023; 20% under ND 48, ND 335 Điều 20.5.a and the QĐ 366 frame.
+QUOTA_PERCENT = {ND90_ND48: 20, ND335: 20, QD366: 20}
+
+
+def excellent_limit(rule_set, good):
+    """At most how many may be rated HTXSNV when ``good`` are rated HTTNV; ``None`` = no cap.
+
+    ``floor(ratio × good)``, the only reading that never exceeds the ratio (REFERENCE.md
+    §4), in integer arithmetic so that 20% of 15 is exactly 3.
+    """
+    pct = QUOTA_PERCENT.get(rule_set)
+    return None if pct is None else good * pct // 100
+
+
+def quota_explanation(rule_set, good, excellent):
+    """ "17 người HTTNV × 20% = 3,4 → tối đa 3 người HTXSNV; hiện có 5." """
+    pct = QUOTA_PERCENT.get(rule_set)
+    if pct is None:
+        return "Quy định của năm này không giới hạn tỷ lệ."
+    exact = reports.vi_number(good * pct / 100) if good * pct % 10 == 0 else (
+        f"{good * pct / 100:.2f}".rstrip("0").rstrip(".").replace(".", ","))
+    return (f"{good} người HTTNV × {pct}% = {exact} → tối đa {excellent_limit(rule_set, good)} "
+            f"người HTXSNV (làm tròn xuống); hiện có {excellent}.")
+
+
+# --- the queries (each over every unit at once) ---------------------------------------
+
+
+def _reference_day(year, today):
+    """The day whose staff are the cycle's: today during the year, 15 December after."""
+    deadline = datetime.date(year, DEADLINE_MONTH, DEADLINE_DAY)
+    return min(today, deadline) if today.year == year else deadline
+
+
+def _rating_counts(ids, year):
+    """``[(unit, status, level, rule_set, kind, n)]`` for the year's ratings."""
+    return list(
+        Rating.select(Rating.unit, Rating.status, Rating.level, Rating.rule_set, Staff.kind,
+                      fn.COUNT(Rating.id))
+        .join(Staff, on=(Rating.staff == Staff.id))
+        .where((Rating.year == year) & Rating.unit.in_(ids))
+        .group_by(Rating.unit, Rating.status, Rating.level, Rating.rule_set, Staff.kind)
+        .tuples()
+    )
+
+
+def _staff_counts(ids, year, day):
+    """``{unit: (in post, in post without a rating record of the year)}``."""
+    rated = Rating.alias()
+    query = (
+        Staff.select(Staff.unit, fn.COUNT(Staff.id), fn.COUNT(rated.id))
+        .join(rated, JOIN.LEFT_OUTER, on=((rated.staff == Staff.id) & (rated.year == year)))
+        .where(reports.in_post_on(day) & Staff.unit.in_(ids))
+        .group_by(Staff.unit)
+        .tuples()
+    )
+    return {uid: (n, n - with_rating) for uid, n, with_rating in query}
+
+
+def _missing_education(ids, day):
+    """People in post on ``day`` with no professional education recorded at all."""
+    has = Qualification.select(Qualification.staff).where(
+        Qualification.kind == QualificationKind.EDUCATION.code)
+    return list(
+        Staff.select(Staff.full_name, Staff.code)
+        .where(reports.in_post_on(day) & Staff.unit.in_(ids) & Staff.id.not_in(has))
+        .order_by(Staff.sort_name)
+        .tuples()
+    )
+
+
+def _not_eligible(ids, year):
+    return list(
+        Rating.select(Staff.full_name, Rating.note)
+        .join(Staff, on=(Rating.staff == Staff.id))
+        .where((Rating.year == year) & Rating.unit.in_(ids)
+               & (Rating.status == RatingStatus.NOT_ELIGIBLE.code))
+        .order_by(Staff.sort_name)
+        .tuples()
+    )
+
+
+def rating_history(unit, year, with_subunits=True, years=HISTORY_YEARS):
+    """The ratings reports of the last ``years`` years with results, up to ``year``.
+
+    Years without a final rating are skipped, so a commune that entered only 2021 and
+    2022 sees those two, oldest first.
+    """
+    years = [
+        y for (y,) in Rating.select(Rating.year).distinct()
+        .where((Rating.year <= year) & Rating.unit.in_(reports.unit_ids(unit, with_subunits))
+               & Rating.status.in_(FINAL_STATUSES) & Rating.level.is_null(False))
+        .order_by(Rating.year.desc()).limit(years).tuples()
+    ]
+    return [reports.ratings_report(unit, y, with_subunits) for y in sorted(years)]
+
+
+# --- the dashboard --------------------------------------------------------------------
+
+
+def dashboard(unit, year=None, today=None, include_subunits=True):
+    """Every figure of the dashboard of ``unit`` for the cycle of ``year``.
+
+    ``today`` (default: the real date) decides the deadline warning and whose staff are
+    counted; ``year`` defaults to today's.  A unit without sub-units is a commune: its
+    table of units is empty.
+    """
+    today = today or datetime.date.today()
+    year = int(year or today.year)
+    ids = reports.unit_ids(unit, include_subunits)
+    with_subunits = len(ids) > 1
+    day = _reference_day(year, today)
+    units = {u.id: u for u in Unit.select().where(Unit.id.in_(ids))}
+    rows = {uid: UnitRow(uid, u.code, u.name) for uid, u in units.items()}
+
+    meters = {}  # (unit, kind, rule_set) -> QuotaMeter
+    for uid, status, level, rule_set, kind, n in _rating_counts(ids, year):
+        row = rows[uid]
+        if status == RatingStatus.NOT_ELIGIBLE.code:
+            row.progress.not_eligible += n
+            continue
+        stage = STAGE_OF_STATUS.get(status, "NOT_STARTED")
+        row.progress.counts[stage] = row.progress.counts.get(stage, 0) + n
+        if status in FINAL_STATUSES and level:
+            row.final += n
+            row.excellent += n if level == "HTXSNV" else 0
+        meter = meters.setdefault((uid, kind, rule_set), QuotaMeter(
+            kind, _group_label(kind), rule_set))
+        meter.excellent += n if level == "HTXSNV" else 0
+        meter.good += n if level == "HTTNV" else 0
+    for uid, (in_post, unrated) in _staff_counts(ids, year, day).items():
+        rows[uid].in_post = in_post
+        if unrated:
+            rows[uid].progress.counts["NOT_STARTED"] = (
+                rows[uid].progress.counts.get("NOT_STARTED", 0) + unrated)
+
+    quotas = {}
+    for (uid, kind, rule_set), meter in meters.items():
+        meter.limit = excellent_limit(rule_set, meter.good)
+        over = meter.limit is not None and meter.excellent > meter.limit
+        if over:
+            rows[uid].violations += 1
+        total = quotas.setdefault((kind, rule_set), QuotaMeter(kind, meter.label, rule_set))
+        total.excellent += meter.excellent
+        total.good += meter.good
+        if meter.limit is not None:
+            total.limit = (total.limit or 0) + meter.limit
+        if over:
+            total.units_over.append(units[uid].code)
+
+    progress = Progress({})
+    for row in rows.values():
+        progress.add(row.progress)
+    deadline = datetime.date(year, DEADLINE_MONTH, DEADLINE_DAY)
+    history = rating_history(unit, year, include_subunits)
+    try:
+        qualifications = reports.qualification_report(unit, today, include_subunits)
+    except NoData:
+        qualifications = None
+    quota_list = sorted(quotas.values(), key=lambda q: (_group_order(q.group), q.rule_set))
+    warnings = _warnings(ids, year, today, deadline, progress, quota_list, day)
+    table = []
+    if with_subunits:
+        table = sort_units(
+            [r for r in rows.values() if r.in_post or r.progress.total or r.final])
+    return Dashboard(unit, year, today, deadline, with_subunits, progress, quota_list,
+                     history, qualifications, warnings, table)
+
+
+def _group_label(kind):
+    try:
+        return StaffKind(kind).label
+    except ValueError:
+        return kind
+
+
+def _group_order(kind):
+    try:
+        return StaffKind(kind).rank
+    except ValueError:
+        return len(StaffKind)
+
+
+def _names(rows):
+    names = [name for name, *_ in rows[:NAMES_SHOWN]]
+    if len(rows) > NAMES_SHOWN:
+        names.append(f"… và {len(rows) - NAMES_SHOWN} người khác")
+    return names
+
+
+def _warnings(ids, year, today, deadline, progress, quotas, day):
+    out = []
+    pending = progress.total - progress.done
+    days_left = (deadline - today).days
+    if pending and days_left < 0:
+        out.append(Warning("deadline", "danger",
+                           f"Đã quá hạn {reports.vi_date(deadline)} mà còn {pending} người "
+                           f"chưa được phê duyệt kết quả xếp loại năm {year}."))
+    elif pending and days_left <= WARN_DAYS:
+        out.append(Warning("deadline", "warning",
+                           f"Còn {days_left} ngày đến hạn {reports.vi_date(deadline)}: "
+                           f"{pending} người chưa được phê duyệt kết quả xếp loại năm {year}."))
+    for q in quotas:
+        if q.exceeded:
+            where = ", ".join(q.units_over[:NAMES_SHOWN])
+            more = f" và {len(q.units_over) - NAMES_SHOWN} đơn vị khác" if len(
+                q.units_over) > NAMES_SHOWN else ""
+            out.append(Warning("quota_exceeded", "danger",
+                               f"Vượt tỷ lệ \"Hoàn thành xuất sắc nhiệm vụ\" ({q.label}) tại "
+                               f"{len(q.units_over)} đơn vị: {where}{more}. "
+                               + q.explanation()))
+    not_eligible = _not_eligible(ids, year)
+    if not_eligible:
+        names = [f"{name} ({note})" if note else name for name, note in not_eligible]
+        out.append(Warning("not_eligible", "info",
+                           f"{len(not_eligible)} người không thực hiện đánh giá, xếp loại "
+                           f"năm {year}.", _names([(n,) for n in names])))
+    missing = _missing_education(ids, day)
+    if missing:
+        out.append(Warning("missing_levels", "warning",
+                           f"{len(missing)} hồ sơ chưa có trình độ chuyên môn.",
+                           _names([(f"{name} ({code})",) for name, code in missing])))
+    return out
