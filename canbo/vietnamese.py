@@ -45,10 +45,14 @@ def _letters(word):
 
 
 def _word_key(word):
-    letters = _letters(word)
+    """``(letter ranks, tone)`` of one word.
+
+    A syllable carries one tone, wherever the mark sits: "Hoà" and "Hòa", "Thuý" and
+    "Thúy" are the same name spelled in the old and new styles, and sort together.
+    """
+    letters = _letters(word.replace("\u00f0", "đ"))
     base = tuple(_LETTER_RANK.get(ch, 100 + ord(ch[0])) for ch, _ in letters)
-    tones = tuple(tone for _, tone in letters)
-    return base, tones
+    return base, max((tone for _, tone in letters), default=0)
 
 
 def split_name(full_name):
@@ -62,26 +66,28 @@ def split_name(full_name):
 
 
 def sort_key(full_name):
-    """The key that sorts names by given, middle, then family name, Vietnamese order."""
+    """The key that sorts names by given, middle, then family name, Vietnamese order.
+
+    Words compare as a dictionary compares syllables: letter by letter in the Vietnamese
+    alphabet, then, for the same letters, by tone (ngang, huyền, hỏi, ngã, sắc, nặng).
+    So every "Anh" comes before every "Ánh", whatever their middle and family names.
+    """
     family, middle, given = split_name(full_name)
-    parts = [given, middle, family]
-    bases = tuple(tuple(_word_key(w)[0] for w in p.split()) for p in parts)
-    tones = tuple(tuple(_word_key(w)[1] for w in p.split()) for p in parts)
-    return bases, tones
+    return tuple(tuple(_word_key(w) for w in part.split()) for part in (given, middle, family))
 
 
 def sort_string(full_name):
     """``sort_key`` as a string of digits, for an indexed column that SQL can ORDER BY.
 
-    Each letter is two digits (its alphabet rank + 2), a word ends with ``01`` and a part
-    (given, middle, family) with ``00``, so that a shorter name sorts first ("An" before
-    "Anh") under any database collation; the tones follow as one digit a letter, so they
-    only break ties between names spelled with the same letters.
+    Each word is its letters as two digits each (alphabet rank + 2), then ``01``, then
+    its tone as one digit; a part (given, middle, family) ends with ``00``.  A shorter
+    word sorts first ("An" before "Anh") under any database collation, since ``01`` is
+    below every letter, and the tone only decides between words of the same letters.
     """
-    bases, tones = sort_key(full_name)
-    head = "".join(
-        "".join("".join(f"{min(x + 2, 99):02d}" for x in word) + "01" for word in part) + "00"
-        for part in bases
+    return "".join(
+        "".join(
+            "".join(f"{min(x + 2, 99):02d}" for x in letters) + "01" + str(tone)
+            for letters, tone in part
+        ) + "00"
+        for part in sort_key(full_name)
     )
-    tail = "".join(str(t) for part in tones for word in part for t in word)
-    return head + tail
