@@ -144,4 +144,5 @@ def render_pdf(report, day=None):
         paragraphs=paragraphs(report),
         history_chart=history_chart,
         qualification_chart=qualification_chart,
+        signer=documents.signer_name(report.unit),
     )

@@ -1,0 +1,205 @@
+import datetime
+
+import pytest
+from playhouse.test_utils import count_queries
+
+from canbo import dashboard, reports
+from canbo.models import Qualification, Rating, Staff, Unit
+from canbo.rulesets import rule_set_for
+
+D = datetime.date
+
+# Demo commune in post after mid-2023: 10 cadres (KT01–KT11 but KT04), 8 civil servants
+# (KT12–KT20 but KT19).
+CADRES = ["KT01", "KT02", "KT03", "KT05", "KT06", "KT07", "KT08", "KT09", "KT10", "KT11"]
+CIVIL = ["KT12", "KT13", "KT14", "KT15", "KT16", "KT17", "KT18", "KT20"]
+
+
+def rate(unit, year, levels, status="APPROVED", note=None):
+    """``levels``: {staff code: level or None}; every rating gets ``status``."""
+    for code, level in levels.items():
+        staff = Staff.get(Staff.unit == unit, Staff.code == code)
+        Rating.create(staff=staff, unit=unit, year=year, rule_set=rule_set_for(year, staff.kind),
+                      level=level, self_level=level, status=status, note=note)
+
+
+def kimtan():
+    return reports.find_unit("KIMTAN")
+
+
+def warning(board, code):
+    found = [w for w in board.warnings if w.code == code]
+    return found[0] if found else None
+
+
+def test_the_kim_tan_years_show_their_figures(demo_db):
+    board = dashboard.dashboard(kimtan(), 2022, today=D(2023, 7, 7))
+    assert [(r.code, r.count) for r in board.progress.rows()] == [
+        ("NOT_STARTED", 0), ("SELF_ASSESSED", 0), ("PROPOSED", 0), ("APPROVED", 20),
+        ("PUBLISHED", 0)]
+    assert board.progress.percent_done == 100.0
+    assert [(h.year, [r.count for r in h.rows]) for h in board.history] == [
+        (2021, [16, 4, 0, 0]), (2022, [14, 5, 1, 0])]
+    assert board.qualifications.total == 18
+    assert board.units == [] and not board.with_subunits
+    # ND 90 as first issued had no quota: meters without a limit, no quota warning
+    assert {q.group: (q.excellent, q.good, q.limit) for q in board.quotas} == {
+        "CADRE": (10, 1, None), "CIVIL_SERVANT": (4, 4, None)}
+    assert warning(board, "quota_exceeded") is None
+
+
+@pytest.mark.parametrize("today,severity,words", [
+    (D(2026, 10, 1), None, None),
+    (D(2026, 11, 27), "warning", "Còn 18 ngày đến hạn 15/12/2026: 18 người chưa được phê duyệt"),
+    (D(2026, 12, 15), "warning", "Còn 0 ngày đến hạn 15/12/2026"),
+    (D(2026, 12, 16), "danger", "Đã quá hạn 15/12/2026 mà còn 18 người chưa được phê duyệt"),
+])
+def test_the_15_december_deadline_is_warned_about_as_it_nears(demo_db, today, severity, words):
+    board = dashboard.dashboard(kimtan(), 2026, today=today)
+    found = warning(board, "deadline")
+    assert board.progress.counts == {"NOT_STARTED": 18}
+    if severity is None:
+        assert found is None
+    else:
+        assert found.severity == severity and words in found.message
+
+
+def test_a_finished_cycle_is_not_warned_about(demo_db):
+    board = dashboard.dashboard(kimtan(), 2022, today=D(2023, 1, 10))
+    assert warning(board, "deadline") is None
+
+
+@pytest.mark.parametrize("status,stage", [
+    ("OPEN", "NOT_STARTED"), ("SELF_ASSESSED", "SELF_ASSESSED"), ("COMMENTED", "SELF_ASSESSED"),
+    ("RETURNED", "SELF_ASSESSED"), ("PROPOSED", "PROPOSED"), ("APPROVED", "APPROVED"),
+    ("PUBLISHED", "PUBLISHED"),
+])
+def test_each_status_counts_in_its_stage(demo_db, status, stage):
+    rate(kimtan(), 2026, {"KT12": "HTTNV", "KT13": "HTTNV"}, status=status)
+    board = dashboard.dashboard(kimtan(), 2026, today=D(2026, 11, 1))
+    expected = {stage: 2}
+    expected["NOT_STARTED"] = expected.get("NOT_STARTED", 0) + 16
+    assert board.progress.counts == expected
+    assert board.progress.total == 18
+
+
+def test_quota_exceeded_is_shown_per_task_group_with_the_numbers(demo_db):
+    # 2024 is under ND 90 + ND 48: at most floor(20% of HTTNV) excellent per group
+    civil = dict(zip(CIVIL, ["HTXSNV"] * 2 + ["HTTNV"] * 6))
+    cadres = dict(zip(CADRES, ["HTXSNV"] + ["HTTNV"] * 9))
+    rate(kimtan(), 2024, {**civil, **cadres}, status="PROPOSED")
+    board = dashboard.dashboard(kimtan(), 2024, today=D(2024, 12, 1))
+    meters = {q.group: q for q in board.quotas}
+    assert (meters["CIVIL_SERVANT"].excellent, meters["CIVIL_SERVANT"].limit) == (2, 1)
+    assert meters["CIVIL_SERVANT"].exceeded and meters["CIVIL_SERVANT"].units_over == ["KIMTAN"]
+    assert (meters["CADRE"].excellent, meters["CADRE"].limit) == (1, 1)
+    assert not meters["CADRE"].exceeded
+    found = warning(board, "quota_exceeded")
+    assert found.severity == "danger"
+    assert "(Công chức)" in found.message
+    assert "6 người HTTNV × 20% = 1,2 → tối đa 1 người HTXSNV" in found.message
+
+
+@pytest.mark.parametrize("good,excellent,over", [(5, 1, False), (4, 1, True), (10, 2, False),
+                                                 (9, 2, True), (0, 0, False)])
+def test_the_quota_is_the_floor_of_20_percent_of_the_good(good, excellent, over):
+    limit = dashboard.excellent_limit("ND90_ND48_2023", good)
+    assert (excellent > limit) is over
+
+
+@pytest.mark.parametrize("rule_set", ["ND56_2015", "ND90_2020"])
+def test_no_quota_before_nd_48(rule_set):
+    assert dashboard.excellent_limit(rule_set, 4) is None
+
+
+def test_people_not_eligible_are_listed_with_the_reason(demo_db):
+    rate(kimtan(), 2026, {"KT13": None}, status="NOT_ELIGIBLE", note="Làm việc dưới 6 tháng")
+    board = dashboard.dashboard(kimtan(), 2026, today=D(2026, 11, 1))
+    found = warning(board, "not_eligible")
+    assert "1 người không thực hiện đánh giá, xếp loại năm 2026" in found.message
+    assert found.names == ["Nguyễn Thị Ngọc Ánh (Làm việc dưới 6 tháng)"]
+    assert board.progress.not_eligible == 1 and board.progress.total == 17
+
+
+def test_records_without_an_education_level_are_warned_about(demo_db):
+    Staff(unit=kimtan(), code="KT21", full_name="Tạ Văn Mới", kind="CIVIL_SERVANT",
+          joined_on=D(2026, 1, 5)).save()
+    board = dashboard.dashboard(kimtan(), 2026, today=D(2026, 11, 1))
+    found = warning(board, "missing_levels")
+    assert found.names == ["Tạ Văn Mới (KT21)"]
+    assert "1 hồ sơ chưa có trình độ chuyên môn" in found.message
+
+
+def test_a_unit_with_nothing_yet_shows_empty_figures(db):
+    unit = Unit.create(code="MOI", name="UBND xã Mới", place_name="Mới")
+    board = dashboard.dashboard(unit, 2026, today=D(2026, 3, 1))
+    assert board.progress.total == 0 and board.history == [] and board.qualifications is None
+    assert board.warnings == []
+
+
+# --- a province -----------------------------------------------------------------------
+
+
+def province(n_units):
+    """A province of ``n_units`` communes, each with 5 people rated in 2024."""
+    top = Unit.create(code="TINH", name="UBND tỉnh Mẫu", place_name="Mẫu")
+    for i in range(n_units):
+        unit = Unit.create(code=f"X{i:02d}", name=f"UBND xã {i}", place_name=f"Xã {i}",
+                           parent=top)
+        for j in range(5):
+            staff = Staff(unit=unit, code=f"P{j}", full_name=f"Người {i} {j}",
+                          kind="CIVIL_SERVANT", joined_on=D(2015, 1, 1))
+            staff.save()
+            Qualification(staff=staff, kind="EDUCATION", level="DH",
+                          awarded_on=D(2010, 1, 1)).save()
+            # commune i: i excellent (capped at 5), the rest good; X00 still proposing
+            level = "HTXSNV" if j < i else "HTTNV"
+            Rating.create(staff=staff, unit=unit, year=2024, rule_set="ND90_ND48_2023",
+                          level=level, self_level=level,
+                          status="PROPOSED" if i == 0 else "APPROVED")
+    return top
+
+
+def test_a_province_rolls_up_its_communes_and_tables_them(db):
+    top = province(3)
+    board = dashboard.dashboard(top, 2024, today=D(2024, 12, 1))
+    assert board.with_subunits
+    assert board.progress.counts == {"PROPOSED": 5, "APPROVED": 10}
+    assert board.qualifications.total == 15
+    rows = {r.code: r for r in board.units}
+    assert set(rows) == {"X00", "X01", "X02"}
+    assert (rows["X02"].excellent, rows["X02"].final, rows["X02"].excellent_share) == (2, 5, 40.0)
+    assert rows["X00"].progress.percent_done == 0.0 and rows["X01"].progress.percent_done == 100.0
+    # 1 excellent of 4 good: floor(0,8) = 0 allowed; 2 of 3: also over
+    assert (rows["X00"].violations, rows["X01"].violations, rows["X02"].violations) == (0, 1, 1)
+    meter = board.quotas[0]
+    assert meter.units_over == ["X01", "X02"] and meter.excellent == 3
+
+
+@pytest.mark.parametrize("key,order", [
+    ("excellent", ["X02", "X01", "X00"]),
+    ("progress", ["X01", "X02", "X00"]),
+    ("violations", ["X01", "X02", "X00"]),
+    ("code", ["X00", "X01", "X02"]),
+    ("nonsense", ["X02", "X01", "X00"]),
+])
+def test_the_table_of_units_sorts(db, key, order):
+    board = dashboard.dashboard(province(3), 2024, today=D(2024, 12, 1))
+    assert [r.code for r in dashboard.sort_units(board.units, key)] == order
+
+
+def test_queries_do_not_grow_with_the_number_of_units(db):
+    small = province(2)
+    with count_queries() as few:
+        dashboard.dashboard(small, 2024, today=D(2024, 12, 1))
+    many = Unit.create(code="TINH2", name="UBND tỉnh Hai", place_name="Hai")
+    for i in range(6):
+        Unit.create(code=f"Y{i}", name=f"UBND xã Y{i}", place_name="Y", parent=many)
+    for staff in Staff.select():
+        Staff.update(unit=Unit.get(Unit.code == f"Y{staff.id % 6}")).where(
+            Staff.id == staff.id).execute()
+    Rating.update(unit=Staff.select(Staff.unit).where(Staff.id == Rating.staff)).execute()
+    with count_queries() as more:
+        board = dashboard.dashboard(many, 2024, today=D(2024, 12, 1))
+    assert len(board.units) == 6
+    assert more.count == few.count
