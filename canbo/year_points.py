@@ -1,0 +1,242 @@
+"""The year's points of many people at once (ND 335/2025 Điều 17, 20).
+
+``month_totals`` sums the result rows in SQL, one GROUP BY (person, month) over the
+``assignment`` table with the 25% deductions and the floor written as CASE
+expressions, so a province's 2.4 million rows never travel to Python.  ``year_grid``
+joins those sums with the sheets' general points into each person's months (the score
+or what is missing), the running average and the proposed level; ``write_points``
+stores the year's average in ``Rating.points`` for the yearly cycle (the workflow
+reads it there).
+
+Leave and discipline come from the workflow's records; until they are wired, callers
+pass them in: ``months_worked`` / ``leave`` per person id and the ids ``reprimanded``.
+"""
+import dataclasses
+from decimal import Decimal
+
+from peewee import SQL, Case, fn
+
+from . import scoring
+from .db import database
+from .errors import InvalidInput
+from .levels import FINAL_STATUSES
+from .models import Rating, Staff
+from .sheets import period_end, rules_of
+from .tracking import Assignment, Period, Sheet, SheetStatus, TrackingSetting
+
+EXACT = Decimal("0.000001")  # SQLite sums come back as floats; results have ≤ 6 places
+
+
+class Missing:
+    """Why a cell of the grid has no score (shown instead of the number)."""
+
+    NO_ASSIGNMENT = "Chưa giao việc"
+    NOT_SELF_SCORED = "Chưa tự đánh giá"
+    NOT_CONFIRMED = "Chưa xác nhận"
+
+
+@dataclasses.dataclass
+class Cell:
+    month: int
+    score: Decimal = None
+    missing: str = None
+    a: Decimal = None
+    b: Decimal = None
+    c: Decimal = None
+    task: Decimal = None
+    general: Decimal = None
+
+
+@dataclasses.dataclass
+class PersonYear:
+    staff_id: int
+    code: str
+    name: str
+    cells: dict
+    average: Decimal = None
+    complete: bool = False
+    level: object = None
+    note: str = None
+
+    def as_dict(self, rules):
+        def num(v):
+            return None if v is None else str(rules.round(v))
+        return {
+            "code": self.code, "name": self.name,
+            "months": {m: {"score": num(c.score), "missing": c.missing}
+                       for m, c in sorted(self.cells.items())},
+            "average": num(self.average), "complete": self.complete,
+            "level": self.level.code if self.level else None, "note": self.note,
+        }
+
+
+def _exact(value):
+    if value is None:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(repr(value)).quantize(EXACT)
+
+
+def _not_below(expr, floor):
+    return Case(None, [(expr < floor, floor)], expr)
+
+
+def month_totals(year, staff_query=None, rules=scoring.RULES[scoring.ND335]):
+    """``{(staff_id, month): scoring.Totals}`` computed by one GROUP BY in SQL.
+
+    The same arithmetic as ``scoring.row_points`` / ``scoring.totals``.
+    """
+    A = Assignment
+    rate = SQL(str(rules.deduction_rate))
+    done = A.completed * A.coefficient
+    floor = SQL("0") if not rules.deduction_floor else done * SQL(str(rules.deduction_floor))
+    quality = _not_below(done - rate * A.coefficient * A.failed_reviews, floor)
+    on_time = Case(None, [(A.objective_cause == True, done)],  # noqa: E712 - SQL, not Python
+                   _not_below(done - rate * A.coefficient * A.delays, floor))
+    query = (A.select(A.staff, A.month,
+                      fn.SUM(Case(None, [(A.extra == True, 0)], A.quantity * A.coefficient)),  # noqa: E712
+                      fn.SUM(done), fn.SUM(quality), fn.SUM(on_time),
+                      fn.MAX(Case(None, [((A.extra == True) & (A.completed > 0), 1)], 0)))  # noqa: E712
+             .where(A.year == year))
+    if staff_query is not None:
+        query = query.where(A.staff.in_(staff_query))
+    query = query.group_by(A.staff, A.month).tuples()
+    return {(sid, month): scoring.Totals(_exact(assigned), _exact(done), _exact(q),
+                                         _exact(t), bool(extra))
+            for sid, month, assigned, done, q, t, extra in query}
+
+
+def _people(year, unit_ids):
+    """Staff in scope: in post at some time in ``year`` in the units, or with rows."""
+    start, end = f"{year}-01-01", f"{year}-12-31"
+    in_post = ((Staff.joined_on.is_null() | (Staff.joined_on <= end))
+               & (Staff.left_on.is_null() | (Staff.left_on > start)))
+    with_rows = Staff.id.in_(Sheet.select(Sheet.staff).where(Sheet.year == year))
+    query = Staff.select(Staff.id, Staff.code, Staff.full_name, Staff.kind, Staff.unit)
+    if unit_ids is not None:
+        query = query.where(Staff.unit.in_(unit_ids))
+    return query.where(in_post | with_rows).order_by(Staff.sort_name, Staff.id)
+
+
+def _combine(totals, sheet, rules):
+    """One person-month's cell from the SQL sums and the sheet row."""
+    month = sheet[0] if sheet else None
+    if totals is None or not totals.assigned:
+        return Cell(month, missing=Missing.NO_ASSIGNMENT)
+    _, status, general, leader, d, dd, e = sheet or (None,) * 7
+    a, b, c = scoring.abc(totals, rules)
+    cell = Cell(month, a=a, b=b, c=c)
+    if status is None or status == SheetStatus.OPEN.code:
+        cell.missing = Missing.NOT_SELF_SCORED
+        return cell
+    if status != SheetStatus.CONFIRMED.code or general is None:
+        cell.missing = Missing.NOT_CONFIRMED
+        return cell
+    cell.task = scoring.task_score(a, b, c, *((d, dd, e) if leader else ()))
+    cell.general = Decimal(general)
+    cell.score = scoring.period_score(general, cell.task, rules)
+    return cell
+
+
+def year_grid(year, unit_ids=None, months_worked=None, leave=None, reprimanded=(),
+              rule_set=scoring.ND335):
+    """Every person's cells, running average and proposed level for ``year``.
+
+    ``months_worked`` ``{staff_id: set of months}`` and ``leave`` ``{staff_id: kind}``
+    (scoring.LEAVE_KINDS) make the average run over the months worked; ``reprimanded``
+    holds the ids disciplined at reprimand or above in the year (KHTNV, Điều 20).
+    """
+    months_worked, leave, reprimanded = months_worked or {}, leave or {}, set(reprimanded)
+    people = list(_people(year, unit_ids).tuples())
+    scope = None if unit_ids is None else Staff.select(Staff.id).where(Staff.unit.in_(unit_ids))
+    stored = {s.unit_id: s for s in TrackingSetting.select().where(TrackingSetting.year == year)}
+    default = TrackingSetting(year=year, period=Period.MONTH.code)
+    settings = {uid: stored.get(uid, default) for uid in {p[4] for p in people}}
+    default_rules = rules_of(default, rule_set)
+    sums = month_totals(year, scope, default_rules)
+    # A unit that changed the deduction floor needs its own sums; the rest share one scan.
+    for uid, setting in settings.items():
+        rules = rules_of(setting, rule_set)
+        if rules.deduction_floor != default_rules.deduction_floor:
+            sums.update(month_totals(
+                year, Staff.select(Staff.id).where(Staff.unit == uid), rules))
+    S = Sheet
+    sheet_rows = (S.select(S.staff, S.month, S.status, S.general, S.leader, S.d, S.dd, S.e)
+                  .where(S.year == year))
+    if scope is not None:
+        sheet_rows = sheet_rows.where(S.staff.in_(scope))
+    sheets = {(row[0], row[1]): row[1:] for row in sheet_rows.tuples()}
+    out = []
+    for sid, code, name, kind, uid in people:
+        setting = settings[uid]
+        rules = rules_of(setting, rule_set) if setting.id else default_rules
+        ends = sorted({period_end(m, setting.period) for m in range(1, 13)})
+        cells = {}
+        for end in ends:
+            months = range(end - 2, end + 1) if setting.period == Period.QUARTER.code else [end]
+            parts = [sums[(sid, m)] for m in months if (sid, m) in sums]
+            merged = _merge(parts) if parts else None
+            cell = _combine(merged, sheets.get((sid, end)), rules)
+            cell.month = end
+            cells[end] = cell
+        out.append(_person_year(sid, code, name, cells, months_worked.get(sid),
+                                leave.get(sid), sid in reprimanded, rules, setting.period))
+    return out
+
+
+def _merge(parts):
+    if len(parts) == 1:
+        return parts[0]
+    return scoring.Totals(*(sum(getattr(p, f) for p in parts)
+                            for f in ("assigned", "completed", "quality", "on_time")),
+                          any(p.extra for p in parts))
+
+
+def _person_year(sid, code, name, cells, worked, leave, reprimand, rules, period):
+    scores = {m: c.score for m, c in cells.items()}
+    person = PersonYear(sid, code, name, cells)
+    if worked is not None and period == Period.QUARTER.code:
+        worked = {period_end(m, period) for m in worked}
+    try:
+        if period == Period.QUARTER.code and worked is None:
+            worked = set(cells)
+            if len(worked) == 4:  # four quarters stand for the twelve months
+                worked = None
+                values = list(scores.values())
+                if None in values:
+                    raise InvalidInput("Chưa đủ điểm các quý.")
+                person.average = sum(values) / 4
+            else:
+                person.average = scoring.year_average(scores, worked, leave)
+        else:
+            person.average = scoring.year_average(scores, worked, leave)
+        person.complete = True
+    except InvalidInput as exc:
+        person.note = exc.message
+        person.average = scoring.running_average(
+            {m: s for m, s in scores.items() if worked is None or m in worked})
+    if person.average is not None:
+        person.level = scoring.proposed_level(person.average, reprimand=reprimand, rules=rules)
+    elif reprimand:
+        person.level = scoring.proposed_level(0, reprimand=True, rules=rules)
+    return person
+
+
+def write_points(year, grid, actor="system"):
+    """Store each complete year's average in its ``Rating.points`` (yearly cycle).
+
+    Only ratings that exist, are scored on 100 points and are not yet final are
+    changed; returns ``(updated, skipped)`` counts.  One UPDATE per 500 people.
+    """
+    done = {p.staff_id: scoring.ScoringRules().round(p.average) for p in grid if p.complete}
+    updated = 0
+    ids = sorted(done)
+    with database.atomic():
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            updated += (Rating.update(points=Case(Rating.staff, [(sid, done[sid])
+                                                                 for sid in chunk]))
+                        .where(Rating.year == year, Rating.staff.in_(chunk),
+                               Rating.rule_set.in_(list(scoring.RULES)),
+                               Rating.status.not_in(FINAL_STATUSES))
+                        .execute())
+    return updated, len(grid) - updated

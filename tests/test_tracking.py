@@ -1,0 +1,253 @@
+"""ND 335 tracking stored: catalogue, assignments, sheets, the year's points (both engines)."""
+import datetime
+import io
+import random
+from decimal import Decimal as D
+
+import openpyxl
+import pytest
+
+from canbo import catalogue as cat
+from canbo import scoring, sheets
+from canbo import year_points as yp
+from canbo.errors import InvalidInput, RuleViolation
+from canbo.levels import Rating as Level
+from canbo.models import Rating, Staff, Unit
+from canbo.tracking import Assignment, Product, Sheet, TrackingSetting
+
+YEAR = 2026
+GENERAL_28 = {"I.1": 5, "I.2": 5, "II.1": 2.5, "II.2": 2.5, "II.3": 2.5, "II.4": 2.5,
+              "III.1": 2.5, "III.2": 2.5, "III.3": 2, "III.4": 1}
+GENERAL_27 = dict(GENERAL_28, **{"III.4": 0})
+
+
+@pytest.fixture
+def unit(db):
+    return Unit.create(code="KT", name="UBND xã Kim Tân", place_name="Kim Tân")
+
+
+def person(unit, code, leader="NONE"):
+    return Staff.create(unit=unit, code=code, full_name=f"Nguyễn Văn {code}",
+                        kind="CIVIL_SERVANT", leader_role=leader)
+
+
+@pytest.fixture
+def decided(unit):
+    c = cat.catalogue_for(unit, YEAR, create=True)
+    cat.add_product(c, "N1", "Soạn thảo văn bản hành chính đơn giản", "1", 5, 5)
+    cat.add_product(c, 2, "Báo cáo chuyên đề", "2,5", 11, 50)
+    return cat.decide(c, "12/QĐ-UBND", datetime.date(2026, 1, 5), actor="chutich")
+
+
+def standard(catalogue):
+    return catalogue.products.order_by(Product.position).first()
+
+
+def staff_month(staff, product, month=1):
+    """Issue 8's month: 10 standard products, one failed review, two delays, general 28."""
+    rows = [sheets.assign(staff, YEAR, month, product, q) for q in (7, 1, 1, 1)]
+    sheets.record_result(rows[0], completed=7)
+    sheets.record_result(rows[1], completed=1, failed_reviews=1)
+    sheets.record_result(rows[2], completed=1, delays=1)
+    sheets.record_result(rows[3], completed=1, delays=1)
+    sheet = sheets.sheet_for(staff, YEAR, month)
+    sheets.self_score(sheet, GENERAL_28, strengths="Chủ động", weaknesses="Chậm hai việc")
+    sheets.evaluate(sheet, GENERAL_28, comment="Hoàn thành tốt")
+    return sheets.confirm(sheet, actor="truongphong")
+
+
+def test_staff_month_confirmed_totals_96_25_and_locks(unit, decided):
+    staff = person(unit, "CC01")
+    sheet = staff_month(staff, standard(decided))
+    sheet = Sheet.get_by_id(sheet.id)
+    assert (sheet.a, sheet.b, sheet.c) == (D("100.00"), D("97.50"), D("95.00"))
+    assert (sheet.general, sheet.task_score, sheet.total) == (D(28), D("97.50"), D("96.25"))
+    with pytest.raises(RuleViolation, match="đã được xác nhận"):
+        sheets.record_result(Assignment.get(Assignment.staff == staff), completed=6)
+    with pytest.raises(RuleViolation, match="đã được xác nhận"):
+        sheets.assign(staff, YEAR, 1, standard(decided), 1)
+
+
+def test_head_month_totals_91_17(unit, decided):
+    head = person(unit, "CT01", leader="HEAD")
+    row = sheets.assign(head, YEAR, 3, standard(decided), 4)
+    sheets.record_result(row, completed=4)
+    sheet = sheets.sheet_for(head, YEAR, 3)
+    sheets.self_score(sheet, GENERAL_27)
+    sheets.evaluate(sheet, GENERAL_27, d=100, dd=50, e=100)
+    sheet = sheets.confirm(sheet)
+    assert (sheet.task_score, sheet.total) == (D("91.67"), D("91.17"))
+
+
+def test_leader_sheet_needs_d_dd_e_and_allowed_values(unit, decided):
+    head = person(unit, "CT02", leader="DEPUTY")
+    sheets.record_result(sheets.assign(head, YEAR, 2, standard(decided), 1), completed=1)
+    sheet = sheets.sheet_for(head, YEAR, 2)
+    sheets.self_score(sheet, GENERAL_27)
+    sheets.evaluate(sheet, GENERAL_27)
+    with pytest.raises(RuleViolation, match="d, đ, e"):
+        sheets.confirm(sheet)
+    with pytest.raises(InvalidInput, match="75"):
+        sheets.evaluate(sheet, {}, d=100, dd=75, e=100)
+
+
+def test_return_then_self_score_again(unit, decided):
+    staff = person(unit, "CC02")
+    sheet = sheets.sheet_for(staff, YEAR, 1)
+    with pytest.raises(RuleViolation, match="chưa tự đánh giá"):
+        sheets.confirm(sheet)
+    sheets.self_score(sheet, GENERAL_28)
+    sheets.return_sheet(sheet, "Chấm lại mục III", actor="truongphong")
+    assert Sheet.get_by_id(sheet.id).status == "RETURNED"
+    sheets.self_score(sheet, GENERAL_27)
+    assert Sheet.get_by_id(sheet.id).self_general == D(27)
+
+
+def test_score_outside_the_item_maximum_is_refused(unit):
+    sheet = sheets.sheet_for(person(unit, "CC03"), YEAR, 1)
+    with pytest.raises(InvalidInput, match="II.1"):
+        sheets.self_score(sheet, {"II.1": 3})
+
+
+def test_catalogue_is_locked_by_the_decision(unit, decided):
+    with pytest.raises(RuleViolation, match="12/QĐ-UBND"):
+        cat.add_product(decided, 1, "Công văn", 1)
+    draft = cat.catalogue_for(unit, YEAR + 1, create=True)
+    with pytest.raises(InvalidInput, match="nhóm «6»"):
+        cat.add_product(draft, 6, "Đề án", 3)
+    product = cat.add_product(draft, 1, "Công văn", 1)
+    with pytest.raises(RuleViolation, match="chưa được phê duyệt"):
+        sheets.assign(person(unit, "CC04"), YEAR + 1, 1, product, 1)
+
+
+def test_catalogue_xlsx_in_the_units_layout_round_trips(unit, decided):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["DANH MỤC SẢN PHẨM NĂM 2027"])
+    ws.append(["Nhóm", "Sản phẩm", "Khung điểm", "Hệ số quy đổi"])
+    ws.append(["Nhóm 1", None, "1-10", None])
+    ws.append([None, "Soạn thảo văn bản đơn giản", 5, 1])
+    ws.append([None, "Tiếp nhận hồ sơ một cửa", "1–10", "0,5"])
+    ws.append(["N3", "Đề án cấp xã", "51 – 100", 12.5])
+    source = io.BytesIO()
+    book.save(source)
+    draft = cat.catalogue_for(unit, 2027, create=True)
+    assert cat.import_xlsx(draft, io.BytesIO(source.getvalue())) == 3
+    out = io.BytesIO()
+    cat.export_xlsx(draft, out)
+    rows = cat.read_xlsx(io.BytesIO(out.getvalue()))
+    assert [(r["group"], r["name"], r["points_min"], r["points_max"], r["coefficient"])
+            for r in rows] == [
+        (1, "Soạn thảo văn bản đơn giản", D(5), D(5), D(1)),
+        (1, "Tiếp nhận hồ sơ một cửa", D(1), D(10), D("0.5")),
+        (3, "Đề án cấp xã", D(51), D(100), D("12.5")),
+    ]
+    decided_out = io.BytesIO()
+    cat.export_xlsx(decided, decided_out)
+    sheet = openpyxl.load_workbook(io.BytesIO(decided_out.getvalue())).active
+    assert sheet["A3"].value == "Kèm theo Quyết định số 12/QĐ-UBND ngày 05/01/2026"
+    assert [c.value for c in sheet[4]] == ["Nhóm", "Sản phẩm", "Khung điểm", "Hệ số quy đổi"]
+
+
+def fill_year(staff, product, scores, leader=False):
+    """Confirmed months straight into the tables: ``{month: general points}``, all done."""
+    for month, general in scores.items():
+        Assignment.create(staff=staff, year=YEAR, month=month, product=product,
+                          coefficient=product.coefficient, quantity=2, completed=2)
+        Sheet.create(staff=staff, unit=staff.unit, year=YEAR, month=month, rule_set="ND335_2025",
+                     status="CONFIRMED", general=general, leader=leader,
+                     d=100 if leader else None, dd=100 if leader else None,
+                     e=100 if leader else None)
+
+
+def grid_of(unit, **kwargs):
+    return {p.code: p for p in yp.year_grid(YEAR, [unit.id], **kwargs)}
+
+
+@pytest.mark.parametrize("general, level", [
+    (D("20.00"), Level.HTXSNV), (D("19.99"), Level.HTTNV),
+    (D("0.00"), Level.HTTNV),
+])
+def test_year_average_and_level(unit, decided, general, level):
+    staff = person(unit, "CC10")
+    fill_year(staff, standard(decided), {m: general for m in range(1, 13)})
+    p = grid_of(unit)["CC10"]
+    assert p.complete and p.average == general + 70 and p.level is level
+
+
+def test_maternity_june_to_november_averages_six_months(unit, decided):
+    staff = person(unit, "CC11")
+    worked = [1, 2, 3, 4, 5, 12]
+    fill_year(staff, standard(decided), {m: D(20 + m) for m in worked})
+    plain = grid_of(unit)["CC11"]
+    assert not plain.complete and "6, 7, 8, 9, 10, 11" in plain.note
+    p = grid_of(unit, months_worked={staff.id: set(worked)}, leave={staff.id: "MATERNITY"})
+    assert p["CC11"].complete
+    assert p["CC11"].average == D(70) + D(20 * 6 + 1 + 2 + 3 + 4 + 5 + 12) / 6
+
+
+def test_reprimand_gives_khtnv(unit, decided):
+    staff = person(unit, "CC12")
+    fill_year(staff, standard(decided), {m: D(30) for m in range(1, 13)})
+    assert grid_of(unit, reprimanded={staff.id})["CC12"].level is Level.KHTNV
+
+
+def test_grid_names_what_is_missing(unit, decided):
+    product = standard(decided)
+    staff = person(unit, "CC13")
+    fill_year(staff, product, {1: D(28)})
+    sheets.assign(staff, YEAR, 2, product, 1)
+    sheets.self_score(sheets.sheet_for(staff, YEAR, 3), GENERAL_28)
+    sheets.assign(staff, YEAR, 3, product, 1)
+    cells = grid_of(unit)["CC13"].cells
+    assert cells[1].score == D(98)
+    assert cells[2].missing == yp.Missing.NOT_SELF_SCORED
+    assert cells[3].missing == yp.Missing.NOT_CONFIRMED
+    assert cells[4].missing == yp.Missing.NO_ASSIGNMENT
+    assert grid_of(unit)["CC13"].average == D(98)  # running average of what is confirmed
+
+
+def test_sql_sums_match_the_pure_functions(unit, decided):
+    rnd = random.Random(8)
+    products = list(decided.products)
+    staff = person(unit, "CC14")
+    expected = {}
+    for month in (1, 2, 3):
+        results = []
+        for _ in range(6):
+            p = rnd.choice(products)
+            r = scoring.Result(quantity=rnd.randint(0, 4), completed=rnd.randint(0, 5),
+                               coefficient=p.coefficient, failed_reviews=rnd.randint(0, 5),
+                               delays=rnd.randint(0, 5), objective_cause=rnd.random() < .3,
+                               extra=rnd.random() < .2)
+            results.append(r)
+            Assignment.create(staff=staff, year=YEAR, month=month, product=p,
+                              **{f: getattr(r, f) for f in r.__dataclass_fields__})
+        expected[(staff.id, month)] = scoring.totals(results)
+    assert yp.month_totals(YEAR) == expected
+
+
+def test_quarterly_unit_files_sheets_by_quarter(unit, decided):
+    TrackingSetting.create(unit=unit, year=YEAR, period="QUARTER")
+    staff = person(unit, "CC15")
+    assert sheets.sheet_for(staff, YEAR, 5).month == 6
+    for month in (4, 5):
+        sheets.record_result(sheets.assign(staff, YEAR, month, standard(decided), 1),
+                             completed=1)
+    sheet = sheets.sheet_for(staff, YEAR, 4)
+    sheets.self_score(sheet, GENERAL_28)
+    sheets.evaluate(sheet, GENERAL_28)
+    assert sheets.confirm(sheet).total == D(98)
+    assert set(grid_of(unit)["CC15"].cells) == {3, 6, 9, 12}
+
+
+def test_write_points_fills_open_ratings_only(unit, decided):
+    product = standard(decided)
+    a, b = person(unit, "CC20"), person(unit, "CC21")
+    for s, status in ((a, "OPEN"), (b, "APPROVED")):
+        fill_year(s, product, {m: D(26) for m in range(1, 13)})
+        Rating.create(staff=s, unit=unit, year=YEAR, rule_set="ND335_2025", status=status)
+    updated, skipped = yp.write_points(YEAR, yp.year_grid(YEAR, [unit.id]))
+    assert (updated, skipped) == (1, 1)
+    assert Rating.get(Rating.staff == a).points == D("96.00")
+    assert Rating.get(Rating.staff == b).points is None
