@@ -163,6 +163,8 @@ class Rating(BaseModel):
     original_label = CharField(max_length=200, null=True)
     points = DecimalField(max_digits=5, decimal_places=2, null=True)
     status = CharField(max_length=20, choices=RatingStatus.choices(), default="OPEN")
+    # Why a person is not rated this year (status NOT_ELIGIBLE; set by workflow.open_cycle).
+    not_eligible_reason = CharField(max_length=300, null=True)
     note = TextField(null=True)
     updated_at = DateTimeField(default=now)
 

@@ -1,9 +1,13 @@
-"""Which regulation governs a rating (REFERENCE.md §1).
+"""Which regulation governs a rating (REFERENCE.md §1), and what each one says.
 
 A rule set is named by a stable code stored on every rating; a rating keeps the code it
-was made under for ever, so a 2022 rating is judged by 2022's rules.  The rules
-themselves (quota, eligibility, points) are in ``rules.py``.
+was made under for ever, so a 2022 rating is judged by 2022's rules.  ``RULE_SETS`` holds
+each rule set's data (quota ratio and ceiling, points thresholds, which discipline
+counts); the functions applying them are in ``rules.py``.
 """
+import dataclasses
+from decimal import Decimal
+
 from .errors import InvalidInput
 from .levels import StaffKind
 
@@ -60,3 +64,91 @@ def rule_set_for(year, kind, cadre_frame=QD366):
             )
         return cadre_frame
     return ND90_ND48
+
+
+# --- what each rule set says ----------------------------------------------------------
+
+#: Which discipline makes a rating KHTNV (REFERENCE.md §5):
+#: ``ANY`` — any Party or administrative discipline decided in the year (ND 48/2023);
+#: ``REPRIMAND_PUBLIC_SERVICE`` — reprimand (khiển trách) or above for a violation in
+#: public service (ND 335/2025 Điều 11.3, Điều 20).
+DISCIPLINE_ANY = "ANY"
+DISCIPLINE_PUBLIC_SERVICE = "REPRIMAND_PUBLIC_SERVICE"
+
+#: Points → level (ND 335/2025 Điều 20): the lowest points of each level, best first.
+POINT_THRESHOLDS = ((Decimal(90), "HTXSNV"), (Decimal(70), "HTTNV"), (Decimal(50), "HTNV"))
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleSet:
+    """The data of one regulation (REFERENCE.md §1, §3, §4, §5).
+
+    - ``excellent_ratio``: the cap on HTXSNV as a share of those rated HTTNV, counted per
+      unit and task group; ``None`` where the rule set has no quota.
+    - ``exception_ceiling``: the highest ratio an exception may set; ``None`` when an
+      exception is allowed but no ceiling is stated (ND 48), irrelevant without a quota.
+    - ``rates_on_points``: the year's points propose the level (``thresholds``).
+    - ``discipline``: which discipline forces KHTNV (``None``: no rule encoded).
+    - ``absence_cap``: lawful absence of 3 to < 6 months caps the level at HTNV.
+    - ``head_capped_by_unit``: a head may not be rated above the unit (ND 335 Điều 20.6).
+    - ``objection_days``: working days to answer a kiến nghị (ND 335 Điều 22).
+    """
+
+    code: str
+    label: str
+    short: str
+    excellent_ratio: Decimal = None
+    exception_allowed: bool = False
+    exception_ceiling: Decimal = None
+    rates_on_points: bool = False
+    thresholds: tuple = ()
+    discipline: str = None
+    absence_cap: bool = False
+    head_capped_by_unit: bool = False
+    objection_days: int = None
+
+    @property
+    def has_quota(self):
+        return self.excellent_ratio is not None
+
+
+RULE_SETS = {
+    # ND 56/2015 had no quota (REFERENCE.md §4); its discipline and absence clauses are not
+    # in the reference, so none are encoded (unconfirmed — never guess a rule as law).
+    ND56: RuleSet(ND56, LABELS[ND56], "NĐ 56/2015"),
+    # ND 90/2020 as first issued: no quota (the clause was added by ND 48).  Điều 2: the
+    # 3-to-6-months absence cap.  Discipline → KHTNV: REFERENCE.md §5 cites ND 48; the
+    # first text is treated the same (unconfirmed; the default follows ND 48).
+    ND90: RuleSet(ND90, LABELS[ND90], "NĐ 90/2020", discipline=DISCIPLINE_ANY,
+                  absence_cap=True),
+    # ND 90 + ND 48/2023: 20% of HTTNV (the Party-member ratio, QĐ 124/2023); a higher
+    # ratio may be set for an outstanding unit, with no ceiling stated.
+    ND90_ND48: RuleSet(ND90_ND48, LABELS[ND90_ND48], "NĐ 90/2020 + NĐ 48/2023",
+                       excellent_ratio=Decimal("0.20"), exception_allowed=True,
+                       discipline=DISCIPLINE_ANY, absence_cap=True),
+    # ND 335/2025 Điều 20.5.a/b (20%, exception ≤ 25%), Điều 20 (points), Điều 20.6
+    # (head ≤ unit), Điều 22 (kiến nghị answered within 7 working days).
+    ND335: RuleSet(ND335, LABELS[ND335], "NĐ 335/2025", excellent_ratio=Decimal("0.20"),
+                   exception_allowed=True, exception_ceiling=Decimal("0.25"),
+                   rates_on_points=True, thresholds=POINT_THRESHOLDS,
+                   discipline=DISCIPLINE_PUBLIC_SERVICE, head_capped_by_unit=True,
+                   objection_days=7),
+    # The cadre frame from 2026 (QĐ 366-QĐ/TW): ND 335's frame, thresholds and quota
+    # (REFERENCE.md §1 default; a per-unit setting).
+    QD366: RuleSet(QD366, LABELS[QD366], "Khung QĐ 366", excellent_ratio=Decimal("0.20"),
+                   exception_allowed=True, exception_ceiling=Decimal("0.25"),
+                   rates_on_points=True, thresholds=POINT_THRESHOLDS,
+                   discipline=DISCIPLINE_PUBLIC_SERVICE, head_capped_by_unit=True,
+                   objection_days=7),
+}
+
+
+def get(code):
+    """The ``RuleSet`` of ``code``; ``InvalidInput`` naming the known codes otherwise."""
+    try:
+        return RULE_SETS[code]
+    except KeyError:
+        raise InvalidInput(
+            f"Bộ quy tắc «{code}» không tồn tại; cho phép: " + ", ".join(RULE_SETS),
+            rule_set=code,
+        ) from None
