@@ -209,3 +209,4 @@ def main():
 
 # Feature modules register their commands here.
 from . import cli_dashboard  # noqa: E402,F401
+from . import cli_score  # noqa: E402,F401

@@ -19,7 +19,7 @@ from peewee import SQL, Case, fn
 from . import scoring
 from .db import database
 from .errors import InvalidInput
-from .levels import FINAL_STATUSES
+from .levels import FINAL_STATUSES, StaffKind
 from .models import Rating, Staff
 from .sheets import period_end, rules_of
 from .tracking import Assignment, Period, Sheet, SheetStatus, TrackingSetting
@@ -106,10 +106,12 @@ def month_totals(year, staff_query=None, rules=scoring.RULES[scoring.ND335]):
 
 
 def _people(year, unit_ids):
-    """Staff in scope: in post at some time in ``year`` in the units, or with rows."""
+    """Staff in scope: cadres and civil servants (scored on 100 points from 2026, REFERENCE.md
+    §1) in post at some time in ``year`` in the units, or anyone with a sheet."""
     start, end = f"{year}-01-01", f"{year}-12-31"
     in_post = ((Staff.joined_on.is_null() | (Staff.joined_on <= end))
-               & (Staff.left_on.is_null() | (Staff.left_on > start)))
+               & (Staff.left_on.is_null() | (Staff.left_on > start))
+               & Staff.kind.in_([StaffKind.CIVIL_SERVANT.code, StaffKind.CADRE.code]))
     with_rows = Staff.id.in_(Sheet.select(Sheet.staff).where(Sheet.year == year))
     query = Staff.select(Staff.id, Staff.code, Staff.full_name, Staff.kind, Staff.unit)
     if unit_ids is not None:

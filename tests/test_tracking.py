@@ -251,3 +251,40 @@ def test_write_points_fills_open_ratings_only(unit, decided):
     assert (updated, skipped) == (1, 1)
     assert Rating.get(Rating.staff == a).points == D("96.00")
     assert Rating.get(Rating.staff == b).points is None
+
+
+def test_cli_score_year_text_and_json(unit, decided, run):
+    import json
+
+    product = standard(decided)
+    fill_year(person(unit, "CC30"), product, {m: D(20) for m in range(1, 13)})
+    fill_year(person(unit, "CC31"), product, {1: D("19.99")})
+    out = run("score", "--year", "2026", "--unit", "KT")
+    assert out.exit_code == 0, out.output
+    line30 = next(line for line in out.output.splitlines() if line.startswith("CC30"))
+    assert line30.split()[-2:] == ["90,00", "HTXSNV"]
+    line31 = next(line for line in out.output.splitlines() if line.startswith("CC31"))
+    assert "89,99" in line31 and "GV" in line31 and line31.split()[-2:] == ["89,99*", "HTTNV"]
+    data = json.loads(run("score", "--year", "2026", "--format", "json").output)
+    people = {p["code"]: p for p in data["people"]}
+    assert people["CC30"]["average"] == 90.0 and people["CC30"]["complete"]
+    assert people["CC31"]["months"][1]["missing"] == "Chưa giao việc"
+
+
+def test_cli_score_month_and_save(unit, decided, run):
+    staff = person(unit, "CC32")
+    staff_month(staff, standard(decided), month=1)
+    out = run("score", "--year", "2026", "--month", "1")
+    row = next(line for line in out.output.splitlines() if line.startswith("CC32"))
+    assert row.split()[-6:] == ["100,00", "97,50", "95,00", "97,50", "28,00", "96,25"]
+    fill_year(staff, standard(decided), {m: D(25) for m in range(2, 13)})
+    Rating.create(staff=staff, unit=unit, year=YEAR, rule_set="ND335_2025")
+    saved = run("score", "--year", "2026", "--save")
+    assert "Đã ghi điểm năm vào 1" in saved.output
+    expected = (D("96.25") + 11 * D(95)) / 12
+    assert Rating.get(Rating.staff == staff).points == expected.quantize(D("0.01"))
+
+
+def test_cli_score_before_2026_is_refused(unit, run):
+    out = run("score", "--year", "2025")
+    assert out.exit_code == 2 and "2026" in out.output
