@@ -210,3 +210,4 @@ def main():
 # Feature modules register their commands here.
 from . import cli_dashboard  # noqa: E402,F401
 from . import cli_score  # noqa: E402,F401
+from . import cli_check  # noqa: E402,F401

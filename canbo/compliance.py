@@ -186,3 +186,43 @@ def today_rule_set(case, today=None, cadre_frame=rulesets.QD366):
     """The rule set that would govern this person's rating if it were made today."""
     year = (today or datetime.date.today()).year
     return rulesets.get(rulesets.rule_set_for(year, case.staff.kind, cadre_frame))
+
+
+def check_year(unit, year, today=None):
+    """What ``canbo check`` prints: the unit's recorded ratings of ``year`` judged by their
+    own rule set (``violations``) and by the rule set that would govern them today
+    (``advisories``, leaving out what is already a violation)."""
+    today = today or datetime.date.today()
+    cycle, cases = load(unit, year)
+    frame = cycle.cadre_frame if cycle is not None else rulesets.QD366
+    codes = sorted({c.rating.rule_set for c in cases}) or [
+        rulesets.rule_set_for(year, StaffKind.CIVIL_SERVANT.code, frame)]
+    violations = judge(
+        cases, year, unit_level=cycle.unit_level if cycle else None,
+        exception_ratio=cycle.exception_ratio if cycle else None, verb="có")
+    seen = {(f.rule, tuple(f.staff)) for f in violations}
+    advisories = [
+        f for f in judge(cases, year, verb="có", points=False,
+                         rule_set_of=lambda c: today_rule_set(c, today, frame))
+        if (f.rule, tuple(f.staff)) not in seen
+    ]
+    return {
+        "unit": unit.code,
+        "year": year,
+        "rule_set": ", ".join(codes),
+        "today": today.isoformat(),
+        "violations": [f.as_dict() for f in violations],
+        "advisories": [f.as_dict() for f in advisories],
+    }
+
+
+def render_check(result, unit_name):
+    """The text form of ``check_year``'s result, one finding per line."""
+    labels = ", ".join(rulesets.LABELS.get(c, c) for c in result["rule_set"].split(", "))
+    lines = [f"{unit_name} ({result['unit']}) — năm {result['year']} — {labels}"]
+    for key, title in (("violations", f"Vi phạm theo quy định của năm {result['year']}"),
+                       ("advisories", "Lưu ý theo quy định hiện hành")):
+        items = result[key]
+        lines.append(f"{title}: {len(items) or 'không có'}" + ("" if items else "."))
+        lines.extend(f"- [{f['rule']}] {f['message']}" for f in items)
+    return "\n".join(lines) + "\n"
