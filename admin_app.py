@@ -1,0 +1,130 @@
+"""The admin panel: ``create_app(config=None)`` wires Flask, the database and the views.
+
+It only wires, flaskr-style: defaults first, then ``$CANBO_SECRET_KEY`` /
+``$CANBO_DATABASE_URL`` from the environment, then the mapping a caller (a test, ``canbo
+serve``) passes.  Views live in ``admin_views/``, one module per feature, each exposing
+``register(app, admin)``; they are called in the order of ``FEATURES``.
+
+``flask --app admin_app run`` and ``canbo serve`` both start it.
+"""
+import importlib
+import os
+import pathlib
+
+from flask import Flask, g, request, session
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+from canbo import db as dbm
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+#: Feature modules of ``admin_views``, in menu order.  Each helper adds ONE line.
+FEATURES = [
+    "admin_views.auth",
+    "admin_views.home",
+    "admin_views.dashboard",
+    "admin_views.staff",
+    "admin_views.ratings",
+    "admin_views.units",
+    "admin_views.lists",
+    "admin_views.users",
+    "admin_views.auditlog",
+]
+
+LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
+
+NO_SECRET = (
+    "Chưa đặt SECRET_KEY: hãy đặt biến môi trường CANBO_SECRET_KEY (một chuỗi ngẫu nhiên "
+    "dài, ví dụ `python -c 'import secrets; print(secrets.token_hex(32))'`) trước khi "
+    "chạy bảng quản trị ngoài chế độ debug. / SECRET_KEY is not set: set the "
+    "CANBO_SECRET_KEY environment variable to a long random string before running the "
+    "admin panel outside debug mode."
+)
+
+
+class ConfigurationError(RuntimeError):
+    """The panel cannot start with this configuration."""
+
+
+def create_app(config=None):
+    app = Flask(__name__, template_folder=str(HERE / "templates"))
+    app.config.from_mapping(
+        SECRET_KEY=os.environ.get("CANBO_SECRET_KEY"),
+        DATABASE=dbm.database_url(),
+        BABEL_DEFAULT_LOCALE="vi",
+        BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
+        BABEL_TRANSLATION_DIRECTORIES=str(HERE / "translations"),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # a form left open all morning still submits
+        FLASK_ADMIN_SWATCH="default",
+        FLASK_ADMIN_FLUID_LAYOUT=True,
+    )
+    if config:
+        app.config.update(config)
+    if not app.config["SECRET_KEY"]:
+        if app.debug or app.testing:
+            app.config["SECRET_KEY"] = "dev-only-" + os.urandom(8).hex()
+        else:
+            raise ConfigurationError(NO_SECRET)
+
+    _init_database(app)
+    Babel(app, locale_selector=_locale)
+    CSRFProtect(app)
+    login = LoginManager(app)
+    login.session_protection = "strong"
+
+    admin = Admin(
+        app,
+        name="Cán bộ, công chức",
+        url="/admin",
+        theme=Bootstrap4Theme(base_template="admin/canbo_base.html", fluid=True),
+        translations_path=str(HERE / "translations"),
+        index_view=importlib.import_module("admin_views.home").HomeView(
+            name="Trang chủ", url="/admin", endpoint="admin"
+        ),
+    )
+    for name in FEATURES:
+        importlib.import_module(name).register(app, admin)
+
+    @app.route("/")
+    def root():
+        from flask import redirect, url_for
+
+        return redirect(url_for("admin.index"))
+
+    return app
+
+
+def _init_database(app):
+    """Bind the models to ``DATABASE`` (the same setting the CLI reads) per process."""
+    dbm.connect(app.config["DATABASE"])
+
+    @app.before_request
+    def _open():
+        if dbm.database.obj is not None and dbm.database.is_closed():
+            dbm.database.connect(reuse_if_open=True)
+
+    @app.teardown_appcontext
+    def _close(exc):
+        # SQLite connections are per thread; keep PostgreSQL ones per request too, so a
+        # waitress worker never holds a broken connection.
+        if dbm.database.obj is not None and not dbm.database.is_closed():
+            dbm.database.close()
+
+
+def _locale():
+    lang = request.args.get("lang")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+    return session.get("lang") or "vi"
+
+
+def current_language():
+    return g.get("lang") or session.get("lang") or "vi"

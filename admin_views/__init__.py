@@ -1,6 +1,48 @@
 """The admin panel's views, one module per feature.
 
 Each module exposes ``register(app, admin)``; ``admin_app.create_app`` calls them in the
-order of ``FEATURES``. The views are thin: they call the ``canbo`` library and turn its
-errors into flashed messages and HTTP statuses.
+order of ``admin_app.FEATURES`` (add ONE line there for a new module).  The views are
+thin: they call the ``canbo`` library and turn its errors into flashed messages and HTTP
+statuses.
+
+How a feature module plugs in (see ``admin_views/base.py``)::
+
+    from flask_admin import expose
+    from .base import (SecureView, SecureModelView, require_role, can, current_account,
+                       visible_unit_ids, scope_units)
+
+    class PrintView(SecureView):            # login required; 403 for other roles
+        roles = ("ADMIN", "OFFICER", "CHAIRMAN")   # None = every logged-in role
+        permission = "print"                # optional, see canbo.users.PERMISSIONS
+
+        @expose("/")
+        def index(self):
+            ids = visible_unit_ids()        # None = all units (admin), else a list
+            query = scope_units(Rating.select(), Rating.unit)
+            return self.render("admin/print.html", rows=query)
+
+    class CatalogueView(SecureModelView):   # a peewee ModelView, secured
+        unit_column = Catalogue.unit        # rows are scoped to the user's units
+        edit_permission = "ratings.edit"    # None = read-only
+        audit_reason = True                 # a "Lý do thay đổi" field for the audit log
+
+    def register(app, admin):
+        admin.add_view(PrintView(name="In", endpoint="print"))
+        app.add_url_rule(...)               # a plain route: decorate with
+                                            # @require_role("OFFICER", permission="print")
+
+- Roles are ``canbo.users.Role`` codes: ADMIN, OFFICER, CHAIRMAN, VIEWER; permissions
+  ("staff.edit", "ratings.edit", "ratings.approve", "lists.edit", "units.edit",
+  "users.manage", "audit.read", "print", "import") are in ``canbo.users.PERMISSIONS``;
+  ``can("print")`` asks for the logged-in user.
+- Anonymous users are redirected to the login page; logged-in users without the role get
+  403; a row outside the user's units is a 404 (``SecureModelView.get_one``).
+- Every POST needs the CSRF token: in templates ``<input type="hidden" name="csrf_token"
+  value="{{ csrf_token() }}">`` (or ``{{ form.csrf_token }}`` of a ``FlaskForm``).
+- Templates extend ``admin/master.html`` (our look: ``templates/admin/canbo_base.html``);
+  wrap content in ``<div class="canbo-card">`` for the white card style.
+- Changes go to the audit log with ``canbo.audit.record(current_account(), action, row,
+  changes, reason)`` in the same transaction; ``SecureModelView`` does it for its forms.
+- Domain errors (``canbo.errors.CanboError``) raised in a ``SecureModelView`` hook are
+  flashed; in your own views, catch them and ``flash(exc.message, "error")``.
 """

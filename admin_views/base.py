@@ -1,0 +1,363 @@
+"""The secured base of every panel view: login, roles, unit scoping, audit, errors.
+
+- ``SecureView`` (a Flask-Admin ``BaseView``) and ``SecureModelView`` refuse anonymous
+  users (redirect to the login page) and users without the view's ``roles`` (403).
+- ``SecureModelView`` scopes every query — lists, details, edits, exports, the choices of
+  related records in forms — to the units the user may see (``visible_unit_ids()``), so
+  an officer of unit A guessing the id of unit B's person gets a 404.
+- Every create, update and delete is written to the audit log (``canbo.audit``) in the
+  same transaction as the change.
+- Domain errors (``canbo.errors``) raised in hooks become flashed messages.
+"""
+import datetime
+import functools
+
+import peewee
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
+from flask_admin import AdminIndexView, BaseView
+from flask_admin.contrib.peewee import ModelView
+from flask_admin.contrib.peewee.filters import FilterEqual
+from flask_admin.model import typefmt
+from markupsafe import Markup
+from flask_login import current_user
+from wtforms import StringField
+
+from canbo import audit, users
+from canbo.db import database
+from canbo.errors import CanboError, Forbidden
+from canbo.models import Department, Staff, Unit
+
+# --- who is asking ----------------------------------------------------------------------
+
+
+def current_account():
+    """The ``canbo.models.User`` of the logged-in user, or ``None``."""
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.user
+    return None
+
+
+def current_role():
+    account = current_account()
+    return account.role if account is not None else None
+
+
+def can(permission):
+    """Whether the logged-in user holds ``permission`` (see ``canbo.users.PERMISSIONS``)."""
+    return users.can(current_account(), permission)
+
+
+def visible_unit_ids():
+    """Unit ids the logged-in user may see; ``None`` means all (admin). Cached per request."""
+    if "visible_unit_ids" not in g:
+        g.visible_unit_ids = users.visible_unit_ids(current_account())
+    return g.visible_unit_ids
+
+
+def scope_units(query, column):
+    """``query`` restricted to rows whose ``column`` (a unit id) the user may see."""
+    ids = visible_unit_ids()
+    return query if ids is None else query.where(column.in_(ids))
+
+
+def unit_choices():
+    """``[(id, name)]`` of the visible units, for filters and select boxes."""
+    if not has_request_context():
+        return []
+    return [(u.id, u.name) for u in scope_units(Unit.select(), Unit.id).order_by(Unit.name)]
+
+
+def login_url():
+    """The login page, coming back to the page asked for (GET only)."""
+    target = None
+    if request.method == "GET":
+        target = request.path + (f"?{request.query_string.decode()}" if request.query_string else "")
+    return url_for("login.index", next=target)
+
+
+def require_role(*roles, permission=None):
+    """Decorator for a plain view function: login required, then one of ``roles`` (codes
+    of ``canbo.users.Role``; empty = any role) and, when given, ``permission``."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            account = current_account()
+            if account is None:
+                return redirect(login_url())
+            if roles and account.role not in roles:
+                abort(403)
+            if permission and not users.can(account, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+class SecuredMixin:
+    """Access rules shared by every view: ``roles`` (None = every logged-in role) and an
+    optional ``permission`` needed just to open the view."""
+
+    roles = None
+    permission = None
+
+    def is_accessible(self):
+        account = current_account()
+        if account is None or not account.active:
+            return False
+        if self.roles is not None and account.role not in self.roles:
+            return False
+        return self.permission is None or users.can(account, self.permission)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if current_account() is None:
+            return redirect(login_url())
+        abort(403)
+
+
+class SecureView(SecuredMixin, BaseView):
+    """A Flask-Admin ``BaseView`` that needs a login (and ``roles``/``permission``)."""
+
+
+class SecureIndexView(SecuredMixin, AdminIndexView):
+    """The panel's home, login required."""
+
+
+# --- model views ------------------------------------------------------------------------
+
+
+def vi_date(view, value, name=None):
+    """Dates read dd/mm/yyyy on every screen and export (REFERENCE.md §10)."""
+    return value.strftime("%d/%m/%Y")
+
+
+def vi_datetime(view, value, name=None):
+    return value.strftime("%H:%M %d/%m/%Y")
+
+
+def yes_no(view, value, name=None):
+    return "Có" if value else "Không"
+
+
+def yes_no_icon(view, value, name=None):
+    return Markup('<span class="text-success">Có</span>') if value else "–"
+
+
+LIST_FORMATTERS = {**typefmt.BASE_FORMATTERS, **{
+    type(None): lambda view, value, name: "",
+    datetime.date: vi_date,
+    datetime.datetime: vi_datetime,
+    bool: yes_no_icon,
+}}
+EXPORT_FORMATTERS = {**typefmt.EXPORT_FORMATTERS, **{
+    datetime.date: vi_date,
+    datetime.datetime: vi_datetime,
+    bool: yes_no,
+}}
+
+EDIT_ENDPOINTS = {"create_view", "edit_view", "ajax_update"}
+DELETE_ENDPOINTS = {"delete_view"}
+
+
+class SecureModelView(SecuredMixin, ModelView):
+    """A peewee ``ModelView`` with login, role checks, unit scoping and audit logging.
+
+    Subclasses set:
+    - ``unit_column``: the column holding a row's unit id (``Staff.unit``); ``None`` means
+      the rows belong to no unit (lists, the audit log) and are not scoped;
+    - ``unit_joins``: models to join to reach ``unit_column`` (e.g. ``[Staff]``);
+    - ``edit_permission``: the permission needed to create and edit (``None`` = read-only);
+    - ``delete_permission``: the permission needed to delete (``None`` = never deleted);
+    - ``audit_reason``: add a "Lý do thay đổi" field whose text goes to the audit log.
+    """
+
+    unit_column = None
+    unit_joins = ()
+    edit_permission = None
+    delete_permission = None
+    audit_reason = False
+    can_view_details = True
+    can_export = False
+    page_size = 50
+    can_set_page_size = True
+    page_size_options = (20, 50, 100)
+    column_type_formatters = LIST_FORMATTERS
+    column_type_formatters_detail = LIST_FORMATTERS
+    column_type_formatters_export = EXPORT_FORMATTERS
+    list_template = "admin/model/canbo_list.html"
+    create_template = "admin/model/canbo_create.html"
+    edit_template = "admin/model/canbo_edit.html"
+    details_template = "admin/model/canbo_details.html"
+
+    # Buttons and endpoints follow the user's permissions, per request.
+    @property
+    def can_create(self):
+        return self._allowed(self.edit_permission) and self.allow_create
+
+    @property
+    def can_edit(self):
+        return self._allowed(self.edit_permission)
+
+    @property
+    def can_delete(self):
+        return self._allowed(self.delete_permission)
+
+    allow_create = True
+
+    def _allowed(self, permission):
+        return permission is not None and has_request_context() and can(permission)
+
+    def _handle_view(self, name, **kwargs):
+        response = super()._handle_view(name, **kwargs)
+        if response is not None:
+            return response
+        if name in EDIT_ENDPOINTS and not (self.can_edit or self.can_create):
+            abort(403)
+        if name == "create_view" and not self.can_create:
+            abort(403)
+        if name in DELETE_ENDPOINTS and not self.can_delete:
+            abort(403)
+        if name == "export" and not self.can_export:
+            abort(403)
+        return None
+
+    # -- scoping: every read goes through get_query ------------------------------------
+    def base_query(self):
+        """The unscoped query; override to select related rows in the same query."""
+        return self.model.select()
+
+    def scope(self, query):
+        if self.unit_column is None:
+            return query
+        ids = visible_unit_ids()
+        if ids is None:
+            return query
+        for model in self.unit_joins:
+            query = query.switch(self.model).join(model)
+        return query.where(self.unit_column.in_(ids)).switch(self.model)
+
+    def get_query(self):
+        return self.scope(self.base_query())
+
+    def get_one(self, id):
+        try:
+            pk = self.model._meta.primary_key.db_value(id)
+        except (TypeError, ValueError):
+            abort(404)
+        row = self.get_query().where(self.model._meta.primary_key == pk).first()
+        if row is None:
+            abort(404)
+        return row
+
+    def lookup_query(self, model):
+        """The rows of ``model`` a form may link to: only those of visible units."""
+        ids = visible_unit_ids()
+        if ids is None:
+            return model.select()
+        if model is Unit:
+            return Unit.select().where(Unit.id.in_(ids))
+        if model is Staff:
+            return Staff.select().where(Staff.unit.in_(ids))
+        if model is Department:
+            return Department.select().where(Department.unit.is_null() | Department.unit.in_(ids))
+        return model.select()
+
+    def _scope_form(self, form):
+        for field in form:
+            if hasattr(field, "query") and hasattr(field, "model"):
+                field.query = self.lookup_query(field.model)
+        return form
+
+    def create_form(self, obj=None):
+        return self._scope_form(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._scope_form(super().edit_form(obj))
+
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        if self.audit_reason:
+            form_class.audit_reason = StringField(
+                "Lý do thay đổi", description="Ghi vào Nhật ký thay đổi (không bắt buộc)."
+            )
+        return form_class
+
+    def row_unit_id(self, model):
+        """The unit id ``model`` belongs to, for the check that edits stay in scope."""
+        if self.unit_column is None or self.unit_column.model is not self.model:
+            return None
+        return model.__data__.get(self.unit_column.name)
+
+    def on_model_change(self, form, model, is_created):
+        ids = visible_unit_ids()
+        unit_id = self.row_unit_id(model)
+        if ids is not None and self.unit_column is not None and unit_id not in ids:
+            raise Forbidden("Bạn chỉ được ghi hồ sơ thuộc đơn vị mình quản lý.", unit=unit_id)
+
+    # -- audit: one entry per change, in the change's transaction ----------------------
+    def create_model(self, form):
+        self._before = {}
+        return self._atomic(super().create_model, form)
+
+    def update_model(self, form, model):
+        self._before = audit.snapshot(model)
+        return self._atomic(super().update_model, form, model)
+
+    def delete_model(self, model):
+        return self._atomic(super().delete_model, model)
+
+    def _atomic(self, method, *args):
+        with database.atomic() as txn:
+            result = method(*args)
+            if not result:
+                txn.rollback()
+        return result
+
+    def after_model_change(self, form, model, is_created):
+        reason = getattr(getattr(form, "audit_reason", None), "data", None) or None
+        audit.record(
+            current_account() or "system", "create" if is_created else "update", model,
+            changes=audit.diff(self._before, audit.snapshot(model)), reason=reason,
+        )
+
+    def on_model_delete(self, model):
+        audit.record(current_account() or "system", "delete", model,
+                     changes=audit.diff(audit.snapshot(model), {}))
+
+    def _export_tablib(self, export_type, return_url):
+        if export_type == "xlsx":
+            from .exports import xlsx_response
+
+            return xlsx_response(self)
+        return super()._export_tablib(export_type, return_url)
+
+    def _get_filter_groups(self):
+        # Flask-Admin evaluates filter options once, at start-up; options that depend on
+        # the user (their units, the years they have) are evaluated per request instead.
+        groups = super()._get_filter_groups()
+        for items in (groups or {}).values():
+            for item in items:
+                flt = self._filters[item["index"]]
+                if callable(flt.options):
+                    item["options"] = [(k, str(v)) for k, v in flt.options()] or None
+        return groups
+
+    def get_export_name(self, export_type="csv"):
+        return f"{self.endpoint}-{datetime.date.today():%Y%m%d}.{export_type}"
+
+    def handle_view_exception(self, exc):
+        if isinstance(exc, CanboError):
+            flash(exc.message, "error")
+            return True
+        if isinstance(exc, peewee.IntegrityError):
+            flash("Không lưu được: bản ghi trùng với một bản ghi đã có, hoặc đang được "
+                  "bản ghi khác sử dụng.", "error")
+            return True
+        return super().handle_view_exception(exc)
+
+
+def choice_filter(column, name, options):
+    """An equality filter shown as a drop-down; ``options`` may be a callable."""
+    return FilterEqual(column=column, name=name, options=options)

@@ -1,0 +1,145 @@
+"""Xếp loại chất lượng: the yearly ratings, listed by year with filters.
+
+Editing here is limited to what the user's role allows (``canbo.users.RATING_STATUSES``):
+the personnel officer prepares a rating up to "Đã đề xuất"; approving, returning and
+reopening belong to the chairman (ND 90/2020 Điều 19; REFERENCE.md §6).  The step-by-step
+workflow screens are in ``admin_views/workflow.py``.
+"""
+from flask import has_request_context, url_for
+from wtforms.validators import NumberRange, ValidationError
+
+from canbo import users
+from canbo.levels import Rating as RatingLevel
+from canbo.levels import RatingStatus
+from canbo.models import Rating, Staff, Unit
+from canbo.rulesets import rule_set_for
+
+from .base import SecureModelView, choice_filter, current_account, scope_units, unit_choices
+
+LABELS = {
+    "year": "Năm",
+    "staff": "Họ và tên",
+    "unit": "Đơn vị",
+    "rule_set": "Căn cứ",
+    "level": "Mức xếp loại",
+    "self_level": "Tự xếp loại",
+    "original_label": "Ghi trên hồ sơ gốc",
+    "points": "Điểm",
+    "status": "Trạng thái",
+    "note": "Ghi chú",
+    "updated_at": "Cập nhật lúc",
+}
+
+#: Position of the year filter in ``RatingView.column_filters`` (for links to one year).
+YEAR_FILTER = 0
+
+
+def year_choices():
+    if not has_request_context():
+        return []
+    years = scope_units(Rating.select(Rating.year).distinct(), Rating.unit).order_by(Rating.year.desc())
+    return [(str(y), str(y)) for (y,) in years.tuples()]
+
+
+def year_filter_url(year):
+    """The ratings list showing only ``year``."""
+    return url_for("rating.index_view", **{f"flt0_{YEAR_FILTER}": year})
+
+
+def level_label(view, context, model, name):
+    code = getattr(model, name)
+    if not code:
+        return ""
+    return model.original_label if name == "level" and model.original_label else RatingLevel(code).label
+
+
+class RatingView(SecureModelView):
+    unit_column = Rating.unit
+    edit_permission = "ratings.edit"
+    audit_reason = True
+    can_export = True
+    export_types = ["csv", "xlsx"]
+    export_max_rows = 0
+
+    column_labels = LABELS
+    column_list = ["year", "staff", "unit", "self_level", "level", "status", "rule_set"]
+    column_details_list = ["year", "staff", "unit", "rule_set", "self_level", "level",
+                           "original_label", "points", "status", "note", "updated_at"]
+    column_export_list = ["year", "staff", "unit", "self_level", "level", "status", "rule_set",
+                          "points", "note"]
+    column_choices = {"status": RatingStatus.choices()}
+    column_formatters = {"level": level_label, "self_level": level_label}
+    column_formatters_export = {"level": level_label, "self_level": level_label}
+    column_sortable_list = ["year", ("staff", Staff.sort_name), "level", "status"]
+    column_searchable_list = [Staff.search_name]
+    column_filters = [
+        choice_filter(Rating.year, "Năm", year_choices),
+        choice_filter(Rating.unit, "Đơn vị", unit_choices),
+        choice_filter(Rating.level, "Mức xếp loại", RatingLevel.choices()),
+        choice_filter(Rating.status, "Trạng thái", RatingStatus.choices()),
+    ]
+
+    form_columns = ["staff", "year", "self_level", "level", "points", "status", "note"]
+    form_args = {
+        "year": {"validators": [NumberRange(2000, 2100)]},
+        "staff": {"get_label": "full_name"},
+    }
+    form_choices = {
+        "level": [("", "")] + RatingLevel.choices(),
+        "self_level": [("", "")] + RatingLevel.choices(),
+    }
+
+    @property
+    def can_edit(self):
+        return self._allowed("ratings.edit") or self._allowed("ratings.approve")
+
+    def base_query(self):
+        # Person and unit in the same query (no query per row); newest year first, then
+        # the Vietnamese name order.
+        return (
+            Rating.select(Rating, Staff, Unit)
+            .join(Staff).switch(Rating).join(Unit).switch(Rating)
+            .order_by(Rating.year.desc(), Staff.sort_name, Rating.id)
+        )
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
+                 page_size=None):
+        from canbo.vietnamese import fold
+
+        return super().get_list(page, sort_column, sort_desc, fold(search) if search else search,
+                                filters, execute=execute, page_size=page_size)
+
+    def _handle_join(self, query, field, joins):
+        # Staff is already joined by base_query.
+        return query
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        # The person and the year of an existing rating are not edited here.
+        del form.staff
+        del form.year
+        return form
+
+    def on_model_change(self, form, model, is_created):
+        if model.level == "":
+            model.level = None
+        if model.self_level == "":
+            model.self_level = None
+        if is_created:
+            model.unit = model.staff.unit_id
+            model.rule_set = rule_set_for(model.year, model.staff.kind)
+            if Rating.select().where((Rating.staff == model.staff) & (Rating.year == model.year)).exists():
+                raise ValidationError(
+                    f"{model.staff.full_name} đã có bản ghi xếp loại năm {model.year}."
+                )
+        super().on_model_change(form, model, is_created)
+        users.check_rating_status(current_account(), self._before.get("status", "OPEN"),
+                                  model.status)
+        if model.status in ("APPROVED", "PUBLISHED") and not model.level:
+            raise ValidationError("Hãy chọn Mức xếp loại trước khi phê duyệt.")
+        model.updated_at = users.now()
+
+
+def register(app, admin):
+    admin.add_view(RatingView(Rating, name="Xếp loại chất lượng", endpoint="rating",
+                              menu_icon_type="fa", menu_icon_value="fa-check-square-o"))

@@ -1,0 +1,244 @@
+"""Danh sách cán bộ, công chức: records, qualification histories, archiving, export.
+
+- Search ignores case and Vietnamese diacritics in both directions: the typed text is
+  folded like ``Staff.search_name`` (``canbo.vietnamese.fold``), so "anh", "ÁNH" and
+  "do thi" all find "Đỗ Thị Ánh" on SQLite and PostgreSQL alike.
+- Names sort the Vietnamese way by default (``Staff.sort_name``: given name, then
+  middle and family names, in the Vietnamese alphabet).
+- A person who leaves is archived with a date and a reason, never deleted
+  (kim-tan-2023.md: the two who left in 2023 keep their ratings).
+"""
+import datetime
+
+from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.contrib.peewee.filters import BasePeeweeFilter
+from flask_admin.model.template import EndpointLinkRowAction
+from flask_wtf import FlaskForm
+from peewee import JOIN, fn
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from canbo import audit
+from canbo.levels import (
+    Gender,
+    LeaderRole,
+    QualificationKind,
+    StaffKind,
+)
+from canbo.models import Department, Qualification, Staff, Title, Unit
+from canbo.vietnamese import fold
+
+from .base import (
+    SecureModelView,
+    can,
+    choice_filter,
+    current_account,
+    unit_choices,
+    visible_unit_ids,
+)
+
+LABELS = {
+    "code": "Mã",
+    "full_name": "Họ và tên",
+    "search_name": "Họ và tên (gõ có dấu hoặc không dấu)",
+    "birth_date": "Ngày sinh",
+    "gender": "Giới tính",
+    "ethnicity": "Dân tộc",
+    "kind": "Loại",
+    "unit": "Đơn vị",
+    "title": "Chức vụ, chức danh",
+    "department": "Phòng, ban",
+    "leader_role": "Lãnh đạo",
+    "party_member": "Đảng viên",
+    "joined_on": "Ngày vào cơ quan",
+    "left_on": "Ngày nghỉ / chuyển công tác",
+    "left_reason": "Lý do nghỉ / chuyển công tác",
+    "qualifications": "Quá trình đào tạo",
+}
+
+ALL_LEVELS = [
+    (member.code, f"{kind.label}: {member.label}")
+    for kind in QualificationKind
+    for member in kind.levels
+]
+
+
+def title_choices():
+    return [(t.id, t.name) for t in Title.select(Title.id, Title.name).order_by(Title.position, Title.name)]
+
+
+def department_choices():
+    if not has_request_context():
+        return []
+    ids = visible_unit_ids()
+    query = Department.select(Department.id, Department.name)
+    if ids is not None:
+        query = query.where(Department.unit.is_null() | Department.unit.in_(ids))
+    return [(d.id, d.name) for d in query.order_by(Department.name)]
+
+
+class InPostFilter(BasePeeweeFilter):
+    """In post (no leaving date) or archived."""
+
+    def apply(self, query, value):
+        return query.where(Staff.left_on.is_null(value == "1"))
+
+    def operation(self):
+        return "là"
+
+
+class QualificationLevelFilter(BasePeeweeFilter):
+    """People whose highest level of one qualification kind is the chosen one."""
+
+    def __init__(self, kind, name):
+        self.kind = kind
+        super().__init__(Staff.id, name, options=kind.levels.choices())
+
+    def apply(self, query, value):
+        try:
+            level = self.kind.levels(value)
+        except ValueError:
+            return query.where(False)
+        best = (
+            Qualification.select(Qualification.staff)
+            .where(Qualification.kind == self.kind.code)
+            .group_by(Qualification.staff)
+        )
+        if level.code == "NONE":
+            has_any = best.having(fn.MIN(Qualification.rank) < level.rank)
+            return query.where(Staff.id.not_in(has_any))
+        return query.where(Staff.id.in_(best.having(fn.MIN(Qualification.rank) == level.rank)))
+
+    def operation(self):
+        return "là"
+
+
+def level_matches_kind(form, field):
+    try:
+        QualificationKind(form.kind.data).levels(field.data)
+    except ValueError:
+        kind = QualificationKind(form.kind.data)
+        allowed = ", ".join(m.label for m in kind.levels)
+        raise ValidationError(f"«{field.data}» không thuộc {kind.label}; chọn một trong: {allowed}.")
+
+
+class ArchiveForm(FlaskForm):
+    left_on = DateField("Ngày nghỉ / chuyển công tác", validators=[DataRequired()],
+                        default=datetime.date.today)
+    left_reason = StringField("Lý do", validators=[DataRequired(), Length(max=300)])
+
+
+class StaffView(SecureModelView):
+    unit_column = Staff.unit
+    edit_permission = "staff.edit"
+    audit_reason = True
+    can_export = True
+    export_types = ["csv", "xlsx"]
+    export_max_rows = 0
+
+    column_labels = LABELS
+    column_list = ["code", "full_name", "birth_date", "gender", "kind", "title", "department",
+                   "unit", "party_member", "left_on"]
+    column_details_list = ["code", "full_name", "birth_date", "gender", "ethnicity", "kind",
+                           "unit", "title", "department", "leader_role", "party_member",
+                           "joined_on", "left_on", "left_reason", "qualifications"]
+    column_export_list = ["code", "full_name", "birth_date", "gender", "ethnicity", "kind",
+                          "unit", "title", "department", "leader_role", "party_member",
+                          "joined_on", "left_on", "left_reason"]
+    column_choices = {
+        "gender": Gender.choices(),
+        "kind": StaffKind.choices(),
+        "leader_role": LeaderRole.choices(),
+    }
+    column_sortable_list = [("full_name", Staff.sort_name), "code", "birth_date", "kind",
+                            "joined_on", "left_on"]
+    column_searchable_list = [Staff.search_name]
+    column_filters = [
+        choice_filter(Staff.unit, "Đơn vị", unit_choices),
+        choice_filter(Staff.kind, "Loại", StaffKind.choices()),
+        choice_filter(Staff.title, "Chức vụ, chức danh", title_choices),
+        choice_filter(Staff.department, "Phòng, ban", department_choices),
+        QualificationLevelFilter(QualificationKind.EDUCATION, "Trình độ chuyên môn"),
+        QualificationLevelFilter(QualificationKind.POLITICAL_THEORY, "Lý luận chính trị"),
+        QualificationLevelFilter(QualificationKind.STATE_MANAGEMENT, "Quản lý nhà nước"),
+        InPostFilter(Staff.left_on, "Tình trạng",
+                     options=[("1", "Đang công tác"), ("0", "Đã nghỉ / chuyển công tác")]),
+    ]
+    column_formatters = {
+        "qualifications": lambda v, c, m, n: "; ".join(
+            f"{QualificationKind(q.kind).levels(q.level).label}"
+            + (f" ({q.awarded_on:%d/%m/%Y})" if q.awarded_on else "")
+            for q in m.qualifications.order_by(Qualification.kind, Qualification.awarded_on)
+        ),
+    }
+    column_formatters_export = {}
+
+    form_columns = ["code", "full_name", "gender", "birth_date", "ethnicity", "kind", "unit",
+                    "title", "department", "leader_role", "party_member", "joined_on",
+                    "left_on", "left_reason"]
+    form_args = {
+        "full_name": {"validators": [DataRequired(), Length(max=200)]},
+        "code": {"validators": [DataRequired(), Length(max=32)]},
+    }
+    inline_models = [(Qualification, {
+        "form_columns": ["id", "kind", "level", "major", "awarded_on"],
+        "form_label": "Quá trình đào tạo",
+        "column_labels": {"kind": "Loại trình độ", "level": "Trình độ",
+                          "major": "Chuyên ngành", "awarded_on": "Ngày cấp bằng"},
+        "form_overrides": {"level": SelectField},
+        "form_args": {"level": {"choices": ALL_LEVELS, "validators": [level_matches_kind]}},
+    })]
+    column_extra_row_actions = [
+        EndpointLinkRowAction("fa fa-archive", ".archive_view", title="Cho nghỉ / chuyển công tác"),
+    ]
+
+    def base_query(self):
+        # Unit, title and department in the same query: a list page costs the same number
+        # of queries whatever its size.  The default order is the Vietnamese name order.
+        return (
+            Staff.select(Staff, Unit, Title, Department)
+            .join(Unit)
+            .switch(Staff).join(Title, JOIN.LEFT_OUTER)
+            .switch(Staff).join(Department, JOIN.LEFT_OUTER)
+            .switch(Staff)
+            .order_by(Staff.sort_name, Staff.id)
+        )
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
+                 page_size=None):
+        # The search column holds folded names; fold what the user typed the same way.
+        return super().get_list(page, sort_column, sort_desc, fold(search) if search else search,
+                                filters, execute=execute, page_size=page_size)
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        if model.left_on and not model.left_reason:
+            raise ValidationError("Hãy ghi lý do nghỉ / chuyển công tác cùng với ngày.")
+        if model.joined_on and model.left_on and model.left_on < model.joined_on:
+            raise ValidationError("Ngày nghỉ / chuyển công tác phải sau ngày vào cơ quan.")
+
+    @expose("/archive/", methods=("GET", "POST"))
+    def archive_view(self):
+        """Archive one person (Đã nghỉ / chuyển công tác) with a date and a reason."""
+        if not can("staff.edit"):
+            abort(403)
+        person = self.get_one(request.args.get("id"))
+        form = ArchiveForm()
+        if form.validate_on_submit():
+            before = audit.snapshot(person)
+            person.left_on, person.left_reason = form.left_on.data, form.left_reason.data
+            with Staff._meta.database.atomic():
+                person.save()
+                audit.record(current_account(), "archive", person,
+                             changes=audit.diff(before, audit.snapshot(person)),
+                             reason=form.left_reason.data)
+            flash(f"Đã ghi {person.full_name} nghỉ / chuyển công tác từ "
+                  f"{person.left_on:%d/%m/%Y}.", "success")
+            return redirect(url_for(".index_view"))
+        return self.render("admin/staff_archive.html", form=form, person=person)
+
+
+def register(app, admin):
+    admin.add_view(StaffView(Staff, name="Cán bộ, công chức", endpoint="staff",
+                             menu_icon_type="fa", menu_icon_value="fa-users"))
