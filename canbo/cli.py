@@ -211,3 +211,5 @@ def main():
 from . import cli_dashboard  # noqa: E402,F401
 from . import cli_score  # noqa: E402,F401
 from . import cli_check  # noqa: E402,F401
+from . import cli_print  # noqa: E402,F401
+from . import cli_users  # noqa: E402,F401

@@ -18,6 +18,7 @@ import datetime
 import functools
 import mimetypes
 import pathlib
+import re
 import urllib.parse
 import urllib.request
 
@@ -28,6 +29,7 @@ from . import reports
 from .errors import InvalidInput, NoData
 from .levels import FINAL_STATUSES, Rating as RatingLevel, RatingStatus
 from .models import Rating, Staff, Title
+from .vietnamese import fold
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 FONT_DIR = PACKAGE_DIR / "fonts"
@@ -142,6 +144,16 @@ def html_to_pdf(html):
 
 def render_pdf(template, **context):
     return html_to_pdf(render_html(template, **context))
+
+
+def file_name(*parts):
+    """A download name from ``parts``: ASCII, lower case, hyphens ("phieu-2022-kt13.pdf")."""
+    words = []
+    for part in parts:
+        text = re.sub(r"[^a-z0-9]+", "-", fold(str(part)))
+        if text.strip("-"):
+            words.append(text.strip("-"))
+    return "-".join(words) + ".pdf"
 
 
 # --- what every document shows ----------------------------------------------------------
