@@ -86,9 +86,14 @@ def span(first, last):
 
 
 def total(spans):
-    """The sum of ``(months, days)`` spans, 30 days making a month."""
+    """The sum of ``(months, days)`` spans.  One period is measured by the calendar
+    (01/07 – 30/12 is 5 months 30 days, not 6 months); the leftover days of separate
+    periods are added up with 30 days making a month."""
+    spans = list(spans)
     months = sum(m for m, _ in spans)
     days = sum(d for _, d in spans)
+    if len(spans) <= 1:
+        return (months, days)
     return (months + days // 30, days % 30)
 
 
