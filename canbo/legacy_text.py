@@ -104,6 +104,11 @@ _VNI_PATTERN = re.compile(
 # Letters a legacy decoding can never produce: proof that a text is Unicode already.
 _UNICODE_ONLY = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1"
                            "\u01af\u01b0\u1ea0-\u1ef9\u0300\u0301\u0303\u0309\u0323]")
+# Non-ASCII characters of Unicode Vietnamese that fit in Latin-1; any other one in a
+# legacy file is a legacy byte.
+_LATIN1_VIETNAMESE = "àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ"
+_AMBIGUOUS = re.compile(f"[^\\x00-\\x7f{_LATIN1_VIETNAMESE}]")
+_CAPS_RUN = re.compile("[A-Z]{2}")
 _WORD = re.compile(r"[^\W\d_]+")
 _ONSETS = ("ngh ng nh ch gh gi kh ph qu th tr b c d đ g h k l m n p q r s t v x").split()
 _CODAS = ("ng nh ch c m n p t").split()
@@ -138,7 +143,7 @@ def _syllable_ok(word):
     return False
 
 
-def _score(text):
+def score(text):
     """Words with non-ASCII letters spelled as syllables, minus those that are not."""
     score = 0
     for token in text.split():
@@ -154,7 +159,7 @@ def from_tcvn3(text):
     """``text`` read as TCVN3 (any code page) converted to Unicode NFC."""
     out = unicodedata.normalize("NFC", text.translate(TCVN3_TABLE))
     letters = [ch for ch in text if ch.isascii() and ch.isalpha()]
-    if len(letters) >= 2 and all(ch.isupper() for ch in letters):
+    if len(letters) >= 3 and all(ch.isupper() for ch in letters) and _CAPS_RUN.search(text):
         out = out.upper()  # typed with .VnTimeH, whose capitals sit on lower-case codes
     return out
 
@@ -182,9 +187,9 @@ def detect(texts):
     for text in texts:
         if not isinstance(text, str) or is_unicode(text):
             continue
-        totals[UNICODE] += _score(text)
+        totals[UNICODE] += score(text)
         for name, convert in CONVERTERS.items():
-            totals[name] += _score(convert(text))
+            totals[name] += score(convert(text))
     best = max((TCVN3, VNI), key=lambda name: totals[name])
     return best if totals[best] > totals[UNICODE] else UNICODE
 
@@ -195,7 +200,12 @@ def convert(text, encoding):
         return text
     if encoding == UNICODE or is_unicode(text):
         return normalize(text)
-    return CONVERTERS[encoding](text)
+    converted = CONVERTERS[encoding](text)
+    if _AMBIGUOUS.search(text) or score(converted) > score(text):
+        return converted
+    # Only letters Unicode Vietnamese also uses ("Mã", "Hà"): a header typed later in
+    # Unicode inside a legacy file; keep it unless converting makes it better Vietnamese.
+    return normalize(text)
 
 
 def to_unicode(text):
