@@ -11,6 +11,8 @@ from .db import BaseModel
 
 MODEL_MODULES = [
     "canbo.models",
+    "canbo.workflow_models",
+    "canbo.tracking",
 ]
 
 
