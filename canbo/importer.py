@@ -46,7 +46,7 @@ class ImportResult:
         return bool(self.problems)
 
     def summary(self):
-        """Vietnamese lines for the user: what was (or would be) written, then problems."""
+        """Vietnamese lines for the user: what was (or would be) written, and warnings."""
         c = self.counts
         verb = "Sẽ ghi" if self.dry_run else ("Đã ghi" if self.written else "Không ghi gì")
         lines = []
@@ -58,11 +58,17 @@ class ImportResult:
             f"xếp loại thêm mới {c['ratings_created']}, cập nhật {c['ratings_updated']}, "
             f"không đổi {c['ratings_unchanged']}; đơn vị tạo mới {c['units_created']}."
         )
-        lines += [f"Lưu ý: {w}" for w in self.warnings]
-        if self.problems:
-            lines.append(f"{len(self.problems)} lỗi:")
-            lines += [f"  {p}" for p in self.problems]
-        return lines
+        return lines + [f"Lưu ý: {w}" for w in self.warnings]
+
+    def problem_lines(self):
+        """One line per refused value, after a count; empty when all was accepted."""
+        if not self.problems:
+            return []
+        refused = self.counts["rows_refused"]
+        head = (f"{len(self.problems)} lỗi ở {refused} dòng"
+                + ("; các dòng này không được ghi:" if self.written else
+                   "; không ghi dòng nào (sửa tệp rồi nhập lại, hoặc dùng --skip-invalid):"))
+        return [head] + [f"  {p}" for p in self.problems]
 
 
 def import_file(source, filename=None, **options):

@@ -13,6 +13,8 @@ from .importer_rows import plan_ratings, plan_staff
 from .models import Department, Title, Unit
 from .vietnamese import fold
 
+GUIDE_SHEET = "Hướng dẫn"
+
 
 @dataclasses.dataclass
 class Problem:
@@ -190,6 +192,8 @@ def build_plan(workbook, unit=None, create_units=False, today=None):
     planner = _Planner(unit, create_units, today)
     staff_sheets, rating_sheets = [], []
     for sheet in workbook.sheets:
+        if cols.header_key(sheet.name) == cols.header_key(GUIDE_SHEET):
+            continue  # the templates' own explanation of the columns
         columns, header, found, unknown = _recognise(sheet)
         if columns is None:
             if any(sheet.rows):
