@@ -213,3 +213,4 @@ from . import cli_score  # noqa: E402,F401
 from . import cli_check  # noqa: E402,F401
 from . import cli_print  # noqa: E402,F401
 from . import cli_users  # noqa: E402,F401
+from . import cli_sheets  # noqa: E402,F401
