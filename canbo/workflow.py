@@ -221,13 +221,16 @@ def record_comments(actor, rating, comments, meeting_on, party_opinion=None):
         cycle = lock(_open_cycle_of(rating).id)
         _not_published(cycle, "ghi ý kiến cuộc họp")
         rating = Rating.get_by_id(rating.id)
-        _status(rating, (S.SELF_ASSESSED.code, S.COMMENTED.code), "ghi ý kiến cuộc họp")
+        _status(rating, (S.SELF_ASSESSED.code, S.COMMENTED.code, S.PROPOSED.code,
+                         S.RETURNED.code), "ghi ý kiến cuộc họp")
         ev = _evaluation(rating)
         ev.meeting_comments, ev.meeting_on = comments.strip(), meeting_on
         if party_opinion is not None:
             ev.party_opinion = party_opinion.strip() or None
         ev.save()
-        _move(actor, "rating.comment", rating, S.COMMENTED.code)
+        # the Party committee's opinion may come after the proposal: amending keeps its place
+        to = S.COMMENTED.code if rating.status == S.SELF_ASSESSED.code else rating.status
+        _move(actor, "rating.comment", rating, to)
     return rating
 
 
