@@ -33,6 +33,7 @@ FEATURES = [
     "admin_views.lists",
     "admin_views.users",
     "admin_views.auditlog",
+    "admin_views.tracking",
 ]
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
@@ -104,7 +105,10 @@ def create_app(config=None):
 
 def _init_database(app):
     """Bind the models to ``DATABASE`` (the same setting the CLI reads) per process."""
-    dbm.connect(app.config["DATABASE"])
+    url = app.config["DATABASE"]
+    bound = dbm.database.obj
+    if bound is None or getattr(bound, "url", None) != url:
+        dbm.connect(url).url = url
 
     @app.before_request
     def _open():
