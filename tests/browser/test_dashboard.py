@@ -1,0 +1,94 @@
+"""The dashboard in a real headless Chromium, with the demo commune and a province.
+
+Logs in as the chairman (whose home page the dashboard is), checks what a person reads
+on it, and saves ``docs/screenshots/dashboard.png``.
+"""
+import pathlib
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from canbo import db as dbm
+from canbo import demo, users
+from canbo.models import Unit
+
+pytestmark = pytest.mark.browser
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = pathlib.Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "matkhau-demo-1"
+
+
+@pytest.fixture
+def server(tmp_path):
+    if not pathlib.Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    from admin_app import create_app
+
+    url = f"sqlite:///{tmp_path / 'canbo.db'}"
+    dbm.migrate(dbm.connect(url))
+    unit = demo.load()
+    users.create_user("chutich", PASSWORD, "CHAIRMAN", unit)
+    app = create_app({"DATABASE": url, "SECRET_KEY": "browser-test", "TESTING": False})
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    dbm.database.close()
+
+
+@pytest.fixture
+def page():
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+        yield context.new_page()
+        browser.close()
+
+
+def test_the_chairman_lands_on_the_dashboard_with_the_demo_figures(server, page):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{server}/admin/login/")
+    page.fill("input[name=username]", "chutich")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(f"{server}/admin/dashboard/**")
+    assert "UBND xã Kim Tân" in page.inner_text("h1")
+
+    # a screen reader finds each chart by its title
+    ratings = page.get_by_role("img", name="Kết quả xếp loại chất lượng các năm gần nhất")
+    assert ratings.get_attribute("id") == "chart-ratings"
+    chart_text = " ".join(ratings.locator("text").all_text_contents())
+    for expected in ["Năm 2021", "Năm 2022", "16 (80%)", "14 (70%)", "1 (5%)"]:
+        assert expected in chart_text
+    qualification_text = " ".join(
+        page.locator("svg#chart-qualifications text").all_text_contents())
+    assert "15 (83,3%)" in qualification_text and "Lý luận chính trị" in qualification_text
+    # charts are drawn: the bars have a size on screen
+    box = ratings.bounding_box()
+    assert box["width"] > 300 and box["height"] > 200
+    # nothing was fetched from outside this server
+    assert all(u.startswith(server) or u.startswith("data:") for u in requests)
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
+
+
+def test_a_chosen_year_shows_its_cycle(server, page):
+    page.goto(f"{server}/admin/login/")
+    page.fill("input[name=username]", "chutich")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(f"{server}/admin/dashboard/**")
+    page.select_option("#pick-year", "2022")
+    page.click("form.pick button[type=submit]")
+    page.wait_for_url("**year=2022**")
+    assert "năm 2022" in page.inner_text("h1")
+    progress = page.locator("table").first.inner_text()
+    assert "Đã phê duyệt\t20\t100%" in progress

@@ -1,0 +1,105 @@
+"""The dashboard page of the panel: who may open it, which units it shows, what it says."""
+import datetime
+
+import pytest
+
+from canbo import users
+from canbo.models import Rating, Staff, Unit
+
+PASSWORD = "matkhau-kiem-thu-1"
+
+
+@pytest.fixture
+def app(demo_db):
+    from admin_app import create_app
+
+    Unit.create(code="KHAC", name="UBND xã <b>Khác</b>", place_name="Khác")
+    return create_app({"DATABASE": demo_db.url, "TESTING": True, "WTF_CSRF_ENABLED": False,
+                       "SECRET_KEY": "test"})
+
+
+#: username → (role, unit code); each test creates only the accounts it logs in with,
+#: since hashing a password is the slow part of the setup.
+ACCOUNTS = {"admin": ("ADMIN", None), "officer": ("OFFICER", "KIMTAN"),
+            "chairman": ("CHAIRMAN", "KIMTAN"), "viewer": ("VIEWER", "KIMTAN"),
+            "officer-khac": ("OFFICER", "KHAC")}
+
+
+def client_as(app, username):
+    client = app.test_client()
+    if username:
+        role, unit = ACCOUNTS[username]
+        users.create_user(username, PASSWORD, role, unit and Unit.get(Unit.code == unit))
+        response = client.post("/admin/login/", data={"username": username,
+                                                      "password": PASSWORD})
+        assert response.status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("username,status", [
+    (None, 302), ("admin", 200), ("officer", 200), ("chairman", 200), ("viewer", 200),
+])
+def test_every_role_opens_the_dashboard_and_strangers_are_sent_to_log_in(app, username,
+                                                                          status):
+    response = client_as(app, username).get("/admin/dashboard/")
+    assert response.status_code == status
+    if status == 302:
+        assert "/admin/login/" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("username,home", [
+    ("chairman", "/admin/dashboard/"), ("viewer", "/admin/dashboard/"),
+    ("officer", None), ("admin", None),
+])
+def test_chairmen_and_viewers_land_on_the_dashboard(app, username, home):
+    response = client_as(app, username).get("/admin/")
+    if home:
+        assert response.status_code == 302 and response.headers["Location"].endswith(home)
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("username,unit,status", [
+    ("officer", "KHAC", 404), ("officer-khac", "KIMTAN", 404), ("chairman", "KHONGCO", 404),
+    ("officer", "KIMTAN", 200), ("admin", "KHAC", 200), ("officer-khac", "KHAC", 200),
+])
+def test_a_unit_outside_the_users_scope_is_not_found(app, username, unit, status):
+    assert client_as(app, username).get(f"/admin/dashboard/?unit={unit}").status_code == status
+
+
+def test_the_page_shows_the_figures_and_charts_of_the_chosen_year(app):
+    html = client_as(app, "chairman").get("/admin/dashboard/?year=2022").get_data(as_text=True)
+    assert "Tổng quan kỳ đánh giá năm 2022 — UBND xã Kim Tân" in html
+    assert 'id="chart-ratings"' in html and 'id="chart-qualifications"' in html
+    assert "14 (70%)" in html and "15 (83,3%)" in html
+    assert "Quy định của năm này không giới hạn tỷ lệ." in html
+    assert "<script src=\"http" not in html and "cdn" not in html.lower()
+
+
+def test_a_province_lists_its_units_sortable_and_escaped(app):
+    kimtan = Unit.get(Unit.code == "KIMTAN")
+    top = Unit.create(code="TINH", name="UBND tỉnh Mẫu", place_name="Mẫu")
+    Unit.update(parent=top).where(Unit.code.in_(["KIMTAN", "KHAC"])).execute()
+    Staff(unit=Unit.get(Unit.code == "KHAC"), code="K1", full_name="Người Khác",
+          kind="CADRE", joined_on=datetime.date(2015, 1, 1)).save()
+    client = client_as(app, "admin")
+    html = client.get("/admin/dashboard/?unit=TINH&year=2022&sort=progress").get_data(
+        as_text=True)
+    assert "Các đơn vị trực thuộc — năm 2022" in html
+    assert "UBND xã &lt;b&gt;Khác&lt;/b&gt;" in html and "<b>Khác</b>" not in html
+    table = html.split("Các đơn vị trực thuộc")[1]
+    assert table.index("(KIMTAN)") < table.index("(KHAC)")  # 100% done before 0%
+    assert f"?unit={kimtan.code}&amp;year=2022" in table
+
+
+def test_a_quota_over_the_limit_shows_as_a_danger_alert(app):
+    unit = Unit.get(Unit.code == "KIMTAN")
+    civil = Staff.select().where((Staff.unit == unit) & (Staff.kind == "CIVIL_SERVANT")
+                                 & Staff.left_on.is_null()).order_by(Staff.code)
+    for i, staff in enumerate(civil):
+        level = "HTXSNV" if i < 3 else "HTTNV"
+        Rating.create(staff=staff, unit=unit, year=2024, rule_set="ND90_ND48_2023",
+                      level=level, status="PROPOSED")
+    html = client_as(app, "chairman").get("/admin/dashboard/?year=2024").get_data(as_text=True)
+    assert 'class="alert alert-danger"' in html
+    assert "5 người HTTNV × 20% = 1 → tối đa 1 người HTXSNV" in html
