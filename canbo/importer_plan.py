@@ -6,6 +6,7 @@ with a handful of bulk queries (never one query per row), so that the writer onl
 to run them and a dry run can report the same counts.
 """
 import dataclasses
+import functools
 import re
 
 from . import import_columns as cols
@@ -74,6 +75,7 @@ class Plan:
         }
 
 
+@functools.lru_cache(maxsize=4096)
 def _name_key(name):
     """Titles and departments match ignoring case, diacritics and the kind of dash."""
     return re.sub(r"\s*[-–—]\s*", " - ", fold(name))
@@ -109,6 +111,11 @@ class _Planner:
         self.create_units = create_units
         self.today = today
         self.units = list(Unit.select(Unit.id, Unit.code, Unit.name).tuples())
+        self.unit_names = {}  # folded code or name → {unit id}
+        for uid, code, name in self.units:
+            for key in (fold(code), fold(name)):
+                self.unit_names.setdefault(key, set()).add(uid)
+        self.unit_keys = {}  # cell value → unit key, so each distinct value is solved once
         self.titles = {_name_key(n): (tid, role) for tid, n, role in
                        Title.select(Title.id, Title.name, Title.leader_role).tuples()}
         self.departments = {(_name_key(n), u): did for did, n, u in
@@ -130,10 +137,13 @@ class _Planner:
             if len(self.units) == 1:
                 return self.units[0][0]
             raise cols.BadValue("bắt buộc: ghi mã hoặc tên đơn vị, hoặc dùng --unit MÃ")
+        if value in self.unit_keys:
+            return self.unit_keys[value]
         key = fold(value)
-        matches = [uid for uid, code, name in self.units if key in (fold(code), fold(name))]
-        if len(set(matches)) == 1:
-            return matches[0]
+        matches = self.unit_names.get(key, set())
+        if len(matches) == 1:
+            self.unit_keys[value] = next(iter(matches))
+            return self.unit_keys[value]
         if matches:
             raise cols.BadValue("trùng tên nhiều đơn vị; hãy ghi mã đơn vị")
         new_key = f"unit:{key}"

@@ -18,6 +18,7 @@ QUALIFICATIONS = (("education", "EDUCATION"), ("political_theory", "POLITICAL_TH
 STAFF_FIELDS = ("full_name", "birth_date", "gender", "ethnicity", "kind", "title",
                 "department", "leader_role", "party_member", "joined_on", "left_on",
                 "left_reason")
+_RANKS = {k.code: {m.code: i for i, m in enumerate(k.levels)} for k in QualificationKind}
 STAFF_DEFAULTS = {"birth_date": None, "gender": None, "ethnicity": "Kinh", "title": None,
                   "department": None, "leader_role": "NONE", "party_member": False,
                   "joined_on": None, "left_on": None, "left_reason": None}
@@ -174,7 +175,7 @@ def _plan_qualifications(planner, values, ref, have):
         have.add((ref, kind, level.code))
         planner.plan.qualifications.append({
             "staff": ref, "kind": kind, "level": level.code,
-            "rank": QualificationKind(kind).levels(level.code).rank,
+            "rank": _RANKS[kind][level.code],
             "major": values.get("major") if kind == "EDUCATION" else None,
             "awarded_on": None,
         })

@@ -18,18 +18,12 @@ import pathlib
 import zipfile
 
 import openpyxl
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from . import legacy_text
+from . import legacy_text, xlsx_writer
 from .errors import InvalidInput
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls (Excel 97–2003)
-DATE_FORMAT = "DD/MM/YYYY"
-PERCENT_FORMAT = "0.0%"
-DECIMAL_FORMAT = "0.00"
 
 
 @dataclasses.dataclass
@@ -161,11 +155,20 @@ def _read_csv(data, name):
 
 
 def _to_unicode(sheets):
-    texts = [v for s in sheets for row in s.rows for v in row if isinstance(v, str)]
+    texts = {v for s in sheets for row in s.rows for v in row if isinstance(v, str)}
     encoding = legacy_text.detect(texts)
+    done = {}  # each distinct text converted once: lists repeat the same values a lot
+
+    def convert(value):
+        if not isinstance(value, str) or value.isascii():
+            return value
+        if value not in done:
+            done[value] = legacy_text.convert(value, encoding)
+        return done[value]
+
     for sheet in sheets:
-        sheet.name = legacy_text.convert(sheet.name, encoding)
-        sheet.rows = [[legacy_text.convert(v, encoding) for v in row] for row in sheet.rows]
+        sheet.name = convert(sheet.name)
+        sheet.rows = [[convert(v) for v in row] for row in sheet.rows]
     return Workbook(sheets, encoding)
 
 
@@ -187,48 +190,12 @@ def _text(value):
 
 def write_xlsx(tables, target):
     """Write ``tables`` as the sheets of one XLSX file (a path or a binary file)."""
-    book = openpyxl.Workbook(write_only=True)
-    bold = Font(bold=True)
-    wrap = Alignment(vertical="center", wrap_text=True)
+    widths = []
     for table in tables:
-        ws = book.create_sheet(table.name[:31])
-        ws.freeze_panes = "A2"
         sample = table.rows[:500]
-        for i, header in enumerate(table.headers):
-            column = [header] + [row[i] if i < len(row) else None for row in sample]
-            ws.column_dimensions[get_column_letter(i + 1)].width = _width(column)
-        header_cells = []
-        for header in table.headers:
-            cell = WriteOnlyCell(ws, value=header)
-            cell.font, cell.alignment = bold, wrap
-            header_cells.append(cell)
-        ws.append(header_cells)
-        formats = {i: _FORMATS[f] for i, f in table.formats.items()}
-        for row in table.rows:
-            if formats:
-                row = [_formatted(ws, v, formats.get(i)) for i, v in enumerate(row)]
-            ws.append(row)
-    book.save(target)
-
-
-def _percent(v):
-    return None if v is None else v / 100
-
-
-_FORMATS = {
-    "date": (DATE_FORMAT, lambda v: v),
-    "percent": (PERCENT_FORMAT, _percent),
-    "decimal": (DECIMAL_FORMAT, lambda v: None if v is None else float(v)),
-}
-
-
-def _formatted(ws, value, fmt):
-    if fmt is None or value is None:
-        return value
-    number_format, convert = fmt
-    cell = WriteOnlyCell(ws, value=convert(value))
-    cell.number_format = number_format
-    return cell
+        widths.append([_width([header] + [row[i] if i < len(row) else None for row in sample])
+                       for i, header in enumerate(table.headers)])
+    xlsx_writer.write(tables, widths, target)
 
 
 def write_csv(table, target):

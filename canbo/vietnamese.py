@@ -8,6 +8,7 @@ middle names, then the family name, comparing letters in the Vietnamese alphabet
 (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y) and, for equal letters, tones
 in the conventional order (ngang, huyền, hỏi, ngã, sắc, nặng).
 """
+import functools
 import unicodedata
 
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
@@ -44,6 +45,7 @@ def _letters(word):
     return out
 
 
+@functools.lru_cache(maxsize=8192)  # names reuse few words; imports sort thousands
 def _word_key(word):
     """``(letter ranks, tone)`` of one word.
 

@@ -1,0 +1,111 @@
+"""Benchmark: a 10,000-row staff sheet exported, imported into an empty database, and
+imported again (nothing to change).
+
+The sheet is the province's staff list (bench/dataset.py: 100 communes, 10,000 people)
+exported by ``canbo.exporter``; the import goes into a fresh database with
+``create_units`` (100 communes created), the second import of the same file must
+change nothing.  For SQLite and, when reachable, PostgreSQL; one run each (an import
+writes, so repeating it would not measure the same thing), SQL queries counted.
+
+Targets: import under 5 s, export under 3 s on this machine.
+
+    python -m bench.bench_sheets [--postgres URL]
+"""
+import argparse
+import tempfile
+import time
+import uuid
+
+from playhouse.test_utils import count_queries
+
+from canbo import db as dbm
+from canbo import exporter, importer
+from canbo.models import Staff
+
+from .dataset import generate
+
+
+def timed(fn):
+    with count_queries() as counter:
+        start = time.perf_counter()
+        result = fn()
+        seconds = time.perf_counter() - start
+    return result, seconds, counter.count
+
+
+def measure(source_url, target_url, tmp):
+    rows = []
+    db = dbm.connect(source_url)
+    dbm.migrate(db)
+    province = generate(db, years=1)
+    # The generator draws birth and joining dates independently; the importer refuses a
+    # person who joined before being born, so make those few plausible first.
+    for sid, joined in (Staff.select(Staff.id, Staff.joined_on)
+                        .where(Staff.joined_on <= Staff.birth_date).tuples()):
+        Staff.update(birth_date=joined.replace(year=joined.year - 25)).where(
+            Staff.id == sid).execute()
+    for fmt in ("xlsx", "csv"):
+        path = f"{tmp}/staff.{fmt}"
+
+        def export(path=path, fmt=fmt):
+            exporter.export([exporter.staff_table(province)], path, fmt)
+
+        _, seconds, queries = timed(export)
+        rows.append((f"export 10,000 staff to {fmt.upper()}", seconds, queries))
+    db.close()
+    db = dbm.connect(target_url)
+    dbm.migrate(db)
+    runs = [("xlsx", "import into an empty database (XLSX)"),
+            ("csv", "import again (CSV), nothing to change"),
+            ("xlsx", "import again (XLSX), nothing to change")]
+    for n, (fmt, label) in enumerate(runs):
+        path = f"{tmp}/staff.{fmt}"
+        result, seconds, queries = timed(
+            lambda path=path: importer.import_file(path, create_units=True))
+        assert not result.problems, result.problem_lines()[:5]
+        assert result.counts["staff_created" if n == 0 else "staff_unchanged"] == 10_000
+        rows.append((label, seconds, queries))
+    db.close()
+    return rows
+
+
+def postgres_db(admin_url):
+    admin = dbm.url_connect(admin_url)
+    admin.connect()
+    name = f"canbo_bench_{uuid.uuid4().hex[:8]}"
+    admin.execute_sql(f"CREATE DATABASE {name}")
+    return admin, name, admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--postgres",
+                        default="postgresql://postgres:postgres@localhost:5432/postgres")
+    args = parser.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        results["SQLite"] = measure(f"sqlite:///{tmp}/source.db", f"sqlite:///{tmp}/target.db",
+                                    tmp)
+        made = []
+        try:
+            made = [postgres_db(args.postgres), postgres_db(args.postgres)]
+            results["PostgreSQL"] = measure(made[0][2], made[1][2], tmp)
+        except Exception as exc:  # noqa: BLE001 - a missing server only drops its rows
+            print(f"PostgreSQL skipped: {exc}")
+        finally:
+            dbm.database.initialize(None)
+            for admin, name, _ in made:
+                admin.execute_sql(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                    (name,))
+                admin.execute_sql(f"DROP DATABASE IF EXISTS {name}")
+                admin.close()
+    print("| engine | measure | time | SQL queries |")
+    print("|---|---|---|---|")
+    for engine, rows in results.items():
+        for label, seconds, queries in rows:
+            print(f"| {engine} | {label} | {seconds:.2f} s | {queries} |")
+
+
+if __name__ == "__main__":
+    main()
