@@ -34,6 +34,7 @@ FEATURES = [
     "admin_views.users",
     "admin_views.auditlog",
     "admin_views.tracking",
+    "admin_views.workflow",
 ]
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}

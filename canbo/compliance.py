@@ -226,3 +226,36 @@ def render_check(result, unit_name):
         lines.append(f"{title}: {len(items) or 'không có'}" + ("" if items else "."))
         lines.extend(f"- [{f['rule']}] {f['message']}" for f in items)
     return "\n".join(lines) + "\n"
+
+
+@dataclasses.dataclass
+class Meter:
+    """How full one task group's excellent quota is (the cycle page's meter)."""
+
+    group: str
+    rule_set: str
+    good: int
+    excellent: int
+    ratio: object  # Decimal, or None when the rule set has no quota
+    allowed: int = None
+
+    @property
+    def over(self):
+        return self.allowed is not None and self.excellent > self.allowed
+
+
+def quota_meters(cycle, ratings):
+    """One ``Meter`` per task group and rule set, over the levels proposed or decided."""
+    _, cases = load(cycle.unit, cycle.year, [r for r in ratings if r.level])
+    counts = {}
+    for c in cases:
+        key = (c.group, c.rating.rule_set)
+        good, excellent = counts.get(key, (0, 0))
+        counts[key] = (good + (c.level == Level.HTTNV.code),
+                       excellent + (c.level == Level.HTXSNV.code))
+    out = []
+    for (group, code), (good, excellent) in sorted(counts.items()):
+        ratio = rules.quota_ratio(rulesets.get(code), cycle.exception_ratio)
+        allowed = rules.quota_allowed(good, ratio) if ratio is not None else None
+        out.append(Meter(group, code, good, excellent, ratio, allowed))
+    return out

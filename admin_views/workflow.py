@@ -1,0 +1,217 @@
+"""The yearly rating cycle in the panel (Kỳ đánh giá năm …).
+
+- ``/admin/workflow/?unit=CODE&year=Y``: the cycle page.  The officer sees the progress
+  table (who has self-assessed, the proposals, the non-eligible with reasons), a quota
+  meter per task group, the 15 December deadline; the chairman approves all or the
+  selected, returns with a reason, publishes and reopens.
+- ``/admin/workflow/rating/<id>``: one person's form — self-assessment per criterion
+  (the officer from the paper form, or the person through their own account), the unit
+  meeting's comments and the Party committee's opinion, the proposal, objections.
+- ``/admin/workflow/person/<staff_id>``: a person's ratings across the years, each with
+  the rule set it was made under.
+A thin layer over ``canbo.workflow``: its role checks decide, its errors are flashed.
+"""
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from peewee import JOIN
+
+from canbo import compliance, rulesets
+from canbo import workflow as wf
+from canbo import workflow_records as wr
+from canbo.errors import CanboError, InvalidInput
+from canbo.levels import Rating as Level, RatingStatus, StaffKind
+from canbo.models import Rating, Staff
+from canbo.workflow_models import CRITERIA, Cycle, Evaluation, Objection, TaskGroup
+
+from .base import SecureView, current_account, visible_unit_ids
+from .dashboard import chosen_unit, chosen_year
+
+STAFF_VIEWS = ("ADMIN", "OFFICER", "CHAIRMAN", "VIEWER")
+
+
+def _date(text, default=None):
+    text = (text or "").strip()
+    if not text:
+        return default
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidInput(f"Ngày «{text}» không hợp lệ; hãy viết dd/mm/yyyy.")
+
+
+def _decimal(text, what):
+    text = (text or "").strip().replace(",", ".").rstrip("%")
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise InvalidInput(f"{what} «{text}» không phải là số.") from None
+
+
+def _visible(unit_id, staff_id=None):
+    """404 unless the user may see the unit's records (or it is their own record)."""
+    account = current_account()
+    if staff_id is not None and account.staff_id == staff_id:
+        return
+    allowed = visible_unit_ids()
+    if account.role not in STAFF_VIEWS or (allowed is not None and unit_id not in allowed):
+        abort(404)
+
+
+class WorkflowView(SecureView):
+    @expose("/")
+    def index(self):
+        today = datetime.date.today()
+        unit = chosen_unit(request.args.get("unit", "").strip())
+        if unit is None:
+            abort(404)
+        year = chosen_year(request.args.get("year"), today)
+        _visible(unit.id)
+        cycle = Cycle.get_or_none(Cycle.unit == unit, Cycle.year == year)
+        ratings = wf.cycle_ratings(cycle) if cycle else []
+        ids = [r.id for r in ratings] or [0]
+        evaluations = {e.rating_id: e for e in Evaluation.select(Evaluation, TaskGroup)
+                       .join(TaskGroup, JOIN.LEFT_OUTER).where(Evaluation.rating.in_(ids))}
+        objections = list(Objection.select().where(Objection.rating.in_(ids)))
+        return self.render(
+            "admin/workflow_cycle.html", unit=unit, year=year, cycle=cycle, ratings=ratings,
+            evaluations=evaluations, objections=objections, today=today,
+            meters=compliance.quota_meters(cycle, ratings) if cycle else [],
+            warning=wf.deadline_warning(cycle, today) if cycle else None,
+            role=current_account().role, statuses=RatingStatus.labels(),
+            levels=Level.choices(), kinds=StaffKind.labels(), rule_sets=rulesets.LABELS,
+            frames=[(c, rulesets.LABELS[c]) for c in rulesets.CADRE_FRAMES],
+            years=range(today.year + 1, today.year - 6, -1), pct=_pct,
+        )
+
+    @expose("/action", methods=("POST",))
+    def action(self):
+        form, account = request.form, current_account()
+        unit = chosen_unit(form.get("unit", "").strip())
+        year = chosen_year(form.get("year"), datetime.date.today())
+        back = url_for(".index", unit=unit.code, year=year)
+        _visible(unit.id)
+        try:
+            self._act(form.get("action"), account, unit, year, form)
+        except CanboError as exc:
+            flash(exc.message, "error")
+        return redirect(back)
+
+    def _act(self, action, account, unit, year, form):
+        if action == "open":
+            wf.open_cycle(account, unit, year, form.get("cadre_frame") or rulesets.QD366)
+            flash(f"Đã mở kỳ đánh giá năm {year}.", "success")
+            return
+        cycle = wr.find_cycle(unit, year)
+        chosen = [int(i) for i in form.getlist("rating_id") if i.isdigit()]
+        if action == "approve_all":
+            done = wf.approve(account, cycle)
+            flash(f"Đã phê duyệt {len(done)} bản ghi.", "success")
+        elif action == "approve_selected":
+            done = wf.approve(account, cycle, chosen or [0])
+            flash(f"Đã phê duyệt {len(done)} bản ghi.", "success")
+        elif action == "return":
+            done = wf.return_ratings(account, cycle, chosen or None, form.get("reason"))
+            flash(f"Đã trả lại {len(done)} bản ghi.", "success")
+        elif action == "publish":
+            wf.publish(account, cycle, _date(form.get("notice_date"), datetime.date.today()))
+            flash("Đã công bố kết quả; kỳ đánh giá đã khóa.", "success")
+        elif action == "reopen":
+            wf.reopen(account, cycle, form.get("reason"), chosen or None)
+            flash("Đã mở lại kỳ đánh giá.", "success")
+        elif action == "unit_level":
+            wr.set_unit_level(account, cycle, form.get("unit_level"))
+            flash("Đã ghi mức xếp loại của đơn vị.", "success")
+        elif action == "exception":
+            ratio = _decimal(form.get("ratio"), "Tỷ lệ")
+            wr.set_quota_exception(account, cycle, ratio / 100 if ratio is not None else None,
+                                   form.get("doc_number"), _date(form.get("doc_date")))
+            flash("Đã ghi tỷ lệ ngoại lệ.", "success")
+        elif action == "task_group":
+            wr.add_task_group(account, cycle, form.get("name"))
+            flash("Đã thêm nhóm nhiệm vụ tương đồng.", "success")
+        else:
+            abort(400)
+
+    @expose("/rating/<int:rating_id>", methods=("GET", "POST"))
+    def rating(self, rating_id):
+        rating = Rating.get_or_none(Rating.id == rating_id) or abort(404)
+        _visible(rating.unit_id, rating.staff_id)
+        if request.method == "POST":
+            try:
+                self._step(rating, request.form)
+            except CanboError as exc:
+                flash(exc.message, "error")
+            return redirect(request.path)
+        cycle = Cycle.get_or_none(Cycle.unit == rating.unit_id, Cycle.year == rating.year)
+        evaluation = rating.evaluations.first()
+        return self.render(
+            "admin/workflow_rating.html", rating=rating, cycle=cycle, evaluation=evaluation,
+            criteria=CRITERIA.get(rating.rule_set, []),
+            texts=evaluation.criteria_texts if evaluation else {},
+            groups=list(cycle.task_groups) if cycle else [],
+            objections=list(rating.objections.order_by(Objection.lodged_on)),
+            levels=Level.choices(), statuses=RatingStatus.labels(),
+            rule_set=rulesets.LABELS.get(rating.rule_set, rating.rule_set),
+            own=current_account().staff_id == rating.staff_id, role=current_account().role,
+        )
+
+    def _step(self, rating, form):
+        account, step = current_account(), form.get("step")
+        if step == "self":
+            texts = {code: form.get(f"c-{code}", "").strip()
+                     for code, _ in CRITERIA.get(rating.rule_set, [])}
+            wf.self_assess(account, rating, {k: v for k, v in texts.items() if v},
+                           form.get("self_level"))
+            flash("Đã lưu phần tự đánh giá.", "success")
+        elif step == "comments":
+            wf.record_comments(account, rating, form.get("comments"),
+                               _date(form.get("meeting_on"), datetime.date.today()),
+                               party_opinion=form.get("party_opinion"))
+            flash("Đã lưu ý kiến tại cuộc họp đơn vị.", "success")
+        elif step == "propose":
+            wf.propose(account, rating, form.get("level") or None,
+                       points=_decimal(form.get("points"), "Điểm"),
+                       khtnv_finding=form.get("khtnv_finding"))
+            flash("Đã đề xuất mức xếp loại.", "success")
+        elif step == "group":
+            group = next((g for g in wr.find_cycle(rating.unit, rating.year).task_groups
+                          if str(g.id) == form.get("group")), None) or abort(400)
+            wr.assign_task_group(account, rating, group)
+            flash(f"Đã chuyển sang nhóm «{group.name}».", "success")
+        elif step == "objection":
+            wr.lodge_objection(account, rating, form.get("text"),
+                               _date(form.get("lodged_on"), datetime.date.today()))
+            flash("Đã ghi kiến nghị.", "success")
+        elif step == "answer":
+            objection = Objection.get_or_none(Objection.id == form.get("objection"),
+                                              Objection.rating == rating) or abort(404)
+            wr.answer_objection(account, objection, form.get("answer"),
+                                _date(form.get("answered_on"), datetime.date.today()))
+            flash("Đã ghi nội dung trả lời kiến nghị.", "success")
+        else:
+            abort(400)
+
+    @expose("/person/<int:staff_id>")
+    def person(self, staff_id):
+        person = Staff.get_or_none(Staff.id == staff_id) or abort(404)
+        _visible(person.unit_id, person.id)
+        ratings = list(person.ratings.order_by(Rating.year.desc()))
+        return self.render("admin/workflow_person.html", person=person, ratings=ratings,
+                           rule_sets=rulesets.LABELS, levels=Level.labels(),
+                           statuses=RatingStatus.labels())
+
+
+def _pct(ratio):
+    return "–" if ratio is None else f"{Decimal(ratio) * 100:.0f}%"
+
+
+def register(app, admin):
+    admin.add_view(WorkflowView(name="Kỳ đánh giá năm", endpoint="workflow",
+                                url="/admin/workflow"))

@@ -1,0 +1,68 @@
+"""The cycle screens: who opens them, the officer's steps, the chairman's decisions."""
+import pytest
+
+from admin_fixtures import *  # noqa: F401,F403
+from canbo.models import Rating, Staff
+
+YEAR = 2024
+PAGE = f"/admin/workflow/?unit=KIMTAN&year={YEAR}"
+
+
+def post(client, csrf, url, **data):
+    return client.post(url, data={"csrf_token": csrf(client, PAGE), **data},
+                       follow_redirects=True)
+
+
+@pytest.mark.parametrize("role, status", [
+    (None, 302), ("ADMIN", 200), ("OFFICER", 200), ("CHAIRMAN", 200), ("VIEWER", 200),
+])
+def test_who_opens_the_cycle_page(login_as, role, status):
+    assert login_as(role).get(PAGE).status_code == status
+
+
+def test_an_officer_of_another_commune_gets_404(login_as):
+    assert login_as("OFFICER_B").get(PAGE).status_code == 404
+
+
+def test_the_officer_opens_the_cycle_and_the_chairman_is_refused_a_step(login_as, csrf):
+    officer = login_as("OFFICER")
+    html = post(officer, csrf, "/admin/workflow/action", action="open", unit="KIMTAN",
+                year=YEAR).get_data(as_text=True)
+    assert "Đã mở kỳ đánh giá năm 2024" in html
+    assert 'id="quota"' in html and 'id="progress"' in html
+    assert "Nguyễn Thị Ngọc Ánh" in html
+    rating = Rating.select().join(Staff).where(Staff.code == "KT13", Rating.year == YEAR).get()
+    url = f"/admin/workflow/rating/{rating.id}"
+    post(officer, csrf, url, step="self", **{"c-1": "Tốt"}, self_level="HTTNV")
+    post(officer, csrf, url, step="comments", comments="Nhất trí", meeting_on="01/12/2024")
+    html = post(officer, csrf, url, step="propose", level="HTTNV").get_data(as_text=True)
+    assert "Đã đề xuất mức xếp loại" in html
+    chairman = login_as("CHAIRMAN")
+    html = post(chairman, csrf, url, step="propose", level="HTXSNV").get_data(as_text=True)
+    assert "không được đề xuất mức xếp loại" in html
+    html = post(chairman, csrf, "/admin/workflow/action", action="approve_selected",
+                unit="KIMTAN", year=YEAR, rating_id=rating.id).get_data(as_text=True)
+    assert "Đã phê duyệt 1 bản ghi" in html
+    assert Rating.get_by_id(rating.id).status == "APPROVED"
+
+
+def test_a_refused_approval_shows_the_numbers(login_as, csrf):
+    officer = login_as("OFFICER")
+    post(officer, csrf, "/admin/workflow/action", action="open", unit="KIMTAN", year=YEAR)
+    ratings = list(Rating.select().join(Staff)
+                   .where(Rating.year == YEAR, Staff.kind == "CIVIL_SERVANT").order_by(Staff.code))
+    assert len(ratings) == 8  # KT19 left in 2023
+    for n, rating in enumerate(ratings):
+        url = f"/admin/workflow/rating/{rating.id}"
+        post(officer, csrf, url, step="self", self_level="HTTNV")
+        post(officer, csrf, url, step="comments", comments="Nhất trí")
+        post(officer, csrf, url, step="propose", level="HTXSNV" if n < 2 else "HTTNV")
+    html = post(login_as("CHAIRMAN"), csrf, "/admin/workflow/action", action="approve_all",
+                unit="KIMTAN", year=YEAR).get_data(as_text=True)
+    assert "6 người HTTNV × 20% = 1,2 → tối đa 1 người HTXSNV; đang đề xuất 2" in html
+
+
+def test_a_persons_ratings_across_the_years_show_their_rule_sets(login_as):
+    person = Staff.get(Staff.code == "KT12")
+    html = login_as("VIEWER").get(f"/admin/workflow/person/{person.id}").get_data(as_text=True)
+    assert "Nghị định 90/2020/NĐ-CP" in html and "2021" in html and "2022" in html
