@@ -7,19 +7,22 @@ Every figure of every unit comes from a handful of GROUP BY queries over all uni
 once, never one query per unit, so a province of a hundred communes costs what one
 commune costs.
 
-The rules themselves (which statuses are final, the quota on "excellent") are those of
-``levels.py`` and ``rules.py``; this module only counts.
+The rules themselves (which statuses are final, who is rated, the quota on "excellent",
+the deadline) are those of ``levels.py``, ``rules.py`` and ``workflow.py``; this module
+only counts.
 """
 import dataclasses
 import datetime
 
 from peewee import JOIN, fn
 
-from . import reports
+from . import reports, rules, rulesets
+from .compliance import default_group
 from .errors import NoData
 from .levels import FINAL_STATUSES, QualificationKind, RatingStatus, StaffKind
 from .models import Qualification, Rating, Staff, Unit
-from .rulesets import ND90_ND48, ND335, QD366
+from .workflow import DEADLINE_WARNING_DAYS, RATED_KINDS
+from .workflow_models import Cycle, Evaluation, TaskGroup
 
 #: The cycle's stages as the dashboard shows them, in order.
 STAGES = [
@@ -43,9 +46,6 @@ STAGE_OF_STATUS = {
     RatingStatus.PUBLISHED.code: "PUBLISHED",
 }
 
-#: The yearly deadline (REFERENCE.md §6: before 15 December) and how early to warn.
-DEADLINE_MONTH, DEADLINE_DAY = 12, 15
-WARN_DAYS = 30
 HISTORY_YEARS = 5
 NAMES_SHOWN = 10
 
@@ -84,12 +84,13 @@ class Progress:
 class QuotaMeter:
     """The "excellent" quota of one task group: counted per unit, summed when rolled up."""
 
-    group: str
-    label: str
+    label: str  # the task group's name
     rule_set: str
     excellent: int = 0
     good: int = 0
-    limit: int = None
+    limit: int = None  # None: the rule set has no quota
+    ratio: object = None  # the ratio in force (a Decimal), the cycle's exception included
+    units: int = 0  # how many units' meters are summed here
     units_over: list = dataclasses.field(default_factory=list)
 
     @property
@@ -97,7 +98,14 @@ class QuotaMeter:
         return bool(self.units_over)
 
     def explanation(self):
-        return quota_explanation(self.rule_set, self.good, self.excellent)
+        """The numbers behind the meter, in the words of the approval check."""
+        if self.limit is None:
+            return "Quy định của năm này không giới hạn tỷ lệ."
+        if self.units > 1:
+            return (f"Cộng {self.units} đơn vị: {self.excellent} người HTXSNV, tối đa "
+                    f"{self.limit} (tính riêng từng đơn vị: {rules.vi_percent(self.ratio)} "
+                    "số người HTTNV, làm tròn xuống).")
+        return quota_explanation(self.good, self.excellent, self.ratio)
 
 
 @dataclasses.dataclass
@@ -158,51 +166,58 @@ def sort_units(rows, key="excellent"):
 
 # --- the quota ------------------------------------------------------------------------
 
-#: The cap on "excellent" as a share of those rated HTTNV, by rule set (REFERENCE.md §4):
-#: none before ND 48/2023; 20% under ND 48, ND 335 Điều 20.5.a and the QĐ 366 frame.
-QUOTA_PERCENT = {ND90_ND48: 20, ND335: 20, QD366: 20}
+
+def quota_ratio(rule_set, exception_ratio=None):
+    """The cap on HTXSNV as a share of HTTNV for a rule set code (``rules.quota_ratio``:
+    none before ND 48/2023, else 20% or the cycle's exception within its ceiling)."""
+    return rules.quota_ratio(rulesets.get(rule_set), exception_ratio)
 
 
-def excellent_limit(rule_set, good):
-    """At most how many may be rated HTXSNV when ``good`` are rated HTTNV; ``None`` = no cap.
-
-    ``floor(ratio × good)``, the only reading that never exceeds the ratio (REFERENCE.md
-    §4), in integer arithmetic so that 20% of 15 is exactly 3.
-    """
-    pct = QUOTA_PERCENT.get(rule_set)
-    return None if pct is None else good * pct // 100
+def excellent_limit(rule_set, good, exception_ratio=None):
+    """At most how many may be rated HTXSNV when ``good`` are rated HTTNV; ``None`` = no
+    cap (``rules.quota_allowed``: floor, REFERENCE.md §4)."""
+    ratio = quota_ratio(rule_set, exception_ratio)
+    return None if ratio is None else rules.quota_allowed(good, ratio)
 
 
-def quota_explanation(rule_set, good, excellent):
-    """ "17 người HTTNV × 20% = 3,4 → tối đa 3 người HTXSNV; hiện có 5." """
-    pct = QUOTA_PERCENT.get(rule_set)
-    if pct is None:
-        return "Quy định của năm này không giới hạn tỷ lệ."
-    exact = reports.vi_number(good * pct / 100) if good * pct % 10 == 0 else (
-        f"{good * pct / 100:.2f}".rstrip("0").rstrip(".").replace(".", ","))
-    return (f"{good} người HTTNV × {pct}% = {exact} → tối đa {excellent_limit(rule_set, good)} "
-            f"người HTXSNV (làm tròn xuống); hiện có {excellent}.")
+def quota_explanation(good, excellent, ratio):
+    """ "17 người HTTNV × 20% = 3,4 → tối đa 3 người HTXSNV (làm tròn xuống); hiện có 5." """
+    return (f"{good} người HTTNV × {rules.vi_percent(ratio)} = {rules.vi_decimal(good * ratio)}"
+            f" → tối đa {rules.quota_allowed(good, ratio)} người HTXSNV (làm tròn xuống); "
+            f"hiện có {excellent}.")
 
 
 # --- the queries (each over every unit at once) ---------------------------------------
 
 
 def _reference_day(year, today):
-    """The day whose staff are the cycle's: today during the year, 15 December after."""
-    deadline = datetime.date(year, DEADLINE_MONTH, DEADLINE_DAY)
-    return min(today, deadline) if today.year == year else deadline
+    """The day whose staff are the cycle's, as ``workflow.open_cycle`` counts them: the
+    year's last day, or today while the year runs."""
+    return min(today, datetime.date(year, 12, 31))
 
 
 def _rating_counts(ids, year):
-    """``[(unit, status, level, rule_set, kind, n)]`` for the year's ratings."""
+    """``[(unit, status, level, rule_set, kind, task group, n)]`` for the year's ratings;
+    the task group is the one recorded on the rating's evaluation, if any."""
     return list(
         Rating.select(Rating.unit, Rating.status, Rating.level, Rating.rule_set, Staff.kind,
-                      fn.COUNT(Rating.id))
+                      TaskGroup.name, fn.COUNT(Rating.id))
         .join(Staff, on=(Rating.staff == Staff.id))
+        .switch(Rating)
+        .join(Evaluation, JOIN.LEFT_OUTER, on=(Evaluation.rating == Rating.id))
+        .join(TaskGroup, JOIN.LEFT_OUTER, on=(Evaluation.task_group == TaskGroup.id))
         .where((Rating.year == year) & Rating.unit.in_(ids))
-        .group_by(Rating.unit, Rating.status, Rating.level, Rating.rule_set, Staff.kind)
+        .group_by(Rating.unit, Rating.status, Rating.level, Rating.rule_set, Staff.kind,
+                  TaskGroup.name)
         .tuples()
     )
+
+
+def _cycles(ids, year):
+    """``{unit: (deadline, exception ratio)}`` of the units that opened the year's cycle."""
+    return {uid: (deadline, ratio) for uid, deadline, ratio in
+            Cycle.select(Cycle.unit, Cycle.deadline, Cycle.exception_ratio)
+            .where((Cycle.year == year) & Cycle.unit.in_(ids)).tuples()}
 
 
 def _staff_counts(ids, year, day):
@@ -211,7 +226,7 @@ def _staff_counts(ids, year, day):
     query = (
         Staff.select(Staff.unit, fn.COUNT(Staff.id), fn.COUNT(rated.id))
         .join(rated, JOIN.LEFT_OUTER, on=((rated.staff == Staff.id) & (rated.year == year)))
-        .where(reports.in_post_on(day) & Staff.unit.in_(ids))
+        .where(reports.in_post_on(day) & Staff.unit.in_(ids) & Staff.kind.in_(RATED_KINDS))
         .group_by(Staff.unit)
         .tuples()
     )
@@ -232,7 +247,7 @@ def _missing_education(ids, day):
 
 def _not_eligible(ids, year):
     return list(
-        Rating.select(Staff.full_name, Rating.note)
+        Rating.select(Staff.full_name, Rating.not_eligible_reason)
         .join(Staff, on=(Rating.staff == Staff.id))
         .where((Rating.year == year) & Rating.unit.in_(ids)
                & (Rating.status == RatingStatus.NOT_ELIGIBLE.code))
@@ -274,8 +289,8 @@ def dashboard(unit, year=None, today=None, include_subunits=True):
     units = {u.id: u for u in Unit.select().where(Unit.id.in_(ids))}
     rows = {uid: UnitRow(uid, u.code, u.name) for uid, u in units.items()}
 
-    meters = {}  # (unit, kind, rule_set) -> QuotaMeter
-    for uid, status, level, rule_set, kind, n in _rating_counts(ids, year):
+    meters = {}  # (unit, task group, rule_set) -> QuotaMeter
+    for uid, status, level, rule_set, kind, group, n in _rating_counts(ids, year):
         row = rows[uid]
         if status == RatingStatus.NOT_ELIGIBLE.code:
             row.progress.not_eligible += n
@@ -285,8 +300,8 @@ def dashboard(unit, year=None, today=None, include_subunits=True):
         if status in FINAL_STATUSES and level:
             row.final += n
             row.excellent += n if level == "HTXSNV" else 0
-        meter = meters.setdefault((uid, kind, rule_set), QuotaMeter(
-            kind, _group_label(kind), rule_set))
+        label = group or default_group(kind)
+        meter = meters.setdefault((uid, label, rule_set), QuotaMeter(label, rule_set))
         meter.excellent += n if level == "HTXSNV" else 0
         meter.good += n if level == "HTTNV" else 0
     for uid, (in_post, unrated) in _staff_counts(ids, year, day).items():
@@ -295,30 +310,37 @@ def dashboard(unit, year=None, today=None, include_subunits=True):
             rows[uid].progress.counts["NOT_STARTED"] = (
                 rows[uid].progress.counts.get("NOT_STARTED", 0) + unrated)
 
+    cycles = _cycles(ids, year)
     quotas = {}
-    for (uid, kind, rule_set), meter in meters.items():
-        meter.limit = excellent_limit(rule_set, meter.good)
+    for (uid, label, rule_set), meter in meters.items():
+        meter.ratio = quota_ratio(rule_set, cycles.get(uid, (None, None))[1])
+        meter.limit = None if meter.ratio is None else rules.quota_allowed(meter.good,
+                                                                          meter.ratio)
+        meter.units = 1
         over = meter.limit is not None and meter.excellent > meter.limit
         if over:
             rows[uid].violations += 1
-        total = quotas.setdefault((kind, rule_set), QuotaMeter(kind, meter.label, rule_set))
+        total = quotas.setdefault((label, rule_set), QuotaMeter(label, rule_set))
         total.excellent += meter.excellent
         total.good += meter.good
-        if meter.limit is not None:
+        total.units += 1
+        if meter.ratio is not None:
             total.limit = (total.limit or 0) + meter.limit
+            total.ratio = meter.ratio if total.ratio is None else min(total.ratio, meter.ratio)
         if over:
             total.units_over.append(units[uid].code)
 
     progress = Progress({})
     for row in rows.values():
         progress.add(row.progress)
-    deadline = datetime.date(year, DEADLINE_MONTH, DEADLINE_DAY)
+    own_cycle = cycles.get(unit.id)
+    deadline = own_cycle[0] if own_cycle and not with_subunits else rules.deadline(year)
     history = rating_history(unit, year, include_subunits)
     try:
         qualifications = reports.qualification_report(unit, today, include_subunits)
     except NoData:
         qualifications = None
-    quota_list = sorted(quotas.values(), key=lambda q: (_group_order(q.group), q.rule_set))
+    quota_list = sorted(quotas.values(), key=lambda q: (_group_order(q.label), q.rule_set))
     warnings = _warnings(ids, year, today, deadline, progress, quota_list, day)
     table = []
     if with_subunits:
@@ -328,18 +350,10 @@ def dashboard(unit, year=None, today=None, include_subunits=True):
                      history, qualifications, warnings, table)
 
 
-def _group_label(kind):
-    try:
-        return StaffKind(kind).label
-    except ValueError:
-        return kind
-
-
-def _group_order(kind):
-    try:
-        return StaffKind(kind).rank
-    except ValueError:
-        return len(StaffKind)
+def _group_order(label):
+    """Default groups (one per staff kind) in the kinds' order, then named groups A–Z."""
+    kinds = [k.label for k in StaffKind]
+    return (kinds.index(label), "") if label in kinds else (len(kinds), label)
 
 
 def _names(rows):
@@ -357,7 +371,7 @@ def _warnings(ids, year, today, deadline, progress, quotas, day):
         out.append(Warning("deadline", "danger",
                            f"Đã quá hạn {reports.vi_date(deadline)} mà còn {pending} người "
                            f"chưa được phê duyệt kết quả xếp loại năm {year}."))
-    elif pending and days_left <= WARN_DAYS:
+    elif pending and days_left <= DEADLINE_WARNING_DAYS:
         out.append(Warning("deadline", "warning",
                            f"Còn {days_left} ngày đến hạn {reports.vi_date(deadline)}: "
                            f"{pending} người chưa được phê duyệt kết quả xếp loại năm {year}."))

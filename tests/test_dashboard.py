@@ -1,4 +1,6 @@
 import datetime
+import decimal
+import types
 
 import pytest
 from playhouse.test_utils import count_queries
@@ -15,12 +17,13 @@ CADRES = ["KT01", "KT02", "KT03", "KT05", "KT06", "KT07", "KT08", "KT09", "KT10"
 CIVIL = ["KT12", "KT13", "KT14", "KT15", "KT16", "KT17", "KT18", "KT20"]
 
 
-def rate(unit, year, levels, status="APPROVED", note=None):
+def rate(unit, year, levels, status="APPROVED", reason=None):
     """``levels``: {staff code: level or None}; every rating gets ``status``."""
     for code, level in levels.items():
         staff = Staff.get(Staff.unit == unit, Staff.code == code)
         Rating.create(staff=staff, unit=unit, year=year, rule_set=rule_set_for(year, staff.kind),
-                      level=level, self_level=level, status=status, note=note)
+                      level=level, self_level=level, status=status,
+                      not_eligible_reason=reason)
 
 
 def kimtan():
@@ -43,14 +46,14 @@ def test_the_kim_tan_years_show_their_figures(demo_db):
     assert board.qualifications.total == 18
     assert board.units == [] and not board.with_subunits
     # ND 90 as first issued had no quota: meters without a limit, no quota warning
-    assert {q.group: (q.excellent, q.good, q.limit) for q in board.quotas} == {
-        "CADRE": (10, 1, None), "CIVIL_SERVANT": (4, 4, None)}
+    assert {q.label: (q.excellent, q.good, q.limit) for q in board.quotas} == {
+        "Cán bộ": (10, 1, None), "Công chức": (4, 4, None)}
     assert warning(board, "quota_exceeded") is None
 
 
 @pytest.mark.parametrize("today,severity,words", [
-    (D(2026, 10, 1), None, None),
-    (D(2026, 11, 27), "warning", "Còn 18 ngày đến hạn 15/12/2026: 18 người chưa được phê duyệt"),
+    (D(2026, 11, 30), None, None),
+    (D(2026, 12, 1), "warning", "Còn 14 ngày đến hạn 15/12/2026: 18 người chưa được phê duyệt"),
     (D(2026, 12, 15), "warning", "Còn 0 ngày đến hạn 15/12/2026"),
     (D(2026, 12, 16), "danger", "Đã quá hạn 15/12/2026 mà còn 18 người chưa được phê duyệt"),
 ])
@@ -89,11 +92,12 @@ def test_quota_exceeded_is_shown_per_task_group_with_the_numbers(demo_db):
     cadres = dict(zip(CADRES, ["HTXSNV"] + ["HTTNV"] * 9))
     rate(kimtan(), 2024, {**civil, **cadres}, status="PROPOSED")
     board = dashboard.dashboard(kimtan(), 2024, today=D(2024, 12, 1))
-    meters = {q.group: q for q in board.quotas}
-    assert (meters["CIVIL_SERVANT"].excellent, meters["CIVIL_SERVANT"].limit) == (2, 1)
-    assert meters["CIVIL_SERVANT"].exceeded and meters["CIVIL_SERVANT"].units_over == ["KIMTAN"]
-    assert (meters["CADRE"].excellent, meters["CADRE"].limit) == (1, 1)
-    assert not meters["CADRE"].exceeded
+    meters = {q.label: q for q in board.quotas}
+    assert list(meters) == ["Cán bộ", "Công chức"]
+    assert (meters["Công chức"].excellent, meters["Công chức"].limit) == (2, 1)
+    assert meters["Công chức"].exceeded and meters["Công chức"].units_over == ["KIMTAN"]
+    assert (meters["Cán bộ"].excellent, meters["Cán bộ"].limit) == (1, 1)
+    assert not meters["Cán bộ"].exceeded
     found = warning(board, "quota_exceeded")
     assert found.severity == "danger"
     assert "(Công chức)" in found.message
@@ -113,7 +117,8 @@ def test_no_quota_before_nd_48(rule_set):
 
 
 def test_people_not_eligible_are_listed_with_the_reason(demo_db):
-    rate(kimtan(), 2026, {"KT13": None}, status="NOT_ELIGIBLE", note="Làm việc dưới 6 tháng")
+    rate(kimtan(), 2026, {"KT13": None}, status="NOT_ELIGIBLE",
+         reason="Làm việc dưới 6 tháng")
     board = dashboard.dashboard(kimtan(), 2026, today=D(2026, 11, 1))
     found = warning(board, "not_eligible")
     assert "1 người không thực hiện đánh giá, xếp loại năm 2026" in found.message
@@ -203,3 +208,70 @@ def test_queries_do_not_grow_with_the_number_of_units(db):
         board = dashboard.dashboard(many, 2024, today=D(2024, 12, 1))
     assert len(board.units) == 6
     assert more.count == few.count
+
+
+# --- with the workflow's cycle ----------------------------------------------------------
+
+ADMIN = types.SimpleNamespace(role="ADMIN", unit_id=None, username="admin", active=True,
+                              staff_id=None)
+
+
+def open_2026():
+    from canbo import workflow
+
+    unit = kimtan()
+    Staff(unit=unit, code="KT30", full_name="Lò Văn Hợp", kind="CONTRACT",
+          joined_on=D(2020, 1, 1)).save()  # not rated under the decrees
+    return workflow.open_cycle(ADMIN, unit, 2026, today=D(2026, 11, 1))
+
+
+def set_levels(year, levels):
+    for code, level in levels.items():
+        Rating.update(level=level, status="PROPOSED").where(
+            (Rating.year == year)
+            & (Rating.staff == Staff.get(Staff.unit == kimtan(), Staff.code == code))).execute()
+
+
+def test_an_opened_cycle_counts_only_the_people_rated_under_the_decrees(demo_db):
+    open_2026()
+    board = dashboard.dashboard(kimtan(), 2026, today=D(2026, 11, 1))
+    assert board.progress.counts == {"NOT_STARTED": 18}
+    assert [q.label for q in board.quotas] == ["Cán bộ", "Công chức"]
+
+
+def test_the_quota_is_counted_in_the_task_group_on_the_evaluation(demo_db):
+    from canbo.workflow_models import Evaluation, TaskGroup
+
+    cycle = open_2026()
+    office = TaskGroup.create(cycle=cycle, name="Văn phòng", position=5)
+    pair = [Rating.get((Rating.year == 2026) & (Rating.staff == Staff.get(Staff.code == c)))
+            for c in ("KT13", "KT14")]
+    Evaluation.update(task_group=office).where(Evaluation.rating.in_(pair)).execute()
+    set_levels(2026, {"KT13": "HTXSNV", "KT14": "HTTNV"})
+    board = dashboard.dashboard(kimtan(), 2026, today=D(2026, 11, 1))
+    office_meter = [q for q in board.quotas if q.label == "Văn phòng"][0]
+    assert (office_meter.excellent, office_meter.good, office_meter.limit) == (1, 1, 0)
+    assert office_meter.units_over == ["KIMTAN"]
+    assert [q.label for q in board.quotas][-1] == "Văn phòng"
+
+
+def test_a_cycles_exception_ratio_raises_the_cap_within_its_ceiling(demo_db):
+    cycle = open_2026()
+    set_levels(2026, dict(zip(CADRES, ["HTXSNV"] * 2 + ["HTTNV"] * 8)))
+    board = dashboard.dashboard(kimtan(), 2026, today=D(2026, 11, 1))
+    cadres = board.quotas[0]
+    assert (cadres.excellent, cadres.limit, cadres.exceeded) == (2, 1, True)
+    assert "8 người HTTNV × 20% = 1,6 → tối đa 1 người HTXSNV" in cadres.explanation()
+    cycle.exception_ratio = decimal.Decimal("0.25")
+    cycle.save()
+    cadres = dashboard.dashboard(kimtan(), 2026, today=D(2026, 11, 1)).quotas[0]
+    assert (cadres.limit, cadres.exceeded) == (2, False)
+
+
+def test_the_cycles_own_deadline_is_the_one_warned_about(demo_db):
+    cycle = open_2026()
+    cycle.deadline = D(2027, 1, 15)  # a unit with a special cycle (REFERENCE.md §6)
+    cycle.save()
+    board = dashboard.dashboard(kimtan(), 2026, today=D(2026, 12, 20))
+    assert board.deadline == D(2027, 1, 15)
+    assert warning(board, "deadline") is None
