@@ -17,7 +17,7 @@ from flask_admin.model.template import EndpointLinkRowAction
 from flask_wtf import FlaskForm
 from peewee import JOIN, fn
 from wtforms import DateField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from canbo import audit
 from canbo.levels import (
@@ -187,7 +187,8 @@ class StaffView(SecureModelView):
         "column_labels": {"kind": "Loại trình độ", "level": "Trình độ",
                           "major": "Chuyên ngành", "awarded_on": "Ngày cấp bằng"},
         "form_overrides": {"level": SelectField},
-        "form_args": {"level": {"choices": ALL_LEVELS, "validators": [level_matches_kind]}},
+        "form_args": {"level": {"choices": ALL_LEVELS, "validators": [level_matches_kind]},
+                      "id": {"validators": [Optional()]}},  # empty for a new row
     })]
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-archive", ".archive_view", title="Cho nghỉ / chuyển công tác"),

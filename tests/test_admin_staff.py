@@ -1,0 +1,114 @@
+"""The staff list: accent-insensitive search, Vietnamese name order, filters, archiving,
+inline qualifications, export, and a query count that does not grow with the page size."""
+import re
+
+import pytest
+from playhouse.test_utils import count_queries
+
+from admin_fixtures import *  # noqa: F401,F403
+
+from canbo.models import AuditLog, Qualification, Staff, Unit
+from canbo.vietnamese import sort_key
+
+
+def names_on(response):
+    """The person names of a staff list page, in order."""
+    html = response.get_data(as_text=True)
+    return re.findall(r'<td class="col-full_name">\s*(.*?)\s*</td>', html, re.S)
+
+
+@pytest.mark.parametrize("query", ["anh", "ÁNH", "Ánh", "do thi", "Đỗ Thị", "DO THI ANH"])
+def test_search_ignores_case_and_diacritics(login_as, query):
+    names = names_on(login_as("OFFICER").get("/admin/staff/", query_string={"search": query}))
+    assert "Đỗ Thị Ánh" in names
+
+
+@pytest.mark.parametrize("query, absent", [("anh", "Nguyễn Văn Hùng"), ("ơn", "Hà Thị Êm")])
+def test_search_leaves_out_the_others(login_as, query, absent):
+    names = names_on(login_as("OFFICER").get("/admin/staff/", query_string={"search": query}))
+    assert names and absent not in names
+
+
+def test_list_sorts_by_given_name_the_vietnamese_way(login_as):
+    names = names_on(login_as("OFFICER").get("/admin/staff/?page_size=50"))
+    assert len(names) == 20
+    assert names == sorted(names, key=sort_key)
+    # Ân (â) after Ánh (a), and Đức (đ) after Dũng (d): the Vietnamese alphabet, not ASCII.
+    assert names.index("Đỗ Thị Ánh") < names.index("Mạc Thị Ân")
+    assert names.index("Lương Văn Dũng") < names.index("Trịnh Văn Đức")
+
+
+def test_in_post_filter_leaves_out_those_who_left(login_as):
+    client = login_as("OFFICER")
+    in_post = names_on(client.get("/admin/staff/?flt0_7=1"))
+    left = names_on(client.get("/admin/staff/?flt0_7=0"))
+    assert len(in_post) == 18 and sorted(left) == ["Vũ Văn Long", "Đinh Văn Ước"]
+
+
+def test_education_filter_uses_the_highest_level(login_as):
+    names = names_on(login_as("OFFICER").get("/admin/staff/?flt0_4=TC"))
+    assert sorted(names) == sorted(["Mạc Thị Ân", "Cao Thị Yến"])  # KT18 has a later Đại học
+
+
+def test_archiving_keeps_the_person_and_logs_why(login_as, csrf):
+    client = login_as("OFFICER")
+    person = Staff.get(Staff.code == "KT20")
+    response = client.post(f"/admin/staff/archive/?id={person.id}", data={
+        "csrf_token": csrf(client), "left_on": "2024-03-31", "left_reason": "Nghỉ hưu"})
+    assert response.status_code == 302
+    person = Staff.get_by_id(person.id)
+    assert (str(person.left_on), person.left_reason) == ("2024-03-31", "Nghỉ hưu")
+    entry = AuditLog.get(AuditLog.action == "archive")
+    assert entry.row_id == person.id and entry.reason == "Nghỉ hưu"
+
+
+def test_new_person_with_a_qualification(login_as, csrf):
+    client = login_as("OFFICER")
+    unit = Unit.get(Unit.code == "KIMTAN")
+    response = client.post("/admin/staff/new/", data={
+        "csrf_token": csrf(client), "code": "KT99", "full_name": "  Lê   Thị Ước ",
+        "kind": "CIVIL_SERVANT", "unit": unit.id, "leader_role": "NONE", "ethnicity": "Kinh",
+        "gender": "F", "birth_date": "1995-02-03",
+        "qualifications-0-kind": "EDUCATION", "qualifications-0-level": "DH",
+        "qualifications-0-awarded_on": "2017-06-30",
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)
+    person = Staff.get(Staff.code == "KT99")
+    assert (person.full_name, person.search_name) == ("Lê Thị Ước", "le thi uoc")
+    assert [(q.kind, q.level) for q in person.qualifications] == [("EDUCATION", "DH")]
+    assert AuditLog.get(AuditLog.table_name == "staff", AuditLog.row_id == person.id).action == "create"
+
+
+def test_qualification_level_must_belong_to_its_kind(login_as, csrf):
+    client = login_as("OFFICER")
+    unit = Unit.get(Unit.code == "KIMTAN")
+    response = client.post("/admin/staff/new/", data={
+        "csrf_token": csrf(client), "code": "KT98", "full_name": "Lê Văn Tám",
+        "kind": "CIVIL_SERVANT", "unit": unit.id, "leader_role": "NONE", "ethnicity": "Kinh",
+        "qualifications-0-kind": "STATE_MANAGEMENT", "qualifications-0-level": "DH",
+    })
+    assert response.status_code == 200
+    assert "không thuộc Quản lý nhà nước" in response.get_data(as_text=True)
+    assert not Staff.select().where(Staff.code == "KT98").exists()
+
+
+def test_csv_export_has_vietnamese_headers_and_dates(login_as):
+    text = login_as("OFFICER").get("/admin/staff/export/csv/?search=do+thi+anh").get_data(as_text=True)
+    header, row = text.splitlines()[:2]
+    assert header.startswith("Mã,Họ và tên,Ngày sinh,Giới tính")
+    assert row.startswith("KT06,Đỗ Thị Ánh,05/01/1984,Nữ,Kinh,Cán bộ")
+
+
+def test_list_page_query_count_does_not_grow_with_page_size(login_as, demo_db):
+    unit = Unit.get(Unit.code == "KIMTAN")
+    rows = [dict(unit=unit.id, code=f"P{i:03d}", kind="CIVIL_SERVANT",
+                 **Staff.derived(f"Nguyễn Văn Người {i}")) for i in range(120)]
+    Staff.insert_many(rows).execute()
+    client = login_as("OFFICER")
+    counts = {}
+    for size in (20, 100):
+        with count_queries() as counter:
+            response = client.get(f"/admin/staff/?page_size={size}")
+        assert len(names_on(response)) == size
+        counts[size] = counter.count
+    assert counts[20] == counts[100]
