@@ -1,0 +1,364 @@
+import datetime
+import decimal
+import io
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from canbo import exporter, importer, spreadsheets
+from canbo.errors import InvalidInput
+from canbo.models import AuditLog, Department, Qualification, Rating, Staff, Title, Unit
+
+TODAY = datetime.date(2026, 11, 27)
+STAFF_HEADERS = ["Mã", "Họ và tên", "Ngày sinh", "Giới tính", "Loại", "Chức vụ, chức danh",
+                 "Phòng ban", "Trình độ chuyên môn", "Chuyên ngành", "Lý luận chính trị",
+                 "Quản lý nhà nước", "Đảng viên", "Ngày vào làm", "Ngày nghỉ", "Lý do nghỉ"]
+HUNG = ["X01", "Nguyễn Văn Hùng", datetime.datetime(1980, 1, 2), "Nam", "Công chức",
+        "Văn phòng - thống kê", "Phòng Kinh tế", "Đại học", "Luật", "Trung cấp", "Chuyên viên",
+        "x", "01/02/2010", None, None]
+LAN = ["X02", "Lê Thị Lan", "15/06/1985", "nữ", "khong chuyen trach", None, None, "Thạc sỹ",
+       None, "SC", None, None, "2012-03-01", "31/03/2023", "Nghỉ hưu"]
+
+
+def book(*sheets):
+    """XLSX bytes written by openpyxl: ``(name, rows)`` per sheet."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets:
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def run_import(data, name="ds.xlsx", **options):
+    options.setdefault("today", TODAY)
+    return importer.import_workbook(spreadsheets.read(data, name), **options)
+
+
+def counts():
+    return tuple(m.select().count() for m in (Unit, Staff, Qualification, Rating, AuditLog,
+                                              Title, Department))
+
+
+@pytest.fixture
+def unit(db):
+    return Unit.create(code="XA", name="UBND xã Mẫu", place_name="Mẫu")
+
+
+def test_staff_sheet_creates_people_with_their_history(unit):
+    result = run_import(book(("Cán bộ", [STAFF_HEADERS, HUNG, LAN])))
+    assert not result.problems and result.written
+    assert result.counts["staff_created"] == 2
+    hung = Staff.get(Staff.code == "X01")
+    assert (hung.full_name, hung.birth_date, hung.gender, hung.kind, hung.party_member) == (
+        "Nguyễn Văn Hùng", datetime.date(1980, 1, 2), "M", "CIVIL_SERVANT", True)
+    assert hung.title.name == "Văn phòng – thống kê"  # the seeded title, whatever the dash
+    assert hung.department.name == "Phòng Kinh tế" and hung.joined_on == datetime.date(2010, 2, 1)
+    assert {(q.kind, q.level, q.major) for q in hung.qualifications} == {
+        ("EDUCATION", "DH", "Luật"), ("POLITICAL_THEORY", "TC", None),
+        ("STATE_MANAGEMENT", "CV", None)}
+    lan = Staff.get(Staff.code == "X02")
+    assert (lan.kind, lan.gender, lan.left_on, lan.left_reason) == (
+        "PART_TIME", "F", datetime.date(2023, 3, 31), "Nghỉ hưu")
+    assert {q.level for q in lan.qualifications} == {"THS", "SC"}
+    assert AuditLog.select().where(AuditLog.table_name == "staff").count() == 2
+
+
+def test_english_headers_in_any_order(unit):
+    rows = [["kind", "Name", "Code", "Date of birth", "Unknown thing"],
+            ["Cán bộ", "Trần Đức Thắng", "X09", "02/08/1975", "?"]]
+    result = run_import(book(("Sheet1", rows)))
+    assert not result.problems
+    assert Staff.get(Staff.code == "X09").full_name == "Trần Đức Thắng"
+    assert any("«Unknown thing»" in w for w in result.warnings)
+
+
+def test_second_import_changes_nothing(unit):
+    data = book(("Cán bộ", [STAFF_HEADERS, HUNG, LAN]),
+                ("Xếp loại", [["Mã", "Năm", "Xếp loại", "Điểm"], ["X01", 2024, "HTTNV", "85,5"]]))
+    first = run_import(data)
+    assert first.counts["ratings_created"] == 1
+    before = counts()
+    again = run_import(data)
+    assert counts() == before
+    assert again.counts["staff_unchanged"] == 2 and again.counts["ratings_unchanged"] == 1
+    assert again.counts["qualifications_created"] == 0
+
+
+def test_a_changed_value_updates_only_that_person(unit):
+    run_import(book(("Cán bộ", [STAFF_HEADERS, HUNG, LAN])))
+    changed = HUNG[:]
+    changed[1] = "Nguyễn Văn Hưng"
+    result = run_import(book(("Cán bộ", [STAFF_HEADERS, changed, LAN])))
+    assert (result.counts["staff_updated"], result.counts["staff_unchanged"]) == (1, 1)
+    hung = Staff.get(Staff.code == "X01")
+    assert (hung.full_name, hung.search_name) == ("Nguyễn Văn Hưng", "nguyen van hung")
+    log = AuditLog.select().where(AuditLog.action == "import_update").get()
+    assert "Nguyễn Văn Hưng" in log.changes
+
+
+@pytest.mark.parametrize("column,value,words", [
+    ("Ngày sinh", "31/02/1980", "dd/mm/yyyy"),
+    ("Ngày sinh", "1980", "dd/mm/yyyy"),
+    ("Loại", "Bảo vệ", "Công chức"),
+    ("Giới tính", "Khác", "Nữ"),
+    ("Đảng viên", "có lẽ", "để trống"),
+    ("Trình độ chuyên môn", "Tiến sĩ khoa học", "Đại học"),
+    ("Họ và tên", None, "bắt buộc"),
+    ("Ngày nghỉ", "01/01/2005", "sau ngày vào làm"),
+])
+def test_one_bad_value_refuses_the_whole_file_and_says_what_is_allowed(
+        unit, column, value, words):
+    bad = HUNG[:]
+    bad[STAFF_HEADERS.index(column)] = value
+    before = counts()
+    result = run_import(book(("Cán bộ", [STAFF_HEADERS, LAN, bad])))
+    assert counts() == before and not result.written
+    [problem] = result.problems
+    assert (problem.sheet, problem.row, problem.column) == ("Cán bộ", 3, column)
+    assert words in problem.message
+    line = result.problem_lines()[1]
+    assert "dòng 3" in line and f"«{column}»" in line
+
+
+def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(unit):
+    bad = HUNG[:]
+    bad[4] = "Bảo vệ"
+    result = run_import(book(("Cán bộ", [STAFF_HEADERS, bad, LAN])), skip_invalid=True)
+    assert result.written and result.refused
+    assert [s.code for s in Staff.select()] == ["X02"]
+    assert result.counts["rows_refused"] == 1
+
+
+def test_dry_run_counts_but_writes_nothing(unit):
+    before = counts()
+    result = run_import(book(("Cán bộ", [STAFF_HEADERS, HUNG, LAN])), dry_run=True)
+    assert result.counts["staff_created"] == 2 and not result.written
+    assert counts() == before
+    assert result.summary()[0].startswith("Sẽ ghi")
+
+
+@pytest.mark.parametrize("label,code,original", [
+    ("HTXSNV", "HTXSNV", None),
+    ("htxsnv", "HTXSNV", None),
+    ("Hoàn thành xuất sắc nhiệm vụ", "HTXSNV", None),
+    ("hoan thanh xuat sac nhiem vu", "HTXSNV", None),
+    ("Hoàn thành suất sắc nhiệm vụ", "HTXSNV", None),
+    ("HOÀN THÀNH TỐT NHIỆM VỤ", "HTTNV", None),
+    ("Không hoàn thành nhiệm vụ", "KHTNV", None),
+    ("Hoàn thành nhiệm vụ nhưng còn hạn chế về năng lực", "HTNV",
+     "Hoàn thành nhiệm vụ nhưng còn hạn chế về năng lực"),
+])
+def test_rating_levels_by_code_or_label(demo_db, label, code, original):
+    result = run_import(book(("Xếp loại", [["Mã", "Năm", "Xếp loại"], ["KT01", 2018, label]])))
+    assert not result.problems
+    rating = Rating.get(Rating.year == 2018)
+    assert (rating.level, rating.original_label) == (code, original)
+
+
+@pytest.mark.parametrize("year,rule_set", [(2018, "ND56_2015"), (2021, "ND90_2020"),
+                                           (2024, "ND90_ND48_2023")])
+def test_past_ratings_are_approved_history_under_their_years_rules(demo_db, year, rule_set):
+    rows = [["Mã", "Năm", "Xếp loại", "Điểm", "Ghi chú"], ["KT12", year, "HTTNV", 88, "Lưu trữ"]]
+    result = run_import(book(("Xếp loại", rows)))
+    if year == 2021:  # the demo already holds 2021: the same level, so only points and note
+        assert result.counts["ratings_updated"] == 1
+    rating = Rating.get(Rating.year == year, Rating.staff == Staff.get(Staff.code == "KT12"))
+    assert (rating.status, rating.rule_set, rating.level) == ("APPROVED", rule_set, "HTTNV")
+    assert rating.points == decimal.Decimal("88") and rating.note == "Lưu trữ"
+    assert rating.unit.code == "KIMTAN"
+
+
+def test_current_year_is_refused(demo_db):
+    rows = [["Mã", "Năm", "Xếp loại"], ["KT01", 2026, "HTXSNV"], ["KT01", 1999, "HTXSNV"]]
+    result = run_import(book(("Xếp loại", rows)))
+    assert [(p.row, p.column) for p in result.problems] == [(2, "Năm"), (3, "Năm")]
+    assert "quy trình đánh giá" in result.problems[0].message
+
+
+def test_a_rating_in_the_workflow_is_not_overwritten(demo_db):
+    kt01 = Staff.get(Staff.code == "KT01")
+    Rating.create(staff=kt01, unit=kt01.unit, year=2025, rule_set="ND90_ND48_2023",
+                  status="OPEN")
+    result = run_import(book(("Xếp loại", [["Mã", "Năm", "Xếp loại"], ["KT01", 2025, "HTNV"]])))
+    assert "quy trình" in result.problems[0].message
+    assert Rating.get(Rating.staff == kt01, Rating.year == 2025).level is None
+
+
+def test_unknown_staff_in_a_ratings_sheet(demo_db):
+    result = run_import(book(("Xếp loại", [["Mã", "Năm", "Xếp loại"], ["ZZ9", 2020, "HTNV"]])))
+    assert result.problems[0].column == "Mã" and "không có cán bộ" in result.problems[0].message
+
+
+def test_units_are_created_only_when_asked(db):
+    Unit.create(code="A", name="UBND xã A", place_name="A")
+    Unit.create(code="B", name="UBND xã B", place_name="B")
+    rows = [STAFF_HEADERS[:5] + ["Đơn vị"], HUNG[:5] + ["UBND xã Kim Tân"]]
+    refused = run_import(book(("Cán bộ", rows)))
+    assert refused.problems[0].column == "Đơn vị" and "--create-units" in refused.problems[0].message
+    done = run_import(book(("Cán bộ", rows)), create_units=True)
+    assert done.counts["units_created"] == 1
+    created = Unit.get(Unit.name == "UBND xã Kim Tân")
+    assert created.place_name == "Kim Tân"
+    assert Staff.get(Staff.code == "X01").unit == created
+    assert run_import(book(("Cán bộ", rows))).counts["staff_unchanged"] == 1
+
+
+def test_without_a_unit_column_and_many_units_the_unit_is_asked_for(db):
+    Unit.create(code="A", name="UBND xã A", place_name="A")
+    b = Unit.create(code="B", name="UBND xã B", place_name="B")
+    data = book(("Cán bộ", [STAFF_HEADERS, HUNG]))
+    assert "--unit" in run_import(data).problems[0].message
+    assert not run_import(data, unit=b).problems
+    assert Staff.get(Staff.code == "X01").unit == b
+
+
+def test_legacy_tcvn3_sheet_is_imported_as_unicode(unit):
+    rows = [STAFF_HEADERS[:5], ["X05", "NguyÔn V¨n Hïng", "02/01/1980", "Nam", "C«ng chøc"]]
+    result = run_import(book(("Cán bộ", rows)))
+    assert result.encoding == "tcvn3" and not result.problems
+    assert Staff.get(Staff.code == "X05").full_name == "Nguyễn Văn Hùng"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_exported_staff_file_imports_back_unchanged(demo_db, tmp_path, fmt):
+    path = tmp_path / f"staff.{fmt}"
+    exporter.export([exporter.staff_table(Unit.get())], path)
+    before = counts()
+    result = importer.import_file(path, today=TODAY)
+    assert not result.problems, result.problem_lines()
+    assert result.counts["staff_unchanged"] == 20 and counts() == before
+
+
+def test_exported_ratings_import_back_unchanged(demo_db, tmp_path):
+    path = tmp_path / "ratings.xlsx"
+    exporter.export([exporter.ratings_table(Unit.get(), 2022)], path)
+    before = counts()
+    result = importer.import_file(path, today=TODAY)
+    assert result.counts["ratings_unchanged"] == 20 and counts() == before
+
+
+def test_staff_export_is_in_vietnamese_name_order(demo_db):
+    names = [row[1] for row in exporter.staff_table(Unit.get()).rows]
+    assert names[:3] == ["Đỗ Thị Ánh", "Nguyễn Thị Ngọc Ánh", "Mạc Thị Ân"]  # a before â
+    assert names[-1] == "Cao Thị Yến"
+
+
+def test_report_tables_carry_percent_numbers(demo_db):
+    table = exporter.ratings_report_table(Unit.get(), 2022)
+    assert table.rows[0] == ["Hoàn thành xuất sắc nhiệm vụ", "HTXSNV", 14, 70.0]
+    assert table.rows[-1] == ["Tổng số", "", 20, 100.0] and table.formats == {3: "percent"}
+    quals = exporter.qualification_report_table(Unit.get(), datetime.date(2023, 6, 30))
+    assert ["Trình độ chuyên môn", "Đại học", "DH", 15, 83.3] in quals.rows
+
+
+def test_a_template_imports_as_nothing_to_do(unit, tmp_path):
+    path = tmp_path / "mau.xlsx"
+    exporter.export(exporter.template_tables("staff"), path)
+    result = importer.import_file(path, today=TODAY)
+    assert not result.problems and not result.warnings and result.counts["staff_created"] == 0
+
+
+# --- the command line -----------------------------------------------------------------
+
+
+def test_cli_import_and_exit_status(run, tmp_path):
+    run("demo")
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(book(("Xếp loại", [["Mã", "Năm", "Xếp loại"], ["KT01", 2019, "HTXSNV"]])))
+    dry = run("import", str(good), "--dry-run")
+    assert dry.exit_code == 0 and "Sẽ ghi" in dry.output
+    assert Rating.select().where(Rating.year == 2019).count() == 0
+    done = run("import", str(good))
+    assert done.exit_code == 0 and "xếp loại thêm mới 1" in done.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Mã;Năm;Xếp loại\nKT01;2018;Giỏi\nKT02;2018;HTNV\n", encoding="utf-8")
+    refused = run("import", str(bad))
+    assert refused.exit_code == 2 and "dòng 2" in refused.output and "«Giỏi»" in refused.output
+    assert Rating.select().where(Rating.year == 2018).count() == 0
+    skipped = run("import", str(bad), "--skip-invalid")
+    assert skipped.exit_code == 2 and Rating.select().where(Rating.year == 2018).count() == 1
+
+
+@pytest.mark.parametrize("args,sheet,first", [
+    (["export", "staff"], "Cán bộ", "Mã"),
+    (["export", "ratings", "--year", "2022"], "Xếp loại", "Mã"),
+    (["export", "report-ratings", "--year", "2022"], "Xếp loại 2022", "Mức xếp loại"),
+    (["export", "report-qualifications", "--at", "2023-06-30"], "Trình độ 30-06-2023", "Nhóm"),
+    (["template", "staff"], "Cán bộ", "Mã"),
+    (["template", "ratings"], "Xếp loại", "Mã"),
+])
+def test_cli_exports(run, tmp_path, args, sheet, first):
+    run("demo")
+    path = tmp_path / "out.xlsx"
+    result = run(*args, "-o", str(path))
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(path)[sheet]
+    assert ws["A1"].value == first and ws.freeze_panes == "A2"
+    csv_path = tmp_path / "out.csv"
+    assert run(*args, "-o", str(csv_path)).exit_code == 0
+    assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_cli_missing_report_data_is_one_line(run, tmp_path):
+    run("demo")
+    result = run("export", "report-ratings", "--year", "2010", "-o", str(tmp_path / "x.xlsx"))
+    assert result.exit_code == 2 and "2010" in result.output
+
+
+# --- fuzzing: never a crash, never half a file ----------------------------------------
+
+TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12)
+CELLS = st.one_of(st.none(), TEXT, st.integers(-5, 3_000_000),
+                  st.floats(allow_nan=True, allow_infinity=True),
+                  st.sampled_from(["31/02/1980", "12/03/1972", "Cán bộ", "Công chức", "Nam",
+                                   "x", "Đại học", "HTXSNV", "2021", "NguyÔn V¨n Hïng"]),
+                  st.dates(datetime.date(1900, 1, 1), datetime.date(2100, 1, 1)))
+GOOD_ROW = st.tuples(st.from_regex(r"\AR[0-9]{3}\Z"), st.sampled_from(["Lê Văn An", "Ngô Thị Ơn"]),
+                     st.just("12/03/1972"), st.sampled_from(["Nam", "Nữ"]),
+                     st.sampled_from(["Cán bộ", "Công chức"]))
+HYPOTHESIS = settings(max_examples=12, deadline=None,
+                      suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                             HealthCheck.too_slow])
+
+
+@HYPOTHESIS
+@given(rows=st.lists(st.one_of(GOOD_ROW, st.lists(CELLS, max_size=6)), min_size=1, max_size=6),
+       fmt=st.sampled_from(["xlsx", "csv"]))
+def test_random_cells_never_crash_and_never_write_half_a_file(unit, rows, fmt):
+    header = STAFF_HEADERS[:5]
+    if fmt == "xlsx":
+        data = book(("Cán bộ", [header, *rows]))
+    else:
+        data = "\n".join(";".join("" if v is None else str(v).replace(";", ",")
+                                  .replace("\n", " ").replace('"', "") for v in row)
+                         for row in [header, *rows]).encode("utf-8")
+    before = counts()
+    try:
+        result = run_import(data, f"f.{fmt}")
+    except InvalidInput:
+        assert counts() == before
+        return
+    if result.problems:
+        assert counts() == before and not result.written
+    else:
+        good = {r[0] for r in rows if isinstance(r, tuple)}  # rows of valid values
+        assert good <= {s.code for s in Staff.select()}
+
+
+@HYPOTHESIS
+@given(data=st.binary(max_size=300), name=st.sampled_from(["a.csv", "a.xlsx"]))
+def test_random_bytes_never_crash_and_write_nothing_partial(unit, data, name):
+    before = counts()
+    try:
+        result = importer.import_file(data, name, today=TODAY)
+    except InvalidInput:
+        assert counts() == before
+        return
+    assert result.problems or counts() == before
+    if result.problems:
+        assert counts() == before
