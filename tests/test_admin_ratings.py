@@ -1,0 +1,86 @@
+"""The ratings list: by year, filters, and status changes limited by role."""
+import re
+
+import pytest
+from playhouse.test_utils import count_queries
+
+from admin_fixtures import *  # noqa: F401,F403
+
+from canbo.models import AuditLog, Rating, Staff
+
+
+def rating_of(code, year=2022):
+    return Rating.select().join(Staff).where(Staff.code == code, Rating.year == year).get()
+
+
+def edit(client, csrf, rating, **data):
+    return client.post(f"/admin/rating/edit/?id={rating.id}",
+                       data={"csrf_token": csrf(client), **data}, follow_redirects=True)
+
+
+def test_year_filter_shows_one_year(login_as):
+    html = login_as("OFFICER").get("/admin/rating/?flt0_0=2021").get_data(as_text=True)
+    years = re.findall(r'<td class="col-year">\s*(\d+)\s*</td>', html)
+    assert years and set(years) == {"2021"}
+
+
+@pytest.mark.parametrize("level, count", [("HTXSNV", 14), ("HTTNV", 5), ("HTNV", 1)])
+def test_level_filter_counts_the_reports_table(login_as, level, count):
+    html = login_as("VIEWER").get(f"/admin/rating/?flt0_0=2022&flt1_2={level}").get_data(as_text=True)
+    assert len(re.findall(r'<td class="col-year">', html)) == count
+
+
+def test_officer_prepares_up_to_proposed(login_as, csrf):
+    rating = rating_of("KT06")
+    rating.status = "OPEN"
+    rating.save()
+    edit(login_as("OFFICER"), csrf, rating, status="PROPOSED", level="HTTNV",
+         self_level="HTTNV", audit_reason="Họp đơn vị 10/12")
+    assert Rating.get_by_id(rating.id).status == "PROPOSED"
+    entry = AuditLog.select().where(AuditLog.table_name == "rating").order_by(AuditLog.id.desc()).get()
+    assert '"status": ["OPEN", "PROPOSED"]' in entry.changes and entry.reason == "Họp đơn vị 10/12"
+
+
+def test_officer_cannot_approve(login_as, csrf):
+    rating = rating_of("KT06")
+    rating.status = "PROPOSED"
+    rating.save()
+    response = edit(login_as("OFFICER"), csrf, rating, status="APPROVED", level="HTXSNV")
+    assert "không được chuyển xếp loại sang trạng thái «Đã phê duyệt»" in response.get_data(as_text=True)
+    assert Rating.get_by_id(rating.id).status == "PROPOSED"
+
+
+def test_officer_cannot_change_an_approved_rating(login_as, csrf):
+    rating = rating_of("KT06")  # the demo's ratings are approved
+    response = edit(login_as("OFFICER"), csrf, rating, status="APPROVED", level="HTNV")
+    assert "chỉ Chủ tịch mới được mở lại" in response.get_data(as_text=True)
+    assert Rating.get_by_id(rating.id).level == "HTXSNV"
+
+
+def test_chairman_approves_a_proposed_rating(login_as, csrf):
+    rating = rating_of("KT06")
+    rating.status = "PROPOSED"
+    rating.save()
+    edit(login_as("CHAIRMAN"), csrf, rating, status="APPROVED", level="HTTNV")
+    assert (Rating.get_by_id(rating.id).status, Rating.get_by_id(rating.id).level) == (
+        "APPROVED", "HTTNV")
+
+
+def test_viewer_cannot_post_an_edit(login_as, csrf):
+    rating = rating_of("KT06")
+    client = login_as("VIEWER")
+    response = client.post(f"/admin/rating/edit/?id={rating.id}",
+                           data={"csrf_token": csrf(client), "status": "OPEN"})
+    assert response.status_code == 403
+    assert Rating.get_by_id(rating.id).status == "APPROVED"
+
+
+def test_ratings_list_query_count_does_not_grow_with_page_size(login_as):
+    client = login_as("OFFICER")
+    counts = {}
+    for size in (20, 50):
+        with count_queries() as counter:
+            html = client.get(f"/admin/rating/?page_size={size}").get_data(as_text=True)
+        assert len(re.findall(r'<td class="col-year">', html)) == min(size, 40)
+        counts[size] = counter.count
+    assert counts[20] == counts[50]

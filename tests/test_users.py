@@ -1,0 +1,116 @@
+"""Accounts: roles and their labels, passwords, lockout, visible units, status rights."""
+import datetime
+
+import pytest
+
+from canbo import users
+from canbo.errors import Forbidden, InvalidInput
+from canbo.models import AuditLog, Unit, User
+
+T0 = datetime.datetime(2026, 11, 27, 9, 0, 0)
+
+
+@pytest.fixture
+def units(db):
+    top = Unit.create(code="HUYEN", name="UBND huyện", place_name="Kim Thành")
+    commune = Unit.create(code="XA", name="UBND xã", place_name="Kim Tân", parent=top)
+    village = Unit.create(code="THON", name="Thôn 1", place_name="Kim Tân", parent=commune)
+    other = Unit.create(code="KHAC", name="UBND xã khác", place_name="Khác", parent=top)
+    return {"top": top, "commune": commune, "village": village, "other": other}
+
+
+def test_every_role_has_the_glossary_label():
+    assert users.Role.labels() == {
+        "ADMIN": "Quản trị hệ thống", "OFFICER": "Cán bộ phụ trách tổ chức",
+        "CHAIRMAN": "Chủ tịch", "VIEWER": "Người xem",
+    }
+
+
+def test_password_is_stored_hashed_and_creation_is_audited(units):
+    user = users.create_user("canbo", "matkhau-123", "officer", units["commune"])
+    assert user.role == "OFFICER" and "matkhau-123" not in user.password_hash
+    entry = AuditLog.get(AuditLog.table_name == "user")
+    assert entry.action == "create" and "matkhau" not in entry.changes
+
+
+@pytest.mark.parametrize("username, password, role, unit, message", [
+    ("canbo", "matkhau-123", "OFFICER", None, "phải gắn với một đơn vị"),
+    ("canbo", "ngan", "ADMIN", None, "ít nhất 8 ký tự"),
+    ("co dau cach", "matkhau-123", "ADMIN", None, "không có dấu cách"),
+    ("canbo", "matkhau-123", "BOSS", None, "cho phép: ADMIN"),
+])
+def test_invalid_accounts_are_refused_with_a_reason(db, username, password, role, unit, message):
+    with pytest.raises(InvalidInput, match=message):
+        users.create_user(username, password, role, unit)
+
+
+def test_duplicate_username_is_refused(units):
+    users.create_user("qt", "matkhau-123", "ADMIN")
+    with pytest.raises(InvalidInput, match="đã có"):
+        users.create_user("qt", "matkhau-456", "ADMIN")
+
+
+def test_lockout_after_five_failures_for_fifteen_minutes(units):
+    users.create_user("canbo", "matkhau-123", "OFFICER", units["commune"])
+    for i in range(5):
+        with pytest.raises(Forbidden, match="không đúng"):
+            users.authenticate("canbo", "sai", at=T0 + datetime.timedelta(seconds=i))
+    with pytest.raises(Forbidden, match="tạm khóa"):
+        users.authenticate("canbo", "matkhau-123", at=T0 + datetime.timedelta(minutes=14))
+    user = users.authenticate("canbo", "matkhau-123", at=T0 + datetime.timedelta(minutes=16))
+    assert user.failed_logins == 0 and user.locked_until is None
+
+
+def test_success_resets_the_failure_count(units):
+    users.create_user("canbo", "matkhau-123", "OFFICER", units["commune"])
+    for _ in range(4):
+        with pytest.raises(Forbidden):
+            users.authenticate("canbo", "sai", at=T0)
+    users.authenticate("canbo", "matkhau-123", at=T0)
+    with pytest.raises(Forbidden, match="không đúng"):
+        users.authenticate("canbo", "sai", at=T0)
+    assert User.get(User.username == "canbo").locked_until is None
+
+
+def test_set_password_unlocks(units):
+    user = users.create_user("canbo", "matkhau-123", "OFFICER", units["commune"])
+    user.locked_until = T0 + datetime.timedelta(days=1)
+    user.save()
+    users.set_password(user, "mat-khau-moi")
+    assert users.authenticate("canbo", "mat-khau-moi", at=T0).username == "canbo"
+
+
+def test_inactive_account_cannot_log_in(units):
+    user = users.create_user("xem", "matkhau-123", "VIEWER", units["commune"])
+    user.active = False
+    user.save()
+    with pytest.raises(Forbidden, match="vô hiệu hóa"):
+        users.authenticate("xem", "matkhau-123")
+
+
+def test_visible_units_are_the_unit_and_its_subunits(units):
+    officer = users.create_user("canbo", "matkhau-123", "OFFICER", units["commune"])
+    admin = users.create_user("qt", "matkhau-123", "ADMIN")
+    assert sorted(users.visible_unit_ids(officer)) == sorted(
+        [units["commune"].id, units["village"].id])
+    assert users.visible_unit_ids(admin) is None
+    assert users.visible_unit_ids(None) == []
+
+
+@pytest.mark.parametrize("role, old, new, allowed", [
+    ("OFFICER", "OPEN", "PROPOSED", True),
+    ("OFFICER", "PROPOSED", "APPROVED", False),
+    ("OFFICER", "APPROVED", "APPROVED", False),
+    ("CHAIRMAN", "PROPOSED", "APPROVED", True),
+    ("CHAIRMAN", "PROPOSED", "RETURNED", True),
+    ("CHAIRMAN", "APPROVED", "OPEN", True),
+    ("VIEWER", "OPEN", "SELF_ASSESSED", False),
+    ("ADMIN", "APPROVED", "PUBLISHED", True),
+])
+def test_rating_status_rights(role, old, new, allowed):
+    user = User(username="u", role=role, active=True)
+    if allowed:
+        users.check_rating_status(user, old, new)
+    else:
+        with pytest.raises(Forbidden):
+            users.check_rating_status(user, old, new)
