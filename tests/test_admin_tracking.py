@@ -1,0 +1,99 @@
+"""The tracking screens: who opens the grid, a person's own sheet, the evaluator's confirm."""
+import datetime
+
+import pytest
+
+from admin_fixtures import *  # noqa: F401,F403
+from admin_fixtures import PASSWORD, log_in
+from canbo import catalogue as cat
+from canbo import sheets, users
+from canbo.models import Staff, Unit
+from canbo.tracking import Sheet
+
+YEAR = 2026
+GRID = f"/admin/tracking/?year={YEAR}"
+SELF = {f"self-{c}": v for c, v in (("I.1", "5"), ("I.2", "5"), ("II.1", "2,5"),
+                                      ("II.2", "2,5"), ("II.3", "2,5"), ("II.4", "2,5"),
+                                      ("III.1", "2,5"), ("III.2", "2,5"), ("III.3", "2"),
+                                      ("III.4", "1"))}
+EVAL = {k.replace("self-", "eval-"): v for k, v in SELF.items()}
+
+
+@pytest.fixture
+def tracked(accounts):
+    """A KIMTAN civil servant with an account, and the month of issue 8 assigned."""
+    kimtan = Unit.get(Unit.code == "KIMTAN")
+    person = (Staff.select().where(Staff.unit == kimtan, Staff.kind == "CIVIL_SERVANT",
+                                   Staff.leader_role == "NONE", Staff.left_on.is_null())
+              .order_by(Staff.code).first())
+    account = users.create_user("congchuc", PASSWORD, "VIEWER", kimtan)
+    account.staff = person
+    account.save()
+    c = cat.catalogue_for(kimtan, YEAR, create=True)
+    product = cat.add_product(c, 1, "Soạn thảo văn bản hành chính đơn giản", 1, 5, 5)
+    cat.decide(c, "01/QĐ-UBND", datetime.date(YEAR, 1, 5))
+    for quantity, fields in ((7, {}), (1, {"failed_reviews": 1}), (1, {"delays": 1}),
+                             (1, {"delays": 1})):
+        row = sheets.assign(person, YEAR, 1, product, quantity)
+        sheets.record_result(row, completed=quantity, **fields)
+    return person
+
+
+@pytest.mark.parametrize("role, status", [
+    (None, 302), ("ADMIN", 200), ("OFFICER", 200), ("CHAIRMAN", 200), ("VIEWER", 403),
+])
+def test_who_opens_the_grid(login_as, tracked, role, status):
+    assert login_as(role).get(GRID).status_code == status
+
+
+def test_grid_names_what_is_missing(login_as, tracked):
+    html = login_as("OFFICER").get(GRID).get_data(as_text=True)
+    assert tracked.full_name in html
+    assert "Chưa tự đánh giá" in html and "Chưa giao việc" in html
+
+
+def test_officer_of_another_commune_gets_404(login_as, tracked):
+    url = f"/admin/tracking/sheet/{tracked.id}/{YEAR}/1"
+    assert login_as("OFFICER_B").get(url).status_code == 404
+    assert login_as("OFFICER").get(url).status_code == 200
+
+
+def test_self_score_then_chairman_confirms_96_25(app, login_as, tracked, csrf):
+    url = f"/admin/tracking/sheet/{tracked.id}/{YEAR}/1"
+    me = app.test_client()
+    assert log_in(me, "congchuc").status_code == 302
+    assert me.get("/admin/tracking/").status_code == 302  # a staff account lands on its sheet
+    me.post(url, data={**SELF, "action": "self", "strengths": "Chủ động",
+                       "csrf_token": csrf(me, url)})
+    sheet = Sheet.get(Sheet.staff == tracked)
+    assert sheet.status == "SELF_SCORED" and sheet.self_general == 28
+    boss = login_as("CHAIRMAN")
+    boss.post(url, data={**EVAL, "action": "confirm", "comment": "Tốt",
+                         "csrf_token": csrf(boss, url)})
+    sheet = Sheet.get_by_id(sheet.id)
+    assert sheet.status == "CONFIRMED" and str(sheet.total) == "96.25"
+    assert "96,25" in login_as("OFFICER").get(GRID).get_data(as_text=True)
+    page = me.get(url).get_data(as_text=True)
+    assert "kỳ này đã khóa" in page and 'name="self-I.1"' not in page
+
+
+def test_chairman_returns_with_a_reason(app, login_as, tracked, csrf):
+    url = f"/admin/tracking/sheet/{tracked.id}/{YEAR}/1"
+    me = app.test_client()
+    log_in(me, "congchuc")
+    me.post(url, data={**SELF, "action": "self", "csrf_token": csrf(me, url)})
+    boss = login_as("CHAIRMAN")
+    page = boss.post(url, data={"action": "return", "reason": "",
+                                "csrf_token": csrf(boss, url)}, follow_redirects=True)
+    assert "Cần ghi lý do trả lại" in page.get_data(as_text=True)
+    boss.post(url, data={"action": "return", "reason": "Chấm lại mục III",
+                         "csrf_token": csrf(boss, url)})
+    assert Sheet.get(Sheet.staff == tracked).status == "RETURNED"
+
+
+def test_officer_cannot_confirm(login_as, tracked, csrf):
+    url = f"/admin/tracking/sheet/{tracked.id}/{YEAR}/1"
+    officer = login_as("OFFICER")
+    response = officer.post(url, data={**EVAL, "action": "confirm",
+                                       "csrf_token": csrf(officer, url)})
+    assert response.status_code == 403
