@@ -207,7 +207,13 @@ def test_grid_names_what_is_missing(unit, decided):
     assert grid_of(unit)["CC13"].average == D(98)  # running average of what is confirmed
 
 
-def test_sql_sums_match_the_pure_functions(unit, decided):
+@pytest.mark.parametrize("settings", [
+    {},                                       # whole-number sums
+    {"deduction_floor": D("0.5")},            # NUMERIC sums: a floor
+    {"deduction_rate": D("0.3")},             # NUMERIC sums: 1/rate not whole
+], ids=["integer", "floor", "rate"])
+def test_sql_sums_match_the_pure_functions(unit, decided, settings):
+    rules = scoring.rules_for(**settings)
     rnd = random.Random(8)
     products = list(decided.products)
     staff = person(unit, "CC14")
@@ -223,8 +229,8 @@ def test_sql_sums_match_the_pure_functions(unit, decided):
             results.append(r)
             Assignment.create(staff=staff, year=YEAR, month=month, product=p,
                               **{f: getattr(r, f) for f in r.__dataclass_fields__})
-        expected[(staff.id, month)] = scoring.totals(results)
-    assert yp.month_totals(YEAR) == expected
+        expected[(staff.id, month)] = scoring.totals(results, rules)
+    assert yp.month_totals(YEAR, rules=rules) == expected
 
 
 def test_quarterly_unit_files_sheets_by_quarter(unit, decided):
@@ -288,3 +294,12 @@ def test_cli_score_month_and_save(unit, decided, run):
 def test_cli_score_before_2026_is_refused(unit, run):
     out = run("score", "--year", "2025")
     assert out.exit_code == 2 and "2026" in out.output
+
+
+def test_a_units_own_floor_changes_its_grid(unit, decided):
+    staff = person(unit, "CC40")
+    row = sheets.assign(staff, YEAR, 1, standard(decided), 1)
+    sheets.record_result(row, completed=1, failed_reviews=9)
+    assert grid_of(unit)["CC40"].cells[1].b == 0
+    TrackingSetting.create(unit=unit, year=YEAR, deduction_floor=D("0.5"))
+    assert grid_of(unit)["CC40"].cells[1].b == 50
