@@ -176,7 +176,7 @@ def qualification_chart(report, title=None, chart_id=None, font_family=SANS,
     title = title or f"Cơ cấu trình độ ngày {report.at:%d/%m/%Y} ({report.total} người)"
     groups = [(kind, [r for r in rows if r.count or not skip_empty])
               for kind, rows in report.groups()]
-    label_w, bar_max, value_w, row_h = 150, 260, 90, 20
+    label_w, bar_max, value_w, row_h = 130, 240, 90, 20
     width = label_w + bar_max + value_w
     height = 30 + sum(24 + row_h * len(rows) for _, rows in groups) + 6
     lines = _open(chart_id, width, height, title, qualification_description(report),

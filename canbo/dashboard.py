@@ -47,6 +47,7 @@ STAGE_OF_STATUS = {
 }
 
 HISTORY_YEARS = 5
+HISTORY_HORIZON = 10
 NAMES_SHOWN = 10
 
 
@@ -257,18 +258,24 @@ def _not_eligible(ids, year):
 
 
 def rating_history(unit, year, with_subunits=True, years=HISTORY_YEARS):
-    """The ratings reports of the last ``years`` years with results, up to ``year``.
+    """The ratings reports of the last ``years`` years with results, up to ``year``,
+    oldest first, looking back at most ``HISTORY_HORIZON`` years.
 
     Years without a final rating are skipped, so a commune that entered only 2021 and
-    2022 sees those two, oldest first.
+    2022 sees those two.  Each year is one ``reports.ratings_report`` (a search on the
+    rating's year index); walking back year by year stops as soon as enough are found,
+    which for a province with every year rated costs five searches and no scan of all
+    its ratings.
     """
-    years = [
-        y for (y,) in Rating.select(Rating.year).distinct()
-        .where((Rating.year <= year) & Rating.unit.in_(reports.unit_ids(unit, with_subunits))
-               & Rating.status.in_(FINAL_STATUSES) & Rating.level.is_null(False))
-        .order_by(Rating.year.desc()).limit(years).tuples()
-    ]
-    return [reports.ratings_report(unit, y, with_subunits) for y in sorted(years)]
+    found = []
+    for y in range(int(year), int(year) - HISTORY_HORIZON, -1):
+        try:
+            found.append(reports.ratings_report(unit, y, with_subunits))
+        except NoData:
+            continue
+        if len(found) == years:
+            break
+    return found[::-1]
 
 
 # --- the dashboard --------------------------------------------------------------------
@@ -376,14 +383,17 @@ def _warnings(ids, year, today, deadline, progress, quotas, day):
                            f"Còn {days_left} ngày đến hạn {reports.vi_date(deadline)}: "
                            f"{pending} người chưa được phê duyệt kết quả xếp loại năm {year}."))
     for q in quotas:
-        if q.exceeded:
-            where = ", ".join(q.units_over[:NAMES_SHOWN])
-            more = f" và {len(q.units_over) - NAMES_SHOWN} đơn vị khác" if len(
-                q.units_over) > NAMES_SHOWN else ""
-            out.append(Warning("quota_exceeded", "danger",
-                               f"Vượt tỷ lệ \"Hoàn thành xuất sắc nhiệm vụ\" ({q.label}) tại "
-                               f"{len(q.units_over)} đơn vị: {where}{more}. "
-                               + q.explanation()))
+        if not q.exceeded:
+            continue
+        message = f"Vượt tỷ lệ \"Hoàn thành xuất sắc nhiệm vụ\" ({q.label})"
+        if q.units > 1:
+            shown = ", ".join(q.units_over[:NAMES_SHOWN])
+            more = len(q.units_over) - NAMES_SHOWN
+            message += (f" tại {len(q.units_over)} đơn vị: {shown}"
+                        + (f" và {more} đơn vị khác" if more > 0 else "") + ". ")
+        else:
+            message += ": "
+        out.append(Warning("quota_exceeded", "danger", message + q.explanation()))
     not_eligible = _not_eligible(ids, year)
     if not_eligible:
         names = [f"{name} ({note})" if note else name for name, note in not_eligible]

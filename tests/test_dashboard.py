@@ -100,7 +100,7 @@ def test_quota_exceeded_is_shown_per_task_group_with_the_numbers(demo_db):
     assert not meters["Cán bộ"].exceeded
     found = warning(board, "quota_exceeded")
     assert found.severity == "danger"
-    assert "(Công chức)" in found.message
+    assert found.message.startswith('Vượt tỷ lệ "Hoàn thành xuất sắc nhiệm vụ" (Công chức): ')
     assert "6 người HTTNV × 20% = 1,2 → tối đa 1 người HTXSNV" in found.message
 
 
@@ -179,6 +179,10 @@ def test_a_province_rolls_up_its_communes_and_tables_them(db):
     assert (rows["X00"].violations, rows["X01"].violations, rows["X02"].violations) == (0, 1, 1)
     meter = board.quotas[0]
     assert meter.units_over == ["X01", "X02"] and meter.excellent == 3
+    assert warning(board, "quota_exceeded").message == (
+        'Vượt tỷ lệ "Hoàn thành xuất sắc nhiệm vụ" (Công chức) tại 2 đơn vị: X01, X02. '
+        "Cộng 3 đơn vị: 3 người HTXSNV, tối đa 1 (tính riêng từng đơn vị: 20% số người "
+        "HTTNV, làm tròn xuống).")
 
 
 @pytest.mark.parametrize("key,order", [

@@ -3,15 +3,17 @@
 Logs in as the chairman (whose home page the dashboard is), checks what a person reads
 on it, and saves ``docs/screenshots/dashboard.png``.
 """
+import datetime
 import pathlib
 import threading
+import types
 
 import pytest
 from werkzeug.serving import make_server
 
 from canbo import db as dbm
-from canbo import demo, users
-from canbo.models import Unit
+from canbo import demo, users, workflow
+from canbo.models import Rating, Staff
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -31,6 +33,7 @@ def server(tmp_path):
     dbm.migrate(dbm.connect(url))
     unit = demo.load()
     users.create_user("chutich", PASSWORD, "CHAIRMAN", unit)
+    open_this_years_cycle(unit)
     app = create_app({"DATABASE": url, "SECRET_KEY": "browser-test", "TESTING": False})
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -38,6 +41,25 @@ def server(tmp_path):
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
     dbm.database.close()
+
+
+def open_this_years_cycle(unit):
+    """This year's cycle under way: some self-assessed, the civil servants proposed with
+    one "excellent" too many for their task group."""
+    today = datetime.date.today()
+    actor = types.SimpleNamespace(role="ADMIN", unit_id=None, username="admin", active=True,
+                                  staff_id=None)
+    workflow.open_cycle(actor, unit, today.year, today=today)
+    ratings = {r.staff.code: r for r in Rating.select(Rating, Staff).join(Staff)
+               .where(Rating.year == today.year)}
+    proposals = {"KT12": "HTXSNV", "KT13": "HTXSNV", "KT14": "HTTNV", "KT15": "HTTNV",
+                 "KT16": "HTTNV", "KT17": "HTTNV", "KT18": "HTNV", "KT20": "HTTNV"}
+    for code, rating in ratings.items():
+        if code in proposals:
+            rating.level, rating.status = proposals[code], "PROPOSED"
+        elif code in ("KT01", "KT02", "KT03", "KT05"):
+            rating.status = "SELF_ASSESSED"
+        rating.save()
 
 
 @pytest.fixture
@@ -60,6 +82,10 @@ def test_the_chairman_lands_on_the_dashboard_with_the_demo_figures(server, page)
     page.click("button[type=submit], input[type=submit]")
     page.wait_for_url(f"{server}/admin/dashboard/**")
     assert "UBND xã Kim Tân" in page.inner_text("h1")
+    # 2 of 5 good: floor(1) allowed → the meter and an alert say it is over
+    assert "5 người HTTNV × 20% = 1 → tối đa 1 người HTXSNV" in page.inner_text("body")
+    assert page.get_by_role("alert").count() >= 1
+    assert "Vượt tỷ lệ" in page.get_by_role("alert").first.inner_text()
 
     # a screen reader finds each chart by its title
     ratings = page.get_by_role("img", name="Kết quả xếp loại chất lượng các năm gần nhất")
