@@ -17,7 +17,8 @@ import dataclasses
 import datetime
 import json
 
-from peewee import chunked
+from peewee import (BooleanField, CharField, DateField, DateTimeField, DecimalField,
+                    ForeignKeyField, IntegerField, TextField, chunked)
 
 from . import spreadsheets
 from .db import database
@@ -26,6 +27,8 @@ from .models import AuditLog, Department, Qualification, Rating, Staff, Title, U
 
 __all__ = ["ImportResult", "Problem", "import_file", "import_workbook"]
 
+_PLAIN = (BooleanField, CharField, DateField, DateTimeField, DecimalField, ForeignKeyField,
+          IntegerField, TextField)
 BATCH = 400  # rows per INSERT: under SQLite's limit on bound variables for every table
 
 
@@ -77,14 +80,15 @@ def import_file(source, filename=None, **options):
 
 
 def import_workbook(workbook, unit=None, dry_run=False, skip_invalid=False, create_units=False,
-                    actor="system", today=None):
+                    actor="system", today=None, allowed_units=None):
     """Check ``workbook`` (a ``spreadsheets.Workbook``) and write it unless told not to.
 
     ``unit`` (a ``Unit`` or None) is used for rows without a "Đơn vị"; ``today`` decides
-    which years are past (ratings of the current year go through the rating workflow).
+    which years are past (ratings of the current year go through the rating workflow);
+    ``allowed_units`` (unit ids, None for all) is the importing account's scope.
     """
     plan = build_plan(workbook, unit=unit, create_units=create_units,
-                      today=today or datetime.date.today())
+                      today=today or datetime.date.today(), allowed_units=allowed_units)
     write = not dry_run and (skip_invalid or not plan.problems)
     if write and plan.has_changes():
         with database.atomic():
@@ -155,12 +159,16 @@ def _insert(model, rows):
         return
     names = list(rows[0])
     fields = [model._meta.fields[name] for name in names]
+    # Both drivers take str, int, bool, date, datetime and Decimal as they are; other
+    # field types go through their own conversion.
+    convert = [None if isinstance(f, _PLAIN) else f.db_value for f in fields]
     db = model._meta.database
     one = "(" + ", ".join([db.param] * len(fields)) + ")"
     head = (f'INSERT INTO "{model._meta.table_name}" ('
             + ", ".join(f'"{f.column_name}"' for f in fields) + ") VALUES ")
     for batch in chunked(rows, BATCH):
-        params = [f.db_value(row[name]) for row in batch for name, f in zip(names, fields)]
+        params = [row[name] if c is None else c(row[name])
+                  for row in batch for name, c in zip(names, convert)]
         db.execute_sql(head + ", ".join([one] * len(batch)), params)
 
 

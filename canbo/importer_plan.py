@@ -105,8 +105,9 @@ def _recognise(sheet):
 
 
 class _Planner:
-    def __init__(self, default_unit, create_units, today):
+    def __init__(self, default_unit, create_units, today, allowed_units=None):
         self.plan = Plan()
+        self.allowed = None if allowed_units is None else set(allowed_units)
         self.default_unit = default_unit
         self.create_units = create_units
         self.today = today
@@ -133,22 +134,24 @@ class _Planner:
         """An existing unit's id, a new unit's key, or raise ``BadValue``."""
         if value is None:
             if self.default_unit is not None:
-                return self.default_unit.id
+                return self.allowed_unit(self.default_unit.id)
             if len(self.units) == 1:
-                return self.units[0][0]
+                return self.allowed_unit(self.units[0][0])
             raise cols.BadValue("bắt buộc: ghi mã hoặc tên đơn vị, hoặc dùng --unit MÃ")
         if value in self.unit_keys:
             return self.unit_keys[value]
         key = fold(value)
         matches = self.unit_names.get(key, set())
         if len(matches) == 1:
-            self.unit_keys[value] = next(iter(matches))
+            self.unit_keys[value] = self.allowed_unit(next(iter(matches)))
             return self.unit_keys[value]
         if matches:
             raise cols.BadValue("trùng tên nhiều đơn vị; hãy ghi mã đơn vị")
         new_key = f"unit:{key}"
         if new_key in self.plan.new_units:
             return new_key
+        if self.allowed is not None:
+            raise cols.BadValue("không có đơn vị này trong phạm vi tài khoản được nhập")
         if not self.create_units:
             known = ", ".join(code for _, code, _ in self.units[:20]) or "(chưa có đơn vị nào)"
             raise cols.BadValue(f"không có đơn vị này; các mã hiện có: {known} "
@@ -156,6 +159,12 @@ class _Planner:
         self.plan.new_units[new_key] = _new_unit(value, {c for _, c, _ in self.units} | {
             u["code"] for u in self.plan.new_units.values()})
         return new_key
+
+    def allowed_unit(self, unit_id):
+        """``unit_id`` if the importing account may write to it (the panel's scoping)."""
+        if self.allowed is not None and unit_id not in self.allowed:
+            raise cols.BadValue("đơn vị này nằm ngoài phạm vi tài khoản được nhập")
+        return unit_id
 
     # titles and departments ----------------------------------------------------------
 
@@ -197,9 +206,12 @@ def _new_unit(name, taken):
     return {"code": code, "name": name, "place_name": place[:100]}
 
 
-def build_plan(workbook, unit=None, create_units=False, today=None):
-    """Check every row of ``workbook``; return the ``Plan`` (see the module docstring)."""
-    planner = _Planner(unit, create_units, today)
+def build_plan(workbook, unit=None, create_units=False, today=None, allowed_units=None):
+    """Check every row of ``workbook``; return the ``Plan`` (see the module docstring).
+
+    ``allowed_units`` (ids, or None for all) limits the units rows may name or reach.
+    """
+    planner = _Planner(unit, create_units, today, allowed_units)
     staff_sheets, rating_sheets = [], []
     for sheet in workbook.sheets:
         if cols.header_key(sheet.name) == cols.header_key(GUIDE_SHEET):

@@ -225,7 +225,8 @@ def _rating_unit(planner, values):
     units = planner.codes.get(values.get("code"))
     if units and len(units) == 1:
         return units[0]
-    found = [u for u, in Staff.select(Staff.unit).where(Staff.code == values.get("code")).tuples()]
+    found = [u for u, in Staff.select(Staff.unit).where(Staff.code == values.get("code")).tuples()
+             if planner.allowed is None or u in planner.allowed]
     if len(found) == 1:
         return found[0]
     if found:

@@ -86,10 +86,12 @@ def sort_string(full_name):
     word sorts first ("An" before "Anh") under any database collation, since ``01`` is
     below every letter, and the tone only decides between words of the same letters.
     """
-    return "".join(
-        "".join(
-            "".join(f"{min(x + 2, 99):02d}" for x in letters) + "01" + str(tone)
-            for letters, tone in part
-        ) + "00"
-        for part in sort_key(full_name)
-    )
+    family, middle, given = split_name(full_name)
+    return "".join("".join(_word_code(w) for w in part.split()) + "00"
+                   for part in (given, middle, family))
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_code(word):
+    letters, tone = _word_key(word)
+    return "".join(f"{min(x + 2, 99):02d}" for x in letters) + "01" + str(tone)
