@@ -303,6 +303,25 @@ def year_average(monthly, months_worked=None, leave=None):
     return sum(Decimal(monthly[m]) for m in months) / len(months)
 
 
+def year_average_quarters(quarterly, months_worked=None, leave=None):
+    """The year's points of a unit tracking by quarter: the average of the quarters
+    ``{1–4: score}`` (a quarter = its three months, Điều 17), over the quarters with a
+    month worked when ``months_worked`` is given; the 6-month rule as ``year_average``.
+    """
+    months = set(range(1, 13)) if months_worked is None else set(months_worked)
+    if leave != "MATERNITY" and len(months) < MIN_MONTHS_WORKED:
+        raise InvalidInput(
+            f"Chỉ làm việc {len(months)} tháng trong năm: không thực hiện đánh giá, xếp "
+            f"loại (cần ít nhất {MIN_MONTHS_WORKED} tháng, trừ nghỉ thai sản).",
+            months=sorted(months))
+    quarters = sorted({-(-m // 3) for m in months})
+    missing = [q for q in quarters if quarterly.get(q) is None]
+    if missing:
+        raise InvalidInput("Chưa có điểm quý " + ", ".join(map(str, missing)) + ".",
+                           missing=missing)
+    return sum(Decimal(quarterly[q]) for q in quarters) / len(quarters)
+
+
 def running_average(monthly):
     """The average of the months scored so far (for the officer's grid), or None."""
     values = [Decimal(v) for v in monthly.values() if v is not None]

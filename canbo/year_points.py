@@ -25,8 +25,8 @@ from .sheets import period_end, rules_of
 from .tracking import Assignment, Period, Sheet, SheetStatus, TrackingSetting
 
 MONTHS = range(1, 13)
-EXACT = Decimal("0.000001")
-ONE = Decimal(1)  # SQLite sums come back as floats; results have ≤ 6 places
+EXACT = Decimal("0.000001")  # SQLite NUMERIC sums come back as floats; results have ≤ 6 places
+ONE = Decimal(1)
 
 
 class Missing:
@@ -59,17 +59,6 @@ class PersonYear:
     complete: bool = False
     level: object = None
     note: str = None
-
-    def as_dict(self, rules):
-        def num(v):
-            return None if v is None else str(rules.round(v))
-        return {
-            "code": self.code, "name": self.name,
-            "months": {m: {"score": num(c.score), "missing": c.missing}
-                       for m, c in sorted(self.cells.items())},
-            "average": num(self.average), "complete": self.complete,
-            "level": self.level.code if self.level else None, "note": self.note,
-        }
 
 
 def _exact(value):
@@ -247,30 +236,21 @@ def _merge(parts):
 def _person_year(sid, code, name, cells, worked, leave, reprimand, rules, period):
     scores = {m: c.score for m, c in cells.items()}
     person = PersonYear(sid, code, name, cells)
-    if worked is not None and period == Period.QUARTER.code:
-        worked = {period_end(m, period) for m in worked}
     try:
-        if period == Period.QUARTER.code and worked is None:
-            worked = set(cells)
-            if len(worked) == 4:  # four quarters stand for the twelve months
-                worked = None
-                values = list(scores.values())
-                if None in values:
-                    raise InvalidInput("Chưa đủ điểm các quý.")
-                person.average = sum(values) / 4
-            else:
-                person.average = scoring.year_average(scores, worked, leave)
+        if period == QUARTER:
+            person.average = scoring.year_average_quarters(
+                {end // 3: score for end, score in scores.items()}, worked, leave)
         else:
             person.average = scoring.year_average(scores, worked, leave)
         person.complete = True
     except InvalidInput as exc:
         person.note = exc.message
+        counted = None if worked is None else {period_end(m, period) for m in worked}
         person.average = scoring.running_average(
-            {m: s for m, s in scores.items() if worked is None or m in worked})
-    if person.average is not None:
-        person.level = scoring.proposed_level(person.average, reprimand=reprimand, rules=rules)
-    elif reprimand:
-        person.level = scoring.proposed_level(0, reprimand=True, rules=rules)
+            {m: s for m, s in scores.items() if counted is None or m in counted})
+    if person.average is not None or reprimand:
+        person.level = scoring.proposed_level(person.average or 0, reprimand=reprimand,
+                                              rules=rules)
     return person
 
 

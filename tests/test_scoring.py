@@ -137,3 +137,11 @@ def test_leader_d_follows_the_subordinates_levels():
 def test_explain_states_the_open_settings_in_vietnamese():
     text = " ".join(scoring.ScoringRules().explain())
     assert "tối đa 100%" in text and "25%" in text and "2 chữ số" in text
+
+
+def test_quarterly_year_averages_the_quarters_worked():
+    quarters = {1: D(90), 2: D(80), 3: None, 4: D(60)}
+    with pytest.raises(InvalidInput, match="quý 3"):
+        scoring.year_average_quarters(quarters)
+    worked = {1, 2, 3, 4, 5, 12}  # maternity June – November: quarter 3 not worked
+    assert scoring.year_average_quarters(quarters, worked, "MATERNITY") == D(230) / 3

@@ -244,7 +244,9 @@ def test_quarterly_unit_files_sheets_by_quarter(unit, decided):
     sheets.self_score(sheet, GENERAL_28)
     sheets.evaluate(sheet, GENERAL_28)
     assert sheets.confirm(sheet).total == D(98)
-    assert set(grid_of(unit)["CC15"].cells) == {3, 6, 9, 12}
+    quarterly = grid_of(unit)["CC15"]
+    assert set(quarterly.cells) == {3, 6, 9, 12}
+    assert not quarterly.complete and quarterly.average == D(98) and "quý 1" in quarterly.note
 
 
 def test_write_points_fills_open_ratings_only(unit, decided):
