@@ -64,6 +64,9 @@ def assign(staff, year, month, product, quantity, deadline=None, extra=False,
     if product.catalogue.year != year:
         raise InvalidInput(f"Sản phẩm «{product.name}» thuộc danh mục năm "
                            f"{product.catalogue.year}, không phải năm {year}.")
+    if product.catalogue.unit_id != staff.unit_id:
+        raise InvalidInput(f"Sản phẩm «{product.name}» thuộc danh mục của đơn vị khác; hãy "
+                           f"chọn trong danh mục của {staff.unit.name}.")
     if int(quantity) < 0 or (int(quantity) == 0 and not extra):
         raise InvalidInput(f"Số lượng giao «{quantity}» phải lớn hơn 0.", value=quantity)
     _check_unlocked(staff, year, month)

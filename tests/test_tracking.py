@@ -118,6 +118,9 @@ def test_catalogue_is_locked_by_the_decision(unit, decided):
     product = cat.add_product(draft, 1, "Công văn", 1)
     with pytest.raises(RuleViolation, match="chưa được phê duyệt"):
         sheets.assign(person(unit, "CC04"), YEAR + 1, 1, product, 1)
+    elsewhere = Unit.create(code="XB", name="UBND xã Bình Minh", place_name="Bình Minh")
+    with pytest.raises(InvalidInput, match="đơn vị khác"):
+        sheets.assign(person(elsewhere, "B01"), YEAR, 1, standard(decided), 1)
 
 
 def test_catalogue_xlsx_in_the_units_layout_round_trips(unit, decided):
