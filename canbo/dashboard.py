@@ -297,6 +297,7 @@ def dashboard(unit, year=None, today=None, include_subunits=True):
     rows = {uid: UnitRow(uid, u.code, u.name) for uid, u in units.items()}
 
     meters = {}  # (unit, task group, rule_set) -> QuotaMeter
+    unleveled = 0  # approved or published without a level: a record to complete
     for uid, status, level, rule_set, kind, group, n in _rating_counts(ids, year):
         row = rows[uid]
         if status == RatingStatus.NOT_ELIGIBLE.code:
@@ -304,6 +305,8 @@ def dashboard(unit, year=None, today=None, include_subunits=True):
             continue
         stage = STAGE_OF_STATUS.get(status, "NOT_STARTED")
         row.progress.counts[stage] = row.progress.counts.get(stage, 0) + n
+        if status in FINAL_STATUSES and not level:
+            unleveled += n
         if status in FINAL_STATUSES and level:
             row.final += n
             row.excellent += n if level == "HTXSNV" else 0
@@ -348,7 +351,7 @@ def dashboard(unit, year=None, today=None, include_subunits=True):
     except NoData:
         qualifications = None
     quota_list = sorted(quotas.values(), key=lambda q: (_group_order(q.label), q.rule_set))
-    warnings = _warnings(ids, year, today, deadline, progress, quota_list, day)
+    warnings = _warnings(ids, year, today, deadline, progress, quota_list, day, unleveled)
     table = []
     if with_subunits:
         table = sort_units(
@@ -370,7 +373,7 @@ def _names(rows):
     return names
 
 
-def _warnings(ids, year, today, deadline, progress, quotas, day):
+def _warnings(ids, year, today, deadline, progress, quotas, day, unleveled=0):
     out = []
     pending = progress.total - progress.done
     days_left = (deadline - today).days
@@ -405,4 +408,8 @@ def _warnings(ids, year, today, deadline, progress, quotas, day):
         out.append(Warning("missing_levels", "warning",
                            f"{len(missing)} hồ sơ chưa có trình độ chuyên môn.",
                            _names([(f"{name} ({code})",) for name, code in missing])))
+    if unleveled:
+        out.append(Warning("missing_levels", "warning",
+                           f"{unleveled} kết quả năm {year} đã phê duyệt hoặc công bố nhưng "
+                           "chưa ghi mức xếp loại."))
     return out

@@ -279,3 +279,11 @@ def test_the_cycles_own_deadline_is_the_one_warned_about(demo_db):
     board = dashboard.dashboard(kimtan(), 2026, today=D(2026, 12, 20))
     assert board.deadline == D(2027, 1, 15)
     assert warning(board, "deadline") is None
+
+
+def test_final_ratings_without_a_level_are_warned_about(demo_db):
+    rate(kimtan(), 2025, {"KT12": None, "KT13": None}, status="APPROVED")
+    board = dashboard.dashboard(kimtan(), 2025, today=D(2025, 11, 1))
+    messages = [w.message for w in board.warnings if w.code == "missing_levels"]
+    assert messages == ["2 kết quả năm 2025 đã phê duyệt hoặc công bố nhưng chưa ghi mức "
+                        "xếp loại."]
