@@ -35,6 +35,7 @@ FEATURES = [
     "admin_views.auditlog",
     "admin_views.tracking",
     "admin_views.workflow",
+    "admin_views.imports",
 ]
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}

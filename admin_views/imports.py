@@ -1,0 +1,191 @@
+"""Import from and export to spreadsheets in the panel (Nhập từ tệp / Xuất ra tệp).
+
+- ``/admin/import/``: upload an XLSX or CSV file; the page answers with a preview — what
+  would be added, updated or left alone, and every problem with its row, column and
+  value — before anything is written.  "Ghi vào cơ sở dữ liệu" then imports the same file
+  (kept server-side under a random token bound to the session), all or nothing, or
+  only the valid rows when the user ticked "bỏ qua dòng lỗi".
+- ``/admin/import/export/<kind>.<fmt>``: the staff list, the ratings of a year and the
+  two reports as XLSX or CSV, scoped to the units the user may see.
+
+A thin layer over ``canbo.importer`` and ``canbo.exporter``; rows naming a unit outside
+the user's scope are refused by the importer itself (``allowed_units``).
+"""
+import datetime
+import io
+import os
+import pathlib
+import secrets
+import tempfile
+
+from flask import Response, abort, flash, redirect, request, session, url_for
+from flask_admin import expose
+from werkzeug.utils import secure_filename
+
+from canbo import exporter, importer, spreadsheets
+from canbo.errors import CanboError
+from canbo.models import Unit
+
+from .base import SecureView, current_account, visible_unit_ids
+from .dashboard import chosen_unit, chosen_year
+
+MAX_BYTES = 20 * 1024 * 1024
+MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "csv": "text/csv; charset=utf-8"}
+EXPORTS = [("staff", "Danh sách cán bộ, công chức"), ("ratings", "Kết quả xếp loại năm"),
+           ("report-ratings", "Báo cáo xếp loại năm"),
+           ("report-qualifications", "Cơ cấu trình độ tại ngày")]
+_UPLOADS = pathlib.Path(tempfile.gettempdir()) / "canbo-imports"
+
+
+def _stash(data, filename):
+    """Keep an uploaded file until it is confirmed; returns its token."""
+    _UPLOADS.mkdir(mode=0o700, exist_ok=True)
+    token = secrets.token_urlsafe(16)
+    (_UPLOADS / token).write_bytes(data)
+    session.setdefault("imports", {})[token] = filename
+    session.modified = True
+    return token
+
+
+def _unstash(token):
+    """The bytes and name of a stashed upload of this session, or 404."""
+    name = session.get("imports", {}).get(token)
+    path = _UPLOADS / secure_filename(token or "")
+    if not name or not path.is_file():
+        abort(404, "Tệp tải lên đã hết hạn; hãy tải lên lại.")
+    return path.read_bytes(), name
+
+
+def _forget(token):
+    session.get("imports", {}).pop(token, None)
+    session.modified = True
+    try:
+        os.remove(_UPLOADS / secure_filename(token))
+    except OSError:
+        pass
+
+
+def _default_unit():
+    account = current_account()
+    return Unit.get_by_id(account.unit_id) if account.unit_id else None
+
+
+class ImportView(SecureView):
+    """Officers and admins import; every logged-in role may export what it may see."""
+
+    def _run(self, data, filename, dry_run, skip_invalid, create_units=False):
+        account = current_account()
+        return importer.import_workbook(
+            spreadsheets.read(data, filename), unit=_default_unit(), dry_run=dry_run,
+            skip_invalid=skip_invalid, create_units=create_units and account.role == "ADMIN",
+            actor=account.username, allowed_units=visible_unit_ids())
+
+    def _page(self, **context):
+        today = datetime.date.today()
+        unit = chosen_unit(request.args.get("unit", "").strip())
+        asked = request.args.get("year")
+        # Exports default to last year: the current year's ratings are still in progress.
+        year = chosen_year(asked, today) if asked else today.year - 1
+        return self.render("admin/import.html", exports=EXPORTS, unit=unit, year=year,
+                           at=today, can_import=self._can_import(), **context)
+
+    def _can_import(self):
+        from canbo import users
+
+        return users.can(current_account(), "import")
+
+    @expose("/", methods=["GET", "POST"])
+    def index(self):
+        if request.method == "GET":
+            return self._page()
+        if not self._can_import():
+            abort(403)
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash("Hãy chọn một tệp .xlsx hoặc .csv.", "error")
+            return self._page()
+        data = upload.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            flash("Tệp lớn quá 20 MB.", "error")
+            return self._page()
+        skip = bool(request.form.get("skip_invalid"))
+        create = bool(request.form.get("create_units"))
+        try:
+            result = self._run(data, upload.filename, True, skip, create)
+        except CanboError as exc:
+            flash(exc.message, "error")
+            return self._page()
+        token = _stash(data, upload.filename)
+        return self._page(result=result, token=token, filename=upload.filename,
+                          skip_invalid=skip, create_units=create)
+
+    @expose("/confirm", methods=["POST"])
+    def confirm(self):
+        if not self._can_import():
+            abort(403)
+        token = request.form.get("token", "")
+        data, filename = _unstash(token)
+        try:
+            result = self._run(data, filename, False, bool(request.form.get("skip_invalid")),
+                               bool(request.form.get("create_units")))
+        except CanboError as exc:
+            flash(exc.message, "error")
+            return redirect(url_for(".index"))
+        _forget(token)
+        for line in result.summary():
+            flash(line, "success" if result.written else "warning")
+        for line in result.problem_lines()[:50]:
+            flash(line, "error")
+        return redirect(url_for(".index"))
+
+    @expose("/export/<kind>.<fmt>")
+    def export(self, kind, fmt):
+        if fmt not in MIMETYPES or kind not in dict(EXPORTS):
+            abort(404)
+        unit = chosen_unit(request.args.get("unit", "").strip())
+        if unit is None:
+            abort(404)
+        subunits = request.args.get("subunits", "1") != "0"
+        today = datetime.date.today()
+        try:
+            if kind == "staff":
+                table = exporter.staff_table(unit, subunits)
+            elif kind == "ratings":
+                table = exporter.ratings_table(unit, chosen_year(request.args.get("year"), today),
+                                               subunits)
+            elif kind == "report-ratings":
+                table = exporter.ratings_report_table(
+                    unit, chosen_year(request.args.get("year"), today), subunits)
+            else:
+                at = _date(request.args.get("at"), today)
+                table = exporter.qualification_report_table(unit, at, subunits)
+        except CanboError as exc:
+            flash(exc.message, "error")
+            return redirect(url_for(".index", unit=unit.code))
+        out = io.BytesIO()
+        exporter.export([table], out, fmt)
+        name = secure_filename(f"{kind}-{unit.code}.{fmt}")
+        return Response(out.getvalue(), mimetype=MIMETYPES[fmt],
+                        headers={"Content-Disposition": f"attachment; filename={name}"})
+
+    @expose("/template/<kind>.xlsx")
+    def template(self, kind):
+        if kind not in ("staff", "ratings"):
+            abort(404)
+        out = io.BytesIO()
+        exporter.export(exporter.template_tables(kind), out, "xlsx")
+        return Response(out.getvalue(), mimetype=MIMETYPES["xlsx"],
+                        headers={"Content-Disposition": f"attachment; filename=mau-{kind}.xlsx"})
+
+
+def _date(text, default):
+    try:
+        return datetime.date.fromisoformat((text or "").strip())
+    except ValueError:
+        return default
+
+
+def register(app, admin):
+    admin.add_view(ImportView(name="Nhập / xuất tệp", endpoint="imports", url="/admin/import",
+                              menu_icon_type="fa", menu_icon_value="fa-file-excel-o"))
