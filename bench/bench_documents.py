@@ -67,11 +67,14 @@ def measure(url, mode, workers):
         seconds = time.perf_counter() - started
         pages = len(PdfReader(out).pages)
         size = os.path.getsize(out)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    self_use = resource.getrusage(resource.RUSAGE_SELF)
+    child_use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = sum(u.ru_utime + u.ru_stime for u in (self_use, child_use))
+    own = self_use.ru_maxrss / 1024
+    child = child_use.ru_maxrss / 1024
     peak = own + (child * workers if mode == "parallel" else 0)
     print(json.dumps({"mode": mode, "forms": len(contexts), "pages": pages,
-                      "seconds": seconds, "peak_mb": peak, "parent_mb": own,
+                      "seconds": seconds, "cpu": cpu, "peak_mb": peak, "parent_mb": own,
                       "worker_mb": child, "mb_file": size / 2**20}))
 
 
@@ -85,14 +88,14 @@ def run(url, mode, workers):
 def table(rows):
     base = next((r for r in rows if r["mode"] == "naive"), None)
     print(f"{'mode':<22}{'forms':>7}{'pages':>7}{'seconds':>9}{'pages/s':>9}{'speed-up':>10}"
-          f"{'peak MB':>9}{'PDF MB':>8}")
+          f"{'CPU s':>8}{'peak MB':>9}{'PDF MB':>8}")
     for r in rows:
         rate = r["pages"] / r["seconds"]
         speed = f"{rate / (base['pages'] / base['seconds']):.1f}x" if base and \
             base["forms"] == r["forms"] else "-"
         label = r["mode"] + (f" ({r['workers']})" if r["mode"] == "parallel" else "")
         print(f"{label:<22}{r['forms']:>7}{r['pages']:>7}{r['seconds']:>9.1f}{rate:>9.1f}"
-              f"{speed:>10}{r['peak_mb']:>9.0f}{r['mb_file']:>8.1f}")
+              f"{speed:>10}{r['cpu']:>8.1f}{r['peak_mb']:>9.0f}{r['mb_file']:>8.1f}")
 
 
 def main():
@@ -107,6 +110,7 @@ def main():
     if args.measure:
         return measure(args.url, args.measure, args.workers)
     rows = []
+    load = os.getloadavg()
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite:///{directory}/bench.db"
         build(url, args.forms)
@@ -116,6 +120,7 @@ def main():
             large = f"sqlite:///{directory}/large.db"
             build(large, args.large)
             rows.append({**run(large, "parallel", args.workers), "workers": args.workers})
+    print(f"load average before: {load[0]:.1f}, after: {os.getloadavg()[0]:.1f}")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, SQLite; "
           f"chunk {__import__('canbo.documents_batch').documents_batch.CHUNK_SIZE} forms")
     table(rows)

@@ -291,15 +291,27 @@ LEGAL_BASES = {
         "chất lượng công chức;",
     ],
 }
-LOCAL_GOVERNMENT_LAW = "Căn cứ Luật Tổ chức chính quyền địa phương;"
+#: The local-government law in force on the decision's date: the 2025 law (two-level
+#: local government, from 01/07/2025), before it the 2015 law as amended in 2019.
+LOCAL_GOVERNMENT_LAWS = [
+    (datetime.date(2025, 7, 1),
+     "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"),
+    (datetime.date(2000, 1, 1),
+     "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, "
+     "bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa "
+     "phương ngày 22 tháng 11 năm 2019;"),
+]
 
 
-def legal_bases(unit, year, include_subunits=True):
-    """The "Căn cứ" lines for the rule sets the year's ratings were made under."""
+def legal_bases(unit, year, include_subunits=True, day=None):
+    """The "Căn cứ" lines: the local-government law in force on ``day`` (default today),
+    then the decrees of the rule sets the year's ratings were made under."""
+    day = day or datetime.date.today()
+    law = next(text for since, text in LOCAL_GOVERNMENT_LAWS if day >= since)
     used = {code for (code,) in Rating.select(Rating.rule_set).distinct().where(
         (Rating.year == year) & Rating.unit.in_(reports.unit_ids(unit, include_subunits)))
         .tuples()}
-    lines = [LOCAL_GOVERNMENT_LAW]
+    lines = [law]
     for code, bases in LEGAL_BASES.items():
         if code in used:
             lines.extend(line for line in bases if line not in lines)
@@ -321,7 +333,7 @@ def decision_pdf(unit, year, number="", day=None, deputy=False, signer=None,
     return render_pdf(
         "decision.html", header=Header.of(unit), year=year, report=report,
         unit_name=expand_unit_name(unit.name), number=str(number or "").strip(),
-        date_line=place_date(unit.place_name, day), bases=legal_bases(unit, year, include_subunits),
+        date_line=place_date(unit.place_name, day), bases=legal_bases(unit, year, include_subunits, day),
         signature=signature(deputy, name),
         rows=ratings_rows(unit, year, include_subunits) if with_list else [],
     )
