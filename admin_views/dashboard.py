@@ -8,15 +8,15 @@ like a guessed id in the record views.
 """
 import datetime
 
-from flask import abort, redirect, request, url_for
+from flask import Response, abort, redirect, request, url_for
 from flask_admin import expose
 from markupsafe import Markup
 
-from canbo import charts, dashboard, reports
-from canbo.errors import CanboError
+from canbo import charts, dashboard, reports, yearly_report
+from canbo.errors import CanboError, NoData
 from canbo.models import Unit
 
-from .base import SecureView, current_account, visible_unit_ids
+from .base import SecureView, can, current_account, visible_unit_ids
 
 #: Roles whose home page is the dashboard (the officer and the admin keep the records
 #: home page, and reach the dashboard from the menu).
@@ -92,10 +92,34 @@ class DashboardView(SecureView):
             meters=[Markup(charts.meter(q.excellent, q.limit, f"{q.label}: số người HTXSNV",
                                         chart_id=f"meter-{i}"))
                     for i, q in enumerate(board.quotas)],
+            can_print=can("print"),
             vi_number=reports.vi_number,
             vi_date=reports.vi_date,
             stages=dashboard.STAGES,
         )
+
+
+    @expose("/report")
+    def report(self):
+        """The yearly report's section III.3 of the chosen unit and year, as a PDF (with
+        its two charts) or as text to paste (``?format=text``); needs the print right."""
+        if not can("print"):
+            abort(403)
+        today = datetime.date.today()
+        unit = chosen_unit(request.args.get("unit", "").strip())
+        if unit is None:
+            abort(404)
+        year = chosen_year(request.args.get("year"), today)
+        try:
+            result = yearly_report.yearly_report(unit, year)
+        except NoData as exc:
+            abort(404, exc.message)
+        name = f"bao-cao-nam-{year}-{unit.code}"
+        if request.args.get("format") == "text":
+            return Response(yearly_report.render_text(result), mimetype="text/plain",
+                            headers={"Content-Disposition": f'inline; filename="{name}.txt"'})
+        return Response(yearly_report.render_pdf(result), mimetype="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
 
 
 def home_redirect():

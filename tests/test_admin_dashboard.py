@@ -103,3 +103,28 @@ def test_a_quota_over_the_limit_shows_as_a_danger_alert(app):
     html = client_as(app, "chairman").get("/admin/dashboard/?year=2024").get_data(as_text=True)
     assert 'class="alert alert-danger"' in html
     assert "5 người HTTNV × 20% = 1 → tối đa 1 người HTXSNV" in html
+
+
+@pytest.mark.parametrize("username,status", [
+    (None, 302), ("viewer", 403), ("officer", 200), ("chairman", 200), ("admin", 200),
+])
+def test_the_yearly_report_downloads_for_those_who_may_print(app, username, status):
+    response = client_as(app, username).get("/admin/dashboard/report?unit=KIMTAN&year=2023")
+    assert response.status_code == status
+    if status == 200:
+        assert response.mimetype == "application/pdf"
+        assert response.data.startswith(b"%PDF")
+        assert "bao-cao-nam-2023-KIMTAN.pdf" in response.headers["Content-Disposition"]
+
+
+def test_the_yearly_report_as_text_to_paste(app):
+    response = client_as(app, "chairman").get(
+        "/admin/dashboard/report?year=2023&format=text")
+    text = response.get_data(as_text=True)
+    assert response.mimetype == "text/plain"
+    assert "- Năm 2022: 20 đồng chí. 14 đồng chí hoàn thành xuất sắc nhiệm vụ = 70%" in text
+
+
+def test_the_report_of_a_unit_outside_the_scope_is_not_found(app):
+    client = client_as(app, "officer")
+    assert client.get("/admin/dashboard/report?unit=KHAC&year=2023").status_code == 404
