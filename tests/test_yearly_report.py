@@ -122,3 +122,11 @@ def test_command_writes_a_pdf_with_the_text_and_both_charts(demo_db, run, tmp_pa
     families = {line.split()[0].split("+")[-1].split("-")[0]
                 for line in fonts.splitlines()[2:] if line.strip()}
     assert families == {"Liberation"} and " no " not in fonts
+
+
+def test_without_output_the_pdf_is_named_after_the_year_and_unit(demo_db, run, tmp_path,
+                                                                  monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("report", "year", "--year", "2022", "--format", "pdf")
+    assert result.exit_code == 0
+    assert (tmp_path / "bao-cao-nam-2022-KIMTAN.pdf").read_bytes().startswith(b"%PDF")
