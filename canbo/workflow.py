@@ -20,7 +20,7 @@ from . import audit, compliance, reports, rules, rulesets
 from .db import database, is_postgres
 from .errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from .levels import Rating as Level, RatingStatus as S, StaffKind
-from .models import Rating, Staff, now
+from .models import Rating, Staff, Unit, now
 from .workflow_models import (
     CRITERIA, Absence, Cycle, CycleStatus, Evaluation, TaskGroup, default_deadline,
 )
@@ -53,8 +53,7 @@ def _require(actor, roles, action, unit_id, own_staff_id=None):
             f"chỉ: {allowed}" + (" hoặc chính người được đánh giá." if own_staff_id else "."),
             role=actor.role, action=action)
     if actor.role != ADMIN:
-        if actor.unit_id is None or unit_id not in reports.unit_ids(
-                type("U", (), {"id": actor.unit_id})()):
+        if actor.unit_id is None or unit_id not in reports.unit_ids(Unit(id=actor.unit_id)):
             raise Forbidden(f"Tài khoản {actor.username} không thuộc đơn vị này nên không "
                             f"được {action}.", unit=unit_id)
 
