@@ -362,3 +362,16 @@ def test_random_bytes_never_crash_and_write_nothing_partial(unit, data, name):
     assert result.problems or counts() == before
     if result.problems:
         assert counts() == before
+
+
+@pytest.mark.parametrize("label,kind", [
+    ("Cán bộ", "CADRE"), ("CÔNG CHỨC", "CIVIL_SERVANT"), ("vien chuc", "PUBLIC_EMPLOYEE"),
+    ("Không chuyên trách", "PART_TIME"), ("Người hoạt động không chuyên trách", "PART_TIME"),
+    ("Hợp đồng", "CONTRACT"), ("CONTRACT", "CONTRACT"),
+])
+def test_staff_kind_labels(unit, label, kind):
+    rows = [["Mã", "Họ và tên", "Loại", "Ngày sinh"], ["K1", "Lê Văn Tám", label, 29221]]
+    assert not run_import(book(("Cán bộ", rows))).problems
+    person = Staff.get(Staff.code == "K1")
+    assert person.kind == kind
+    assert person.birth_date == datetime.date(1980, 1, 1)  # an Excel serial number
