@@ -10,9 +10,9 @@ Which form (REFERENCE.md §6–7):
   30-point table of general criteria (Điều 12) and the task score (Điều 16).
 
 Texts typed in the workflow (self-assessment, comments) and the ND 335 monthly points
-come from two small interfaces, ``form_texts`` and ``monthly_totals``, which ask
-``canbo.workflow`` and ``canbo.tracking`` when those modules provide them and otherwise
-answer "nothing yet": the forms then print dotted lines to write on.
+come from two small interfaces, ``form_texts`` and ``monthly_totals``, which read the
+workflow's and the tracking's records (``workflow_models``, ``year_points``) when those
+modules are present; whatever is not filled in prints as dotted lines to write on.
 
 Contexts are plain dicts of strings and numbers, so batch printing can send them to
 worker processes.
@@ -20,6 +20,7 @@ worker processes.
 import dataclasses
 import decimal
 import importlib
+import json
 
 from peewee import JOIN
 
@@ -97,25 +98,46 @@ def _optional(module, name):
 
 
 def form_texts(ratings):
-    """``{rating id: FormTexts}`` for ``ratings`` (one query in the provider, not N).
+    """``{rating id: FormTexts}`` for ``ratings``, in one query.
 
-    Provider: ``canbo.workflow.form_texts(ratings)`` returning the same mapping (or
-    dicts with FormTexts' fields).  Until the workflow stores texts, every form is blank.
+    From the workflow's ``Evaluation`` records (``workflow_models``): the text per
+    criterion ("1" … "9"), the self-review ("II", or ND 335's "STRENGTHS"/"WEAKNESSES")
+    and the unit meeting's comments, printed in section III with the meeting's date.
+    Ratings without a record print lines to write on.
     """
-    provider = _optional("workflow", "form_texts")
-    found = provider(ratings) if provider and ratings else {}
-    return {key: value if isinstance(value, FormTexts) else FormTexts(**value)
-            for key, value in found.items()}
+    evaluation = _optional("workflow_models", "Evaluation")
+    if evaluation is None or not ratings:
+        return {}
+    out = {}
+    query = evaluation.select().where(evaluation.rating.in_([r.id for r in ratings]))
+    for ev in query:
+        texts = json.loads(ev.criteria or "{}")
+        review = texts.get("II") or "\n".join(
+            t for t in (texts.get("STRENGTHS"), texts.get("WEAKNESSES")) if t)
+        meeting = ev.meeting_comments or ""
+        if meeting and ev.meeting_on:
+            meeting = f"Ý kiến tại cuộc họp đơn vị ngày {ev.meeting_on:%d/%m/%Y}: {meeting}"
+        out[ev.rating_id] = FormTexts(
+            criteria={int(k): v for k, v in texts.items() if str(k).isdigit() and v},
+            strengths=review, manager_comment=meeting,
+            proposal=ev.khtnv_finding or "")
+    return out
 
 
 def monthly_totals(staff_list, year):
-    """``{staff id: {month: Decimal}}``: the ND 335 monthly totals of ``year``.
+    """``{staff id: {month: Decimal}}``: the ND 335 period totals of ``year``.
 
-    Provider: ``canbo.tracking.monthly_totals(staff_list, year)``.  Months without a
-    sheet are absent; until tracking lands the tables print empty.
+    From ``year_points.year_grid`` (the tracking sheets): months whose score is complete
+    (confirmed sheet); a unit tracking by quarter fills the quarter's last month.  Until
+    tracking has data the table prints empty.
     """
-    provider = _optional("tracking", "monthly_totals")
-    return provider(staff_list, year) if provider and staff_list else {}
+    grid = _optional("year_points", "year_grid")
+    if grid is None or not staff_list:
+        return {}
+    wanted = {s.id for s in staff_list}
+    return {person.staff_id: {m: c.score for m, c in person.cells.items() if c.score is not None}
+            for person in grid(year, sorted({s.unit_id for s in staff_list}))
+            if person.staff_id in wanted}
 
 
 def year_average(totals):

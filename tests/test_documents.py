@@ -2,6 +2,7 @@
 counts of batches, and that typed text can neither pull in a file nor add an attachment."""
 import datetime
 import io
+import json
 import re
 import subprocess
 import unicodedata
@@ -13,6 +14,7 @@ from canbo import documents, documents_batch, documents_forms
 from canbo.documents_forms import FormTexts
 from canbo.levels import Rating as Level
 from canbo.models import Rating, Staff, Unit
+from canbo.workflow_models import Evaluation
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
@@ -102,6 +104,17 @@ def test_texts_from_the_workflow_are_printed(demo_db, tmp_path, monkeypatch):
     text = pdftotext(form("KT13"), tmp_path)
     assert "Luôn chấp hành tốt chủ trương của Đảng." in text
     assert "Ưu điểm: tận tụy; khuyết điểm: chậm báo cáo." in text
+
+
+def test_self_assessment_and_meeting_comments_from_the_workflow(demo_db, tmp_path):
+    rating = Rating.get(Rating.staff == Staff.get(Staff.code == "KT13").id, Rating.year == 2022)
+    Evaluation.create(rating=rating, criteria=json.dumps(
+        {"1": "Kiên định lập trường chính trị.", "II": "Khuyết điểm: còn chậm báo cáo."}),
+        meeting_comments="Thống nhất đề nghị mức xuất sắc.", meeting_on=datetime.date(2022, 12, 5))
+    text = pdftotext(form("KT13"), tmp_path, layout=False)
+    assert "Kiên định lập trường chính trị." in text
+    assert "Khuyết điểm: còn chậm báo cáo." in text
+    assert "Ý kiến tại cuộc họp đơn vị ngày 05/12/2022: Thống nhất đề nghị mức xuất sắc." in text
 
 
 def _nd335_rating(code="KT13", level="HTTNV"):
@@ -228,12 +241,12 @@ EVIL_NAME = '<img src="file:///etc/passwd">'
 EVIL_TEXT = '<link rel="attachment" href="file:///etc/passwd">'
 
 
-def test_typed_html_is_printed_literally_and_attaches_nothing(demo_db, tmp_path, monkeypatch):
+def test_typed_html_is_printed_literally_and_attaches_nothing(demo_db, tmp_path):
     staff = Staff.get(Staff.code == "KT13")
     staff.full_name = EVIL_NAME
     staff.save()
-    monkeypatch.setattr(documents_forms, "form_texts", lambda ratings: {
-        r.id: FormTexts(strengths=EVIL_TEXT) for r in ratings})
+    rating = Rating.get(Rating.staff == staff.id, Rating.year == 2022)
+    Evaluation.create(rating=rating, criteria=json.dumps({"II": EVIL_TEXT}))
     data = documents_batch.form_pdf(staff, 2022)
     text = pdftotext(data, tmp_path, layout=False)
     assert EVIL_NAME in text and EVIL_TEXT in text
