@@ -260,7 +260,8 @@ def quota_ratio(rule_set, exception_ratio=None):
     if exception_ratio is None:
         return rule_set.excellent_ratio
     ceiling = rule_set.exception_ceiling
-    return min(Decimal(exception_ratio), ceiling) if ceiling is not None else Decimal(exception_ratio)
+    ratio = Decimal(exception_ratio)
+    return min(ratio, ceiling) if ceiling is not None else ratio
 
 
 def check_exception(rule_set, ratio):

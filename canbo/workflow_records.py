@@ -13,7 +13,8 @@ from .workflow import (
     DECIDERS, PREPARERS, _not_published, _open_cycle_of, _require, cycle_ratings, lock,
 )
 from .workflow_models import (
-    Absence, AbsenceKind, Cycle, Discipline, DisciplineKind, DisciplineSystem, Evaluation, Objection,
+    Absence, AbsenceKind, Cycle, Discipline, DisciplineKind, DisciplineSystem, Evaluation,
+    Objection,
     TaskGroup,
 )
 
@@ -89,7 +90,8 @@ def set_unit_level(actor, cycle, level):
         _not_published(cycle, "sửa mức xếp loại của đơn vị")
         before, cycle.unit_level = cycle.unit_level, code
         cycle.save()
-        audit.record(actor.username, "cycle.unit_level", cycle, changes={"unit_level": [before, code]})
+        audit.record(actor.username, "cycle.unit_level", cycle,
+                     changes={"unit_level": [before, code]})
     return cycle
 
 

@@ -55,7 +55,8 @@ def test_an_unknown_rule_set_code_is_refused_naming_the_known_ones():
 ])
 def test_each_rule_set_carries_its_quota_and_scoring(code, ratio, ceiling, points):
     rs = RS[code]
-    assert (rs.excellent_ratio, rs.exception_ceiling, rs.rates_on_points) == (ratio, ceiling, points)
+    assert rs.excellent_ratio == ratio and rs.exception_ceiling == ceiling
+    assert rs.rates_on_points is points
     assert rs.label and rs.short
 
 

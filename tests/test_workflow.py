@@ -86,7 +86,8 @@ def test_opening_rates_everyone_in_post_and_marks_the_not_eligible(actors, unit)
     assert ratings["NEW00"].status == "NOT_ELIGIBLE"
     assert "5 tháng 29 ngày" in ratings["NEW00"].not_eligible_reason
     assert ratings["S00"].status == "OPEN" and ratings["S00"].rule_set == "ND90_ND48_2023"
-    assert [g.name for g in cycle.task_groups.order_by(TaskGroup.position)] == ["Cán bộ", "Công chức"]
+    groups = cycle.task_groups.order_by(TaskGroup.position)
+    assert [g.name for g in groups] == ["Cán bộ", "Công chức"]
     assert cycle.deadline == D(2024, 12, 15)
     entry = AuditLog.get(AuditLog.action == "cycle.open")
     assert entry.actor == "officer" and json.loads(entry.changes)["status"] == [None, "OPEN"]
@@ -144,7 +145,8 @@ def test_the_whole_cycle_from_opening_to_reopening(actors, unit):
     assert rating_of(person, 2026).status == "PROPOSED"
     assert Cycle.get_by_id(cycle.id).status == "OPEN"
     steps = [(e.action, json.loads(e.changes).get("status"), e.reason, e.actor)
-             for e in AuditLog.select().where(AuditLog.table_name == "rating").order_by(AuditLog.id)]
+             for e in AuditLog.select().where(AuditLog.table_name == "rating")
+             .order_by(AuditLog.id)]
     assert steps == [
         ("rating.self_assess", ["OPEN", "SELF_ASSESSED"], None, "staff"),
         ("rating.comment", ["SELF_ASSESSED", "COMMENTED"], None, "officer"),
