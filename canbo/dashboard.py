@@ -110,7 +110,9 @@ class QuotaMeter:
 
 
 @dataclasses.dataclass
-class Warning:
+class Alert:
+    """One line of the warnings box: what (``code``), how serious, in words, about whom."""
+
     code: str  # deadline, quota_exceeded, not_eligible, missing_levels
     severity: str  # danger, warning, info
     message: str
@@ -378,11 +380,11 @@ def _warnings(ids, year, today, deadline, progress, quotas, day, unleveled=0):
     pending = progress.total - progress.done
     days_left = (deadline - today).days
     if pending and days_left < 0:
-        out.append(Warning("deadline", "danger",
+        out.append(Alert("deadline", "danger",
                            f"Đã quá hạn {reports.vi_date(deadline)} mà còn {pending} người "
                            f"chưa được phê duyệt kết quả xếp loại năm {year}."))
     elif pending and days_left <= DEADLINE_WARNING_DAYS:
-        out.append(Warning("deadline", "warning",
+        out.append(Alert("deadline", "warning",
                            f"Còn {days_left} ngày đến hạn {reports.vi_date(deadline)}: "
                            f"{pending} người chưa được phê duyệt kết quả xếp loại năm {year}."))
     for q in quotas:
@@ -396,20 +398,20 @@ def _warnings(ids, year, today, deadline, progress, quotas, day, unleveled=0):
                         + (f" và {more} đơn vị khác" if more > 0 else "") + ". ")
         else:
             message += ": "
-        out.append(Warning("quota_exceeded", "danger", message + q.explanation()))
+        out.append(Alert("quota_exceeded", "danger", message + q.explanation()))
     not_eligible = _not_eligible(ids, year)
     if not_eligible:
         names = [f"{name} ({note})" if note else name for name, note in not_eligible]
-        out.append(Warning("not_eligible", "info",
+        out.append(Alert("not_eligible", "info",
                            f"{len(not_eligible)} người không thực hiện đánh giá, xếp loại "
                            f"năm {year}.", _names([(n,) for n in names])))
     missing = _missing_education(ids, day)
     if missing:
-        out.append(Warning("missing_levels", "warning",
+        out.append(Alert("missing_levels", "warning",
                            f"{len(missing)} hồ sơ chưa có trình độ chuyên môn.",
                            _names([(f"{name} ({code})",) for name, code in missing])))
     if unleveled:
-        out.append(Warning("missing_levels", "warning",
+        out.append(Alert("missing_levels", "warning",
                            f"{unleveled} kết quả năm {year} đã phê duyệt hoặc công bố nhưng "
                            "chưa ghi mức xếp loại."))
     return out
