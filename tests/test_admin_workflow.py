@@ -66,3 +66,17 @@ def test_a_persons_ratings_across_the_years_show_their_rule_sets(login_as):
     person = Staff.get(Staff.code == "KT12")
     html = login_as("VIEWER").get(f"/admin/workflow/person/{person.id}").get_data(as_text=True)
     assert "Nghị định 90/2020/NĐ-CP" in html and "2021" in html and "2022" in html
+
+
+def test_a_past_rating_opens_read_only_without_a_cycle(login_as):
+    rating = Rating.select().join(Staff).where(Staff.code == "KT12", Rating.year == 2021).get()
+    response = login_as("OFFICER").get(f"/admin/workflow/rating/{rating.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Nghị định 90/2020/NĐ-CP" in html and "Lưu tự đánh giá" not in html
+
+
+def test_another_communes_rating_is_404(login_as, other_unit):
+    url = f"/admin/workflow/rating/{other_unit['rating'].id}"
+    assert login_as("OFFICER").get(url).status_code == 404
+    assert login_as("OFFICER_B").get(url).status_code == 200
