@@ -17,6 +17,7 @@ import os
 import pathlib
 import secrets
 import tempfile
+import time
 
 from flask import Response, abort, flash, redirect, request, session, url_for
 from flask_admin import expose
@@ -30,6 +31,8 @@ from .base import SecureView, current_account, visible_unit_ids
 from .dashboard import chosen_unit, chosen_year
 
 MAX_BYTES = 20 * 1024 * 1024
+KEEP_SECONDS = 24 * 3600  # an unconfirmed upload is kept for a day
+SHOWN_PROBLEMS = 500  # the preview lists this many; the count says how many in all
 MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "csv": "text/csv; charset=utf-8"}
 EXPORTS = [("staff", "Danh sách cán bộ, công chức"), ("ratings", "Kết quả xếp loại năm"),
@@ -41,6 +44,13 @@ _UPLOADS = pathlib.Path(tempfile.gettempdir()) / "canbo-imports"
 def _stash(data, filename):
     """Keep an uploaded file until it is confirmed; returns its token."""
     _UPLOADS.mkdir(mode=0o700, exist_ok=True)
+    stale = time.time() - KEEP_SECONDS
+    for old in _UPLOADS.iterdir():  # previews never confirmed
+        try:
+            if old.stat().st_mtime < stale:
+                old.unlink()
+        except OSError:
+            pass
     token = secrets.token_urlsafe(16)
     (_UPLOADS / token).write_bytes(data)
     session.setdefault("imports", {})[token] = filename
@@ -88,7 +98,8 @@ class ImportView(SecureView):
         # Exports default to last year: the current year's ratings are still in progress.
         year = chosen_year(asked, today) if asked else today.year - 1
         return self.render("admin/import.html", exports=EXPORTS, unit=unit, year=year,
-                           at=today, can_import=self._can_import(), **context)
+                           at=today, can_import=self._can_import(), shown=SHOWN_PROBLEMS,
+                           **context)
 
     def _can_import(self):
         from canbo import users
