@@ -167,8 +167,8 @@ STAFF = [
                                        "birthday"), date),
     Column("gender", "Giới tính", ("gioi tinh", "gender", "sex"), gender),
     Column("unit", "Đơn vị", ("don vi", "unit", "ma don vi", "unit code"), text),
-    Column("kind", "Loại", ("loai", "loai can bo", "kind", "type", "staff kind"), staff_kind,
-           True),
+    # Needed for a new person only (checked per row); a sheet without it updates people.
+    Column("kind", "Loại", ("loai", "loai can bo", "kind", "type", "staff kind"), staff_kind),
     Column("title", "Chức vụ, chức danh", ("chuc vu chuc danh", "chuc vu", "chuc danh",
                                            "title", "position"), text),
     Column("department", "Phòng ban", ("phong ban", "department"), text),

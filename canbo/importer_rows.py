@@ -4,6 +4,7 @@ Each function reads its sheets with the planner (``importer_plan._Planner``), wh
 holds the database state loaded in bulk; a row with any problem adds nothing to the
 plan, so ``skip_invalid`` writes exactly the rows that passed.
 """
+import datetime
 import decimal
 
 from . import import_columns as cols
@@ -106,10 +107,11 @@ def _check_staff(planner, here, values):
     ok = True
     born, joined, left = (values.get(k) for k in ("birth_date", "joined_on", "left_on"))
     today = planner.today
-    if born and not (today.replace(year=today.year - 100) <= born <= today.replace(
-            year=today.year - 15)):
+    # Records of people long retired are kept, so only the impossible is refused.
+    latest = datetime.date(today.year - 15, today.month, min(today.day, 28))  # no 29 Feb
+    if born and not (datetime.date(1900, 1, 1) <= born <= latest):
         planner.problem(*here, "Ngày sinh", f"{born:%d/%m/%Y}",
-                        "không hợp lý; cho phép: người từ 15 đến 100 tuổi")
+                        "không hợp lý; cho phép: từ năm 1900 đến người đủ 15 tuổi")
         ok = False
     for key, header, day in (("joined_on", "Ngày vào làm", joined), ("left_on", "Ngày nghỉ", left)):
         if day and born and day <= born:

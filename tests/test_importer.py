@@ -375,3 +375,13 @@ def test_staff_kind_labels(unit, label, kind):
     person = Staff.get(Staff.code == "K1")
     assert person.kind == kind
     assert person.birth_date == datetime.date(1980, 1, 1)  # an Excel serial number
+
+
+def test_a_sheet_without_kind_updates_people_but_cannot_add_them(demo_db):
+    rows = [["Mã", "Họ và tên", "Ngày sinh"], ["KT01", "Nguyễn Văn Hùng", "12/03/1972"],
+            ["KT77", "Lê Văn Mới", "01/01/1990"]]
+    result = run_import(book(("Cán bộ", rows)))
+    [problem] = result.problems
+    assert (problem.row, problem.column) == (3, "Loại") and "Công chức" in problem.message
+    result = run_import(book(("Cán bộ", rows[:2])))
+    assert not result.problems and result.counts["staff_unchanged"] == 1
