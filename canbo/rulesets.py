@@ -134,7 +134,8 @@ RULE_SETS = {
                    discipline=DISCIPLINE_PUBLIC_SERVICE, head_capped_by_unit=True,
                    objection_days=7),
     # The cadre frame from 2026 (QĐ 366-QĐ/TW): ND 335's frame, thresholds and quota
-    # (REFERENCE.md §1 default; a per-unit setting).
+    # (REFERENCE.md §1 default; a per-unit setting).  The 7-working-day answer to a kiến
+    # nghị is ND 335's, assumed for the frame (unconfirmed for cadres).
     QD366: RuleSet(QD366, LABELS[QD366], "Khung QĐ 366", excellent_ratio=Decimal("0.20"),
                    exception_allowed=True, exception_ceiling=Decimal("0.25"),
                    rates_on_points=True, thresholds=POINT_THRESHOLDS,

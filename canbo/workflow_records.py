@@ -175,7 +175,33 @@ def record_absence(actor, staff, kind, starts_on, ends_on, note=None):
         audit.record(actor.username, "absence.add", absence, changes={
             "staff": staff.id, "kind": kind, "from": starts_on.isoformat(),
             "to": ends_on.isoformat()})
+        for year in range(starts_on.year, ends_on.year + 1):
+            _refresh_eligibility(actor, staff, year)
     return absence
+
+
+#: Statuses in which eligibility may still change: before the chairman's decision.
+_UNDECIDED = (S.NOT_ELIGIBLE.code, S.OPEN.code, S.SELF_ASSESSED.code, S.COMMENTED.code,
+              S.PROPOSED.code, S.RETURNED.code)
+
+
+def _refresh_eligibility(actor, staff, year):
+    """Re-judge eligibility of the person's undecided rating of ``year`` after an absence is
+    recorded: under 6 months worked makes it not eligible, with the reason (REFERENCE.md §5)."""
+    rating = Rating.get_or_none(Rating.staff == staff, Rating.year == year)
+    if rating is None or rating.status not in _UNDECIDED:
+        return
+    elig = rules.eligibility(rulesets.get(rating.rule_set), year, staff.joined_on,
+                             staff.left_on, list(Absence.select().where(Absence.staff == staff)))
+    was_eligible = rating.status != S.NOT_ELIGIBLE.code
+    if elig.eligible == was_eligible:
+        return
+    before = rating.status
+    rating.status = S.OPEN.code if elig.eligible else S.NOT_ELIGIBLE.code
+    rating.not_eligible_reason = elig.reason
+    rating.save()
+    audit.record(actor.username, "rating.eligibility", rating,
+                 changes={"status": [before, rating.status]}, reason=elig.reason)
 
 
 def record_discipline(actor, staff, system, kind, decided_on, violation_year,

@@ -446,3 +446,17 @@ def test_two_racing_approvals_never_pass_the_quota_together(db, actors, unit):
     assert sorted(results) == ["approved", "refused"]
     excellent = Rating.select().where(Rating.level == "HTXSNV", Rating.status == "APPROVED")
     assert excellent.count() == 2
+
+
+def test_an_absence_recorded_after_opening_makes_the_rating_not_eligible(actors, unit):
+    cycle = wf.open_cycle(actors["OFFICER"], unit, 2024)
+    person = actors["person"]
+    assert rating_of(person, 2024).status == "OPEN"
+    wr.record_absence(actors["OFFICER"], person, "MATERNITY", D(2024, 3, 1), D(2024, 8, 31))
+    assert rating_of(person, 2024).status == "OPEN"  # maternity leave counts as worked
+    wr.record_absence(actors["OFFICER"], person, "UNPAID", D(2023, 12, 1), D(2024, 2, 29))
+    wr.record_absence(actors["OFFICER"], person, "SICK", D(2024, 8, 31), D(2024, 12, 31))
+    rating = rating_of(person, 2024)
+    assert rating.status == "NOT_ELIGIBLE" and "dưới 6 tháng" in rating.not_eligible_reason
+    assert AuditLog.get(AuditLog.action == "rating.eligibility").reason == rating.not_eligible_reason
+    assert cycle.id == Cycle.get(Cycle.year == 2024).id
