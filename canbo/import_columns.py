@@ -55,7 +55,7 @@ def short_text(value):
     return text(value, 50)
 
 
-_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 DATE_HELP = "ngày viết dd/mm/yyyy (ví dụ 12/03/1972) hoặc ô kiểu ngày của Excel"
 
@@ -76,6 +76,9 @@ def date(value):
     match = _DATE.match(raw)
     if match:
         day, month, year = (int(g) for g in match.groups())
+        if len(match.group(3)) == 2:  # LibreOffice's dd/mm/yy: a past year, not a future one
+            this_year = datetime.date.today().year
+            year += 2000 if 2000 + year <= this_year else 1900
     else:
         match = _ISO.match(raw)
         if not match:

@@ -385,3 +385,24 @@ def test_a_sheet_without_kind_updates_people_but_cannot_add_them(demo_db):
     assert (problem.row, problem.column) == (3, "Loại") and "Công chức" in problem.message
     result = run_import(book(("Cán bộ", rows[:2])))
     assert not result.problems and result.counts["staff_unchanged"] == 1
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("12/03/1972", datetime.date(1972, 3, 12)), ("2/3/1972", datetime.date(1972, 3, 2)),
+    ("12-03-1972", datetime.date(1972, 3, 12)), ("12.03.1972", datetime.date(1972, 3, 12)),
+    ("1972-03-12", datetime.date(1972, 3, 12)), ("12/03/72", datetime.date(1972, 3, 12)),
+    ("01/07/15", datetime.date(2015, 7, 1)), (datetime.datetime(1972, 3, 12), datetime.date(1972, 3, 12)),
+    (26370, datetime.date(1972, 3, 12)), (None, None), ("", None),
+])
+def test_date_cells(value, expected):
+    from canbo.import_columns import date
+
+    assert date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["31/02/1980", "1980", "12/13/1980", "hôm qua", -3, 1e12])
+def test_bad_date_cells(value):
+    from canbo.import_columns import BadValue, date
+
+    with pytest.raises(BadValue, match="dd/mm/yyyy"):
+        date(value)
