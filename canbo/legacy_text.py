@@ -16,10 +16,13 @@ Detection is by evidence, not by guess: a conversion is kept only when it turns 
 words into valid Vietnamese syllables than the text had before, and text holding any
 letter that only Unicode can spell (ă, ơ, ư, đ, ạ … ỹ) is Unicode already.
 """
+import functools
+import itertools
 import re
 import unicodedata
 
 UNICODE, TCVN3, VNI = "unicode", "tcvn3", "vni"
+SAMPLE = 5000  # texts enough to tell a file's encoding; a whole file is one encoding
 
 # TCVN 5712:1993 bytes 0x80–0xFF in Unicode (checked against glibc's TCVN5712-1 table
 # in tests).  0xB0–0xB4 are combining tone marks; NFC folds them into the letter.
@@ -121,6 +124,7 @@ _NUCLEI = _OPEN_NUCLEI | set(
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 
 
+@functools.lru_cache(maxsize=65536)  # names and labels repeat the same syllables
 def _syllable_ok(word):
     """Whether ``word`` (one token) is spelled like a Vietnamese syllable."""
     decomposed = unicodedata.normalize("NFD", word.lower())
@@ -184,9 +188,8 @@ def detect(texts):
     converting the texts that could be legacy gains valid Vietnamese words overall.
     """
     totals = {UNICODE: 0, TCVN3: 0, VNI: 0}
-    for text in texts:
-        if not isinstance(text, str) or is_unicode(text):
-            continue
+    candidates = (t for t in texts if isinstance(t, str) and not is_unicode(t))
+    for text in itertools.islice(candidates, SAMPLE):
         totals[UNICODE] += score(text)
         for name, convert in CONVERTERS.items():
             totals[name] += score(convert(text))

@@ -154,7 +154,7 @@ def _read_csv(data, name):
 
 
 def _to_unicode(sheets):
-    texts = {v for s in sheets for row in s.rows for v in row if isinstance(v, str)}
+    texts = dict.fromkeys(v for s in sheets for row in s.rows for v in row if isinstance(v, str))
     encoding = legacy_text.detect(texts)
     done = {}  # each distinct text converted once: lists repeat the same values a lot
 
