@@ -13,6 +13,7 @@ province's grid (``year_grid``: sums, sheets, scores, averages, levels), and wri
 import argparse
 import datetime
 import io
+import os
 import random
 import statistics
 import tempfile
@@ -104,13 +105,20 @@ def load_sheets(people, leaders, rnd):
 
 
 def timed(fn):
+    """Median wall and CPU seconds of ``RUNS`` calls after a warm-up, and the last result.
+
+    CPU is this process's time: on SQLite the whole work, on PostgreSQL the client's
+    share only.  It is reported because the machine is shared and wall time swells with
+    the load average (printed with each engine's rows).
+    """
     fn()  # warm the caches once
-    samples = []
+    walls, cpus = [], []
     for _ in range(RUNS):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         result = fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples), result
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus), result
 
 
 def measure(url, staff):
@@ -132,15 +140,17 @@ def measure(url, staff):
     load = time.perf_counter() - start
     rows = db.execute_sql("SELECT COUNT(*) FROM assignment").fetchone()[0]
     units = reports.unit_ids(province)
-    out = [("load dataset, tracking rows", load, f"{rows:,} result rows")]
-    sums, result = timed(lambda: yp.month_totals(YEAR))
-    out.append(("GROUP BY (person, month) alone", sums, f"{len(result):,} person-months"))
-    grid_s, grid = timed(lambda: yp.year_grid(YEAR, units))
+    out = [("load dataset, tracking rows", load, None, f"{rows:,} result rows")]
+    wall, cpu, result = timed(lambda: yp.month_totals(YEAR))
+    out.append(("GROUP BY (person, month) alone", wall, cpu, f"{len(result):,} person-months"))
+    wall, cpu, grid = timed(lambda: yp.year_grid(YEAR, units))
     complete = sum(p.complete for p in grid)
-    out.append(("year's points of the province (year_grid)", grid_s,
+    out.append(("year's points of the province (year_grid)", wall, cpu,
                 f"{len(grid):,} people, {complete:,} complete"))
-    write_s, (updated, _) = timed(lambda: yp.write_points(YEAR, grid))
-    out.append(("write Rating.points", write_s, f"{updated:,} ratings"))
+    wall, cpu, (updated, _) = timed(lambda: yp.write_points(YEAR, grid))
+    out.append(("write Rating.points", wall, cpu, f"{updated:,} ratings"))
+    out.append((f"(load average after the runs: {os.getloadavg()[0]:.1f} on "
+                f"{os.cpu_count()} cores)", None, None, ""))
     db.close()
     return out
 
@@ -170,11 +180,12 @@ def main():
         if not admin.is_closed():
             admin.execute_sql(f"DROP DATABASE IF EXISTS {name}")
             admin.close()
-    print("| engine | measure | seconds | size |")
-    print("|---|---|---|---|")
+    print("| engine | measure | wall (s) | CPU of this process (s) | size |")
+    print("|---|---|---|---|---|")
     for engine, rows in results.items():
-        for label, seconds, size in rows:
-            print(f"| {engine} | {label} | {seconds:.2f} | {size} |")
+        for label, wall, cpu, size in rows:
+            wall, cpu = ("" if v is None else f"{v:.2f}" for v in (wall, cpu))
+            print(f"| {engine} | {label} | {wall} | {cpu} | {size} |")
 
 
 if __name__ == "__main__":
