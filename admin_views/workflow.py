@@ -24,7 +24,10 @@ from canbo import workflow_records as wr
 from canbo.errors import CanboError, InvalidInput
 from canbo.levels import Rating as Level, RatingStatus, StaffKind
 from canbo.models import Rating, Staff
-from canbo.workflow_models import CRITERIA, Cycle, Evaluation, Objection, TaskGroup
+from canbo.workflow_models import (
+    CRITERIA, Absence, AbsenceKind, Cycle, Discipline, DisciplineKind, DisciplineSystem,
+    Evaluation, Objection, TaskGroup,
+)
 
 from .base import SecureView, current_account, visible_unit_ids
 from .dashboard import chosen_unit, chosen_year
@@ -32,9 +35,13 @@ from .dashboard import chosen_unit, chosen_year
 STAFF_VIEWS = ("ADMIN", "OFFICER", "CHAIRMAN", "VIEWER")
 
 
-def _date(text, default=None):
+def _date(text, default=None, what=None):
+    """A date typed dd/mm/yyyy (or ISO); ``default`` when empty, unless ``what`` names a
+    required field."""
     text = (text or "").strip()
     if not text:
+        if what:
+            raise InvalidInput(f"Cần ghi {what} (dd/mm/yyyy).")
         return default
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
@@ -42,6 +49,15 @@ def _date(text, default=None):
         except ValueError:
             continue
     raise InvalidInput(f"Ngày «{text}» không hợp lệ; hãy viết dd/mm/yyyy.")
+
+
+def _year(text, default):
+    text = (text or "").strip()
+    if not text:
+        return default
+    if not text.isdigit():
+        raise InvalidInput(f"Năm «{text}» không hợp lệ; hãy viết bốn chữ số.")
+    return int(text)
 
 
 def _decimal(text, what):
@@ -157,6 +173,10 @@ class WorkflowView(SecureView):
             texts=evaluation.criteria_texts if evaluation else {},
             groups=list(cycle.task_groups) if cycle else [],
             objections=list(rating.objections.order_by(Objection.lodged_on)),
+            absences=list(rating.staff.absences.order_by(Absence.starts_on)),
+            disciplines=list(rating.staff.disciplines.order_by(Discipline.decided_on)),
+            absence_kinds=AbsenceKind.choices(), discipline_kinds=DisciplineKind.choices(),
+            discipline_systems=DisciplineSystem.choices(),
             levels=Level.choices(), statuses=RatingStatus.labels(),
             rule_set=rulesets.LABELS.get(rating.rule_set, rating.rule_set),
             own=current_account().staff_id == rating.staff_id, role=current_account().role,
@@ -185,6 +205,20 @@ class WorkflowView(SecureView):
                           if str(g.id) == form.get("group")), None) or abort(400)
             wr.assign_task_group(account, rating, group)
             flash(f"Đã chuyển sang nhóm «{group.name}».", "success")
+        elif step == "absence":
+            wr.record_absence(account, rating.staff, form.get("kind"),
+                              _date(form.get("starts_on"), what="ngày bắt đầu nghỉ"),
+                              _date(form.get("ends_on"), what="ngày kết thúc nghỉ"),
+                              note=form.get("note") or None)
+            flash("Đã ghi thời gian nghỉ.", "success")
+        elif step == "discipline":
+            decided = _date(form.get("decided_on"), what="ngày quyết định kỷ luật")
+            wr.record_discipline(
+                account, rating.staff, form.get("system"), form.get("kind"), decided,
+                _year(form.get("violation_year"), decided.year),
+                public_service=form.get("public_service") == "1",
+                decision_number=form.get("decision_number") or None)
+            flash("Đã ghi quyết định kỷ luật.", "success")
         elif step == "objection":
             wr.lodge_objection(account, rating, form.get("text"),
                                _date(form.get("lodged_on"), datetime.date.today()))

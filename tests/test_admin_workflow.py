@@ -80,3 +80,22 @@ def test_another_communes_rating_is_404(login_as, other_unit):
     url = f"/admin/workflow/rating/{other_unit['rating'].id}"
     assert login_as("OFFICER").get(url).status_code == 404
     assert login_as("OFFICER_B").get(url).status_code == 200
+
+
+def test_the_officer_records_an_absence_and_a_discipline_on_the_form(login_as, csrf):
+    rating = Rating.select().join(Staff).where(Staff.code == "KT12", Rating.year == 2022).get()
+    url = f"/admin/workflow/rating/{rating.id}"
+    officer = login_as("OFFICER")
+    html = post(officer, csrf, url, step="absence", kind="SICK", starts_on="",
+                ends_on="").get_data(as_text=True)
+    assert "Cần ghi ngày bắt đầu nghỉ" in html
+    html = post(officer, csrf, url, step="absence", kind="SICK", starts_on="01/03/2022",
+                ends_on="30/06/2022").get_data(as_text=True)
+    assert "Nghỉ ốm đau: 01/03/2022 – 30/06/2022" in html
+    html = post(officer, csrf, url, step="discipline", system="ADMINISTRATIVE",
+                kind="REPRIMAND", decided_on="05/05/2022", decision_number="9/QĐ-UBND",
+                public_service="1").get_data(as_text=True)
+    assert "Khiển trách (Kỷ luật hành chính), quyết định 9/QĐ-UBND" in html
+    html = post(login_as("VIEWER"), csrf, url, step="absence", kind="SICK",
+                starts_on="01/03/2022", ends_on="02/03/2022").get_data(as_text=True)
+    assert "không được ghi thời gian nghỉ" in html
