@@ -24,6 +24,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 
 #: Feature modules of ``admin_views``, in menu order.  Each helper adds ONE line.
 FEATURES = [
+    "admin_views.i18n",
     "admin_views.auth",
     "admin_views.home",
     "admin_views.dashboard",
@@ -36,6 +37,7 @@ FEATURES = [
     "admin_views.tracking",
     "admin_views.workflow",
     "admin_views.imports",
+    "admin_views.documents",
 ]
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}

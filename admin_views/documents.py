@@ -1,0 +1,140 @@
+"""Printing from the panel (In): the PDF documents of ``canbo.documents*`` as downloads.
+
+- ``/admin/documents/?unit=CODE&year=Y``: the page with one button per document of the
+  cycle (all forms, the yearly list, the decision, the qualification structure, blank
+  forms) and a "Phiếu" button per person of the year.
+- ``/admin/documents/form/<staff_id>/<year>``: one person's rating form;
+  ``/admin/documents/forms``, ``/list``, ``/decision``, ``/qualifications``: the unit's
+  documents; ``/admin/documents/blank/<kind>``: a blank form.
+Other screens link here with ``url_for("documents.form", staff_id=…, year=…)``.
+
+Who: the roles holding the ``print`` permission (admin, personnel officer, chairman),
+within the units they may see; another unit's person or unit is a 404.  Files are sent
+with a meaningful ASCII name (``phieu-danh-gia-2022-kt13-nguyen-thi-ngoc-anh.pdf``).
+"""
+import datetime
+
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_admin import expose
+
+from canbo import documents, documents_batch, documents_forms, reports
+from canbo.errors import CanboError, InvalidInput
+from canbo.models import Staff
+
+from .base import SecureView, visible_unit_ids
+from .dashboard import chosen_unit, chosen_year
+
+
+def _pdf(data, name):
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _day(text):
+    text = (text or "").strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidInput(f"Ngày «{text}» không hợp lệ; hãy viết dd/mm/yyyy.")
+
+
+class DocumentsView(SecureView):
+    permission = "print"
+
+    def _unit_year(self):
+        unit = chosen_unit(request.args.get("unit", "").strip())
+        if unit is None:
+            abort(404)
+        return unit, chosen_year(request.args.get("year"), datetime.date.today())
+
+    def _send(self, make, name, back):
+        """``make()``'s PDF as a download; a domain error goes back to the page, flashed."""
+        try:
+            return _pdf(make(), name)
+        except CanboError as exc:
+            flash(exc.message, "error")
+            return redirect(back)
+
+    @expose("/")
+    def index(self):
+        unit, year = self._unit_year()
+        ids = reports.unit_ids(unit, False)
+        people = documents_forms.staff_of_year(ids, year)
+        today = datetime.date.today()
+        return self.render(
+            "admin/documents.html", unit=unit, year=year, people=people,
+            blanks=[(k, v[2]) for k, v in documents_batch.BLANK_FORMS.items()],
+            years=range(today.year + 1, today.year - 8, -1), today=today,
+        )
+
+    @expose("/form/<int:staff_id>/<int:year>")
+    def form(self, staff_id, year):
+        staff = Staff.get_or_none(Staff.id == staff_id)
+        allowed = visible_unit_ids()
+        if staff is None or (allowed is not None and staff.unit_id not in allowed):
+            abort(404)
+        back = url_for(".index", unit=staff.unit.code, year=year)
+        name = documents.file_name("phieu danh gia", year, staff.code, staff.full_name)
+        return self._send(lambda: documents_batch.form_pdf(staff, year), name, back)
+
+    @expose("/forms")
+    def forms(self):
+        unit, year = self._unit_year()
+        subunits = request.args.get("subunits") == "1"
+        name = documents.file_name("phieu danh gia", year, unit.code,
+                                   "va truc thuoc" if subunits else "")
+        return self._send(lambda: documents_batch.unit_forms_pdf(unit, year, subunits),
+                          name, url_for(".index", unit=unit.code, year=year))
+
+    @expose("/list")
+    def ratings_list(self):
+        unit, year = self._unit_year()
+        name = documents.file_name("danh sach xep loai", year, unit.code)
+        return self._send(lambda: documents.ratings_list_pdf(unit, year, True),
+                          name, url_for(".index", unit=unit.code, year=year))
+
+    @expose("/decision")
+    def decision(self):
+        unit, year = self._unit_year()
+        back = url_for(".index", unit=unit.code, year=year)
+        args = request.args
+        try:
+            day = _day(args.get("date"))
+        except CanboError as exc:
+            flash(exc.message, "error")
+            return redirect(back)
+        name = documents.file_name("quyet dinh cong nhan xep loai", year, unit.code)
+        return self._send(lambda: documents.decision_pdf(
+            unit, year, number=args.get("number", "").strip(), day=day,
+            deputy=args.get("deputy") == "1"), name, back)
+
+    @expose("/qualifications")
+    def qualifications(self):
+        unit, year = self._unit_year()
+        back = url_for(".index", unit=unit.code, year=year)
+        try:
+            at = _day(request.args.get("at")) or datetime.date.today()
+        except CanboError as exc:
+            flash(exc.message, "error")
+            return redirect(back)
+        name = documents.file_name("co cau trinh do", unit.code, at.isoformat())
+        return self._send(lambda: documents.qualifications_pdf(unit, at, True), name, back)
+
+    @expose("/blank/<kind>")
+    def blank(self, kind):
+        if kind not in documents_batch.BLANK_FORMS:
+            abort(404)
+        unit, year = self._unit_year()
+        name = documents.file_name("phieu trang", kind, year)
+        return self._send(lambda: documents_batch.blank_pdf(kind, unit, year), name,
+                          url_for(".index", unit=unit.code, year=year))
+
+
+def register(app, admin):
+    admin.add_view(DocumentsView(name="In văn bản", endpoint="documents",
+                                 url="/admin/documents", menu_icon_type="fa",
+                                 menu_icon_value="fa-print"))
