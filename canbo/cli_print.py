@@ -109,10 +109,12 @@ def print_list(ctx, unit, year, subunits, day, output):
 @print_group.command("decision")
 @UNIT
 @YEAR_OPT
-@click.option("--number", metavar="SỐ", default="", help="Số quyết định, ví dụ 125 (in «Số: 125/QĐ-UBND»).")
+@click.option("--number", metavar="SỐ", default="",
+              help="Số quyết định, ví dụ 125 (in «Số: 125/QĐ-UBND»).")
 @DAY
 @click.option("--deputy", is_flag=True, help="Phó Chủ tịch ký thay (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH).")
-@click.option("--signer", metavar="HỌ TÊN", help="Họ tên người ký (mặc định: Chủ tịch, hoặc Phó Chủ tịch khi --deputy).")
+@click.option("--signer", metavar="HỌ TÊN",
+              help="Họ tên người ký (mặc định: Chủ tịch, hoặc Phó Chủ tịch khi --deputy).")
 @click.option("--subunits/--no-subunits", default=True, show_default=True,
               help="Tính cả các đơn vị trực thuộc.")
 @click.option("--with-list/--no-list", default=True, show_default=True,

@@ -333,7 +333,8 @@ def decision_pdf(unit, year, number="", day=None, deputy=False, signer=None,
     return render_pdf(
         "decision.html", header=Header.of(unit), year=year, report=report,
         unit_name=expand_unit_name(unit.name), number=str(number or "").strip(),
-        date_line=place_date(unit.place_name, day), bases=legal_bases(unit, year, include_subunits, day),
+        date_line=place_date(unit.place_name, day),
+        bases=legal_bases(unit, year, include_subunits, day),
         signature=signature(deputy, name),
         rows=ratings_rows(unit, year, include_subunits) if with_list else [],
     )

@@ -137,7 +137,8 @@ BLANK_FORMS = {
     "mau02": ("CIVIL_SERVANT", "nd90", "Mẫu 02 – công chức (Nghị định 90/2020/NĐ-CP)"),
     "mau03": ("PUBLIC_EMPLOYEE", "nd90", "Mẫu 03 – viên chức (Nghị định 90/2020/NĐ-CP)"),
     "nd335-thang": ("CIVIL_SERVANT", "nd335_month",
-                    "Mẫu 01 – phiếu theo dõi, đánh giá công chức hằng tháng (Nghị định 335/2025/NĐ-CP)"),
+                    "Mẫu 01 – phiếu theo dõi, đánh giá công chức hằng tháng "
+                    "(Nghị định 335/2025/NĐ-CP)"),
     "nd335-nam": ("CIVIL_SERVANT", "nd335",
                   "Mẫu 02 – phiếu xếp loại chất lượng công chức năm (Nghị định 335/2025/NĐ-CP)"),
 }
