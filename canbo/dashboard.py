@@ -399,7 +399,8 @@ def _warnings(ids, year, today, deadline, progress, quotas, day, unleveled=0):
         else:
             message += ": "
         out.append(Alert("quota_exceeded", "danger", message + q.explanation()))
-    not_eligible = _not_eligible(ids, year)
+    # the counts already say whether anyone is not eligible; fetch names only then
+    not_eligible = _not_eligible(ids, year) if progress.not_eligible else []
     if not_eligible:
         names = [f"{name} ({note})" if note else name for name, note in not_eligible]
         out.append(Alert("not_eligible", "info",
