@@ -48,8 +48,9 @@ def load_account(user_id):
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Tên đăng nhập", validators=[DataRequired()])
-    password = PasswordField("Mật khẩu", validators=[DataRequired()])
+    username = StringField("Tên đăng nhập",
+                           validators=[DataRequired("Hãy nhập tên đăng nhập.")])
+    password = PasswordField("Mật khẩu", validators=[DataRequired("Hãy nhập mật khẩu.")])
 
 
 def safe_next(target):

@@ -26,6 +26,7 @@ from canbo import audit, users
 from canbo.db import database
 from canbo.errors import CanboError, Forbidden
 from canbo.models import Department, Staff, Unit
+from canbo.vietnamese import fold
 
 # --- who is asking ----------------------------------------------------------------------
 
@@ -58,6 +59,18 @@ def scope_units(query, column):
     """``query`` restricted to rows whose ``column`` (a unit id) the user may see."""
     ids = visible_unit_ids()
     return query if ids is None else query.where(column.in_(ids))
+
+
+def search_words(query, column, text):
+    """Rows whose folded ``column`` has a word starting with each word of ``text``.
+
+    Both sides are folded (``canbo.vietnamese.fold``), so case and diacritics do not
+    matter in either direction ("anh", "ÁNH" → "Đỗ Thị Ánh"); matching word starts keeps
+    "hang" from finding "Thắng".
+    """
+    for word in fold(text or "").split():
+        query = query.where(column.startswith(word) | column.contains(" " + word))
+    return query
 
 
 def unit_choices():
@@ -325,6 +338,16 @@ class SecureModelView(SecuredMixin, ModelView):
     def on_model_delete(self, model):
         audit.record(current_account() or "system", "delete", model,
                      changes=audit.diff(audit.snapshot(model), {}))
+
+    def search_placeholder(self):
+        return "Tìm theo họ tên (gõ có dấu hoặc không dấu)" if self._search_supported else None
+
+    def get_export_value(self, model, name):
+        # Text that starts like a formula must not run in the user's spreadsheet program.
+        value = super().get_export_value(model, name)
+        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+            return "'" + value
+        return value
 
     def _export_tablib(self, export_type, return_url):
         if export_type == "xlsx":

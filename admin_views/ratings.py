@@ -5,16 +5,23 @@ the personnel officer prepares a rating up to "Đã đề xuất"; approving, re
 reopening belong to the chairman (ND 90/2020 Điều 19; REFERENCE.md §6).  The step-by-step
 workflow screens are in ``admin_views/workflow.py``.
 """
-from flask import has_request_context, url_for
+from flask import g, has_request_context, url_for
+from markupsafe import Markup
 from wtforms.validators import NumberRange, ValidationError
 
-from canbo import users
+from canbo import rulesets, users
 from canbo.levels import Rating as RatingLevel
 from canbo.levels import RatingStatus
 from canbo.models import Rating, Staff, Unit
-from canbo.rulesets import rule_set_for
 
-from .base import SecureModelView, choice_filter, current_account, scope_units, unit_choices
+from .base import (
+    SecureModelView,
+    choice_filter,
+    current_account,
+    scope_units,
+    search_words,
+    unit_choices,
+)
 
 LABELS = {
     "year": "Năm",
@@ -46,6 +53,34 @@ def year_filter_url(year):
     return url_for("rating.index_view", **{f"flt0_{YEAR_FILTER}": year})
 
 
+#: Short names of the rule sets for the list; the details show the full name.
+RULE_SET_SHORT = {
+    rulesets.ND56: "NĐ 56/2015",
+    rulesets.ND90: "NĐ 90/2020",
+    rulesets.ND90_ND48: "NĐ 90/2020 + NĐ 48/2023",
+    rulesets.ND335: "NĐ 335/2025",
+    rulesets.QD366: "QĐ 366-QĐ/TW",
+}
+
+
+def rule_set_short(view, context, model, name):
+    return RULE_SET_SHORT.get(model.rule_set, model.rule_set)
+
+
+def rule_set_full(view, context, model, name):
+    return rulesets.LABELS.get(model.rule_set, model.rule_set)
+
+
+STATUS_STYLE = {"APPROVED": "success", "PUBLISHED": "success", "PROPOSED": "primary",
+                "RETURNED": "danger", "NOT_ELIGIBLE": "secondary"}
+
+
+def status_badge(view, context, model, name):
+    style = STATUS_STYLE.get(model.status, "light")
+    return Markup('<span class="badge badge-status badge-{}">{}</span>').format(
+        style, RatingStatus.labels().get(model.status, model.status))
+
+
 def level_label(view, context, model, name):
     code = getattr(model, name)
     if not code:
@@ -68,8 +103,12 @@ class RatingView(SecureModelView):
     column_export_list = ["year", "staff", "unit", "self_level", "level", "status", "rule_set",
                           "points", "note"]
     column_choices = {"status": RatingStatus.choices()}
-    column_formatters = {"level": level_label, "self_level": level_label}
-    column_formatters_export = {"level": level_label, "self_level": level_label}
+    column_formatters = {"level": level_label, "self_level": level_label,
+                         "rule_set": rule_set_short, "status": status_badge}
+    column_formatters_detail = {"level": level_label, "self_level": level_label,
+                                "rule_set": rule_set_full}
+    column_formatters_export = {"level": level_label, "self_level": level_label,
+                                "rule_set": rule_set_full}
     column_sortable_list = ["year", ("staff", Staff.sort_name), "level", "status"]
     column_searchable_list = [Staff.search_name]
     column_filters = [
@@ -104,10 +143,14 @@ class RatingView(SecureModelView):
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
                  page_size=None):
-        from canbo.vietnamese import fold
+        # Flask-Admin's own search is a LIKE on the raw text; ours matches word starts of
+        # the folded name (see ``search_words``), applied in get_query.
+        g.name_search = search
+        return super().get_list(page, sort_column, sort_desc, None, filters,
+                                execute=execute, page_size=page_size)
 
-        return super().get_list(page, sort_column, sort_desc, fold(search) if search else search,
-                                filters, execute=execute, page_size=page_size)
+    def get_query(self):
+        return search_words(super().get_query(), Staff.search_name, g.get("name_search"))
 
     def _handle_join(self, query, field, joins):
         # Staff is already joined by base_query.
@@ -127,7 +170,7 @@ class RatingView(SecureModelView):
             model.self_level = None
         if is_created:
             model.unit = model.staff.unit_id
-            model.rule_set = rule_set_for(model.year, model.staff.kind)
+            model.rule_set = rulesets.rule_set_for(model.year, model.staff.kind)
             if Rating.select().where((Rating.staff == model.staff) & (Rating.year == model.year)).exists():
                 raise ValidationError(
                     f"{model.staff.full_name} đã có bản ghi xếp loại năm {model.year}."

@@ -10,7 +10,7 @@
 """
 import datetime
 
-from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from flask_admin.model.template import EndpointLinkRowAction
@@ -27,13 +27,13 @@ from canbo.levels import (
     StaffKind,
 )
 from canbo.models import Department, Qualification, Staff, Title, Unit
-from canbo.vietnamese import fold
 
 from .base import (
     SecureModelView,
     can,
     choice_filter,
     current_account,
+    search_words,
     unit_choices,
     visible_unit_ids,
 )
@@ -52,7 +52,7 @@ LABELS = {
     "leader_role": "Lãnh đạo",
     "party_member": "Đảng viên",
     "joined_on": "Ngày vào cơ quan",
-    "left_on": "Ngày nghỉ / chuyển công tác",
+    "left_on": "Nghỉ / chuyển công tác từ",
     "left_reason": "Lý do nghỉ / chuyển công tác",
     "qualifications": "Quá trình đào tạo",
 }
@@ -124,9 +124,10 @@ def level_matches_kind(form, field):
 
 
 class ArchiveForm(FlaskForm):
-    left_on = DateField("Ngày nghỉ / chuyển công tác", validators=[DataRequired()],
-                        default=datetime.date.today)
-    left_reason = StringField("Lý do", validators=[DataRequired(), Length(max=300)])
+    left_on = DateField("Ngày nghỉ / chuyển công tác", default=datetime.date.today,
+                        validators=[DataRequired("Hãy nhập ngày (YYYY-MM-DD).")])
+    left_reason = StringField("Lý do", validators=[
+        DataRequired("Hãy ghi lý do."), Length(max=300, message="Lý do dài quá 300 ký tự.")])
 
 
 class StaffView(SecureModelView):
@@ -208,9 +209,14 @@ class StaffView(SecureModelView):
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
                  page_size=None):
-        # The search column holds folded names; fold what the user typed the same way.
-        return super().get_list(page, sort_column, sort_desc, fold(search) if search else search,
-                                filters, execute=execute, page_size=page_size)
+        # Flask-Admin's own search is a LIKE on the raw text; ours matches word starts of
+        # the folded name (see ``search_words``), applied in get_query.
+        g.name_search = search
+        return super().get_list(page, sort_column, sort_desc, None, filters,
+                                execute=execute, page_size=page_size)
+
+    def get_query(self):
+        return search_words(super().get_query(), Staff.search_name, g.get("name_search"))
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)

@@ -23,10 +23,18 @@ def test_search_ignores_case_and_diacritics(login_as, query):
     assert "Đỗ Thị Ánh" in names
 
 
-@pytest.mark.parametrize("query, absent", [("anh", "Nguyễn Văn Hùng"), ("ơn", "Hà Thị Êm")])
+@pytest.mark.parametrize("query, absent", [
+    ("anh", "Nguyễn Văn Hùng"), ("ơn", "Hà Thị Êm"), ("thang", "Nguyễn Văn Hùng"),
+])
 def test_search_leaves_out_the_others(login_as, query, absent):
     names = names_on(login_as("OFFICER").get("/admin/staff/", query_string={"search": query}))
     assert names and absent not in names
+
+
+def test_search_matches_word_starts_not_any_substring(login_as):
+    client = login_as("OFFICER")
+    assert names_on(client.get("/admin/staff/?search=thang")) == ["Trần Đức Thắng"]
+    assert names_on(client.get("/admin/staff/?search=hang")) == []
 
 
 def test_list_sorts_by_given_name_the_vietnamese_way(login_as):
