@@ -145,8 +145,13 @@ def _delimiter(text):
 
 def _read_csv(data, name):
     text = decode(data).replace("\x00", "")
+    delimiter = None
+    if text[:4].lower() == "sep=" and len(text) > 4:  # Excel's hint line: "sep=;"
+        delimiter = text[4]
+        text = text.split("\n", 1)[1] if "\n" in text else ""
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+        reader = csv.reader(io.StringIO(text, newline=""),
+                            delimiter=delimiter or _delimiter(text))
         rows = [_trim([cell.strip() or None for cell in row]) for row in reader]
     except csv.Error as exc:
         raise InvalidInput(f"Tệp «{name}» không phải tệp CSV hợp lệ: {exc}.") from exc

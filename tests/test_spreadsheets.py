@@ -181,3 +181,9 @@ def test_csv_percent_is_a_number(tmp_path):
 def test_csv_holds_one_table_only(tmp_path):
     with pytest.raises(InvalidInput, match="một bảng"):
         spreadsheets.write([REPORT, PEOPLE], tmp_path / "two.csv")
+
+
+def test_excel_sep_hint_line_is_honoured():
+    text = "sep=;\r\nMã;Họ và tên, tên gọi khác\r\nKT01;Nguyễn Văn Hùng, Hùng\r\n"
+    rows = spreadsheets.read(text.encode("utf-8"), "a.csv").sheets[0].rows
+    assert rows == [["Mã", "Họ và tên, tên gọi khác"], ["KT01", "Nguyễn Văn Hùng, Hùng"]]
