@@ -22,6 +22,7 @@ from .rulesets import ND335, QD366
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+_QUANTA = {n: Decimal(1).scaleb(-n) for n in range(0, 7)}
 QUARTERS = {1: (1, 2, 3), 2: (4, 5, 6), 3: (7, 8, 9), 4: (10, 11, 12)}
 
 # Điều 12 and the annex form Mẫu 01: the sub-items and their maxima are data, because
@@ -89,7 +90,7 @@ class ScoringRules:
 
     def round(self, value):
         """``value`` kept to ``decimals`` places (half up), for storing and showing."""
-        return Decimal(value).quantize(Decimal(1).scaleb(-self.decimals), ROUND_HALF_UP)
+        return Decimal(value).quantize(_QUANTA[self.decimals], ROUND_HALF_UP)
 
 
 #: The rule sets that score on 100 points (REFERENCE.md §1): ND 335 for civil servants,
@@ -178,27 +179,22 @@ def totals(results, rules=RULES[ND335]):
     return Totals(assigned, completed, quality, on_time, extra)
 
 
-def ratio(part, assigned, extra=False, rules=RULES[ND335]):
-    """``part ÷ assigned`` in percent, capped at 100% unless extra work (open setting).
-
-    Raises ``InvalidInput`` when nothing was assigned: the period has no task score.
-    """
-    if not assigned:
-        raise InvalidInput("Kỳ này chưa được giao sản phẩm nào; chưa tính được a, b, c.")
-    value = Decimal(part) * HUNDRED / Decimal(assigned)
-    if rules.cap_at_100 and not extra:
-        value = min(value, HUNDRED)
-    return value
-
-
 def abc(t, rules=RULES[ND335]):
     """``(a, b, c)`` in percent from ``Totals`` (Điều 14–15).
 
     a = completed ÷ assigned; b = completed to quality ÷ assigned; c = completed on
-    time ÷ assigned, all over converted quantities.
+    time ÷ assigned, all over converted quantities; each capped at 100% unless extra
+    work is recorded (open setting).  Raises ``InvalidInput`` when nothing was
+    assigned: the period has no task score.
     """
-    return tuple(ratio(part, t.assigned, t.extra, rules)
-                 for part in (t.completed, t.quality, t.on_time))
+    if not t.assigned:
+        raise InvalidInput("Kỳ này chưa được giao sản phẩm nào; chưa tính được a, b, c.")
+    # Multiply before dividing: 100 / 3 first would not be exact.
+    n = t.assigned
+    values = (t.completed * HUNDRED / n, t.quality * HUNDRED / n, t.on_time * HUNDRED / n)
+    if rules.cap_at_100 and not t.extra:
+        values = tuple(v if v <= HUNDRED else HUNDRED for v in values)
+    return values
 
 
 # --- leaders (Điều 16) -----------------------------------------------------------------
@@ -228,13 +224,11 @@ def check_leader_value(name, value, rules=RULES[ND335]):
 
 def task_score(a, b, c, d=None, dd=None, e=None):
     """Task score in percent: (a+b+c)/3, or (a+b+c+d+đ+e)/6 for a leader (Điều 16)."""
-    parts = [a, b, c]
-    leader = [d, dd, e]
-    if any(v is not None for v in leader):
-        if any(v is None for v in leader):
-            raise InvalidInput("Người giữ chức vụ lãnh đạo cần đủ ba tiêu chí d, đ, e.")
-        parts += leader
-    return sum(map(Decimal, parts)) / len(parts)
+    if d is None and dd is None and e is None:
+        return (Decimal(a) + Decimal(b) + Decimal(c)) / 3
+    if d is None or dd is None or e is None:
+        raise InvalidInput("Người giữ chức vụ lãnh đạo cần đủ ba tiêu chí d, đ, e.")
+    return sum(map(Decimal, (a, b, c, d, dd, e))) / 6
 
 
 # --- period, quarter, year (Điều 17) ---------------------------------------------------
