@@ -5,8 +5,10 @@ the personnel officer prepares a rating up to "Đã đề xuất"; approving, re
 reopening belong to the chairman (ND 90/2020 Điều 19; REFERENCE.md §6).  The step-by-step
 workflow screens are in ``admin_views/workflow.py``.
 """
-from flask import g, has_request_context, url_for
+from flask import has_request_context, redirect, request, url_for
+from flask_admin import expose
 from markupsafe import Markup
+from peewee import fn
 from wtforms.validators import NumberRange, ValidationError
 
 from canbo import rulesets, users
@@ -18,7 +20,6 @@ from .base import (
     SecureModelView,
     choice_filter,
     current_account,
-    scope_units,
     search_words,
     unit_choices,
 )
@@ -42,10 +43,14 @@ YEAR_FILTER = 0
 
 
 def year_choices():
+    """The years from the first to the last rating, newest first (two index lookups)."""
     if not has_request_context():
         return []
-    years = scope_units(Rating.select(Rating.year).distinct(), Rating.unit).order_by(Rating.year.desc())
-    return [(str(y), str(y)) for (y,) in years.tuples()]
+    first = Rating.select(fn.MIN(Rating.year)).scalar()
+    last = Rating.select(fn.MAX(Rating.year)).scalar()
+    if first is None:
+        return []
+    return [(str(y), str(y)) for y in range(last, first - 1, -1)]
 
 
 def year_filter_url(year):
@@ -111,6 +116,8 @@ class RatingView(SecureModelView):
                                 "rule_set": rule_set_full}
     column_sortable_list = ["year", ("staff", Staff.sort_name), "level", "status"]
     column_searchable_list = [Staff.search_name]
+    name_search_column = Staff.search_name
+    simple_list_pager = True  # counted by count_query, without the display joins
     column_filters = [
         choice_filter(Rating.year, "Năm", year_choices),
         choice_filter(Rating.unit, "Đơn vị", unit_choices),
@@ -141,16 +148,21 @@ class RatingView(SecureModelView):
             .order_by(Rating.year.desc(), Staff.sort_name, Rating.id)
         )
 
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
-                 page_size=None):
-        # Flask-Admin's own search is a LIKE on the raw text; ours matches word starts of
-        # the folded name (see ``search_words``), applied in get_query.
-        g.name_search = search
-        return super().get_list(page, sort_column, sort_desc, None, filters,
-                                execute=execute, page_size=page_size)
+    def count_query(self, search):
+        query = self.scope(Rating.select())
+        if search:
+            query = search_words(query.join(Staff), Staff.search_name, search)
+        return query
 
-    def get_query(self):
-        return search_words(super().get_query(), Staff.search_name, g.get("name_search"))
+    @expose("/")
+    def index_view(self):
+        # The list is by year: landing on it (from the menu, with no filter, search or
+        # page asked for) shows the latest year, with its filter visible and removable.
+        if not request.args:
+            latest = Rating.select(fn.MAX(Rating.year)).scalar()
+            if latest is not None:
+                return redirect(year_filter_url(latest))
+        return super().index_view()
 
     def _handle_join(self, query, field, joins):
         # Staff is already joined by base_query.

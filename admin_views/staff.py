@@ -10,7 +10,7 @@
 """
 import datetime
 
-from flask import abort, flash, g, has_request_context, redirect, request, url_for
+from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from flask_admin.model.template import EndpointLinkRowAction
@@ -155,6 +155,8 @@ class StaffView(SecureModelView):
     column_sortable_list = [("full_name", Staff.sort_name), "code", "birth_date", "kind",
                             "joined_on", "left_on"]
     column_searchable_list = [Staff.search_name]
+    name_search_column = Staff.search_name
+    simple_list_pager = True  # counted by count_query, without the display joins
     column_filters = [
         choice_filter(Staff.unit, "Đơn vị", unit_choices),
         choice_filter(Staff.kind, "Loại", StaffKind.choices()),
@@ -207,16 +209,8 @@ class StaffView(SecureModelView):
             .order_by(Staff.sort_name, Staff.id)
         )
 
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
-                 page_size=None):
-        # Flask-Admin's own search is a LIKE on the raw text; ours matches word starts of
-        # the folded name (see ``search_words``), applied in get_query.
-        g.name_search = search
-        return super().get_list(page, sort_column, sort_desc, None, filters,
-                                execute=execute, page_size=page_size)
-
-    def get_query(self):
-        return search_words(super().get_query(), Staff.search_name, g.get("name_search"))
+    def count_query(self, search):
+        return search_words(self.scope(Staff.select()), Staff.search_name, search)
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)

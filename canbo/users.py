@@ -76,15 +76,19 @@ def can(user, permission):
 
 
 def visible_unit_ids(user):
-    """Ids of the units ``user`` may see: ``None`` for the admin (all of them), else the
-    user's unit and its sub-units, any depth; an unbound non-admin sees nothing."""
+    """Ids of the units ``user`` may see: ``None`` for all of them (the admin, or a user
+    of the top unit), else the user's unit and its sub-units, any depth; an unbound
+    non-admin sees nothing."""
     if user is None:
         return []
     if user.role == Role.ADMIN.code:
         return None
     if user.unit_id is None:
         return []
-    return reports.unit_ids(Unit(id=user.unit_id))
+    ids = reports.unit_ids(Unit(id=user.unit_id))
+    # A user of the top unit sees every unit: no filter at all lets the database use
+    # its indexes for the lists' order instead of a list of ids.
+    return None if len(ids) >= Unit.select().count() else ids
 
 
 def check_rating_status(user, old_status, new_status):

@@ -33,7 +33,8 @@ TABLE = {
     "/admin/staff/archive/?id={staff}": expect(200, "ADMIN", "OFFICER"),
     "/admin/staff/export/csv/": expect(200, *ALL),
     "/admin/staff/export/xlsx/": expect(200, *ALL),
-    "/admin/rating/": expect(200, *ALL),
+    "/admin/rating/": expect(302, *ALL),  # to the latest year
+    "/admin/rating/?flt0_0=2022": expect(200, *ALL),
     "/admin/rating/details/?id={rating}": expect(200, *ALL),
     "/admin/rating/new/": expect(200, "ADMIN", "OFFICER"),
     "/admin/rating/edit/?id={rating}": expect(200, "ADMIN", "OFFICER", "CHAIRMAN"),

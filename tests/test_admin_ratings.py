@@ -18,6 +18,14 @@ def edit(client, csrf, rating, **data):
                        data={"csrf_token": csrf(client), **data}, follow_redirects=True)
 
 
+def test_landing_on_the_list_shows_the_latest_year(login_as):
+    client = login_as("OFFICER")
+    response = client.get("/admin/rating/")
+    assert response.headers["Location"] == "/admin/rating/?flt0_0=2022"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert set(re.findall(r'<td class="col-year">\s*(\d+)\s*</td>', html)) == {"2022"}
+
+
 def test_year_filter_shows_one_year(login_as):
     html = login_as("OFFICER").get("/admin/rating/?flt0_0=2021").get_data(as_text=True)
     years = re.findall(r'<td class="col-year">\s*(\d+)\s*</td>', html)

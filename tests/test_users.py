@@ -95,6 +95,8 @@ def test_visible_units_are_the_unit_and_its_subunits(units):
         [units["commune"].id, units["village"].id])
     assert users.visible_unit_ids(admin) is None
     assert users.visible_unit_ids(None) == []
+    top = users.create_user("tinh", "matkhau-123", "VIEWER", units["top"])
+    assert users.visible_unit_ids(top) is None  # every unit
 
 
 @pytest.mark.parametrize("role, old, new, allowed", [
