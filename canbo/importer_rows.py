@@ -82,6 +82,9 @@ def plan_staff(planner, sheets):
         kind = _code(values.get("kind")) or (current or {}).get("kind")
         if kind is None:
             planner.problem(*here, "Loại", None, _kind_help())
+            # Not added, so the file's ratings may not refer to this person either.
+            del planner.file_staff[unit, values["code"]]
+            planner.codes[values["code"]].remove(unit)
             continue
         fields = _staff_fields(planner, values, unit, kind)
         if current is None:

@@ -406,3 +406,13 @@ def test_bad_date_cells(value):
 
     with pytest.raises(BadValue, match="dd/mm/yyyy"):
         date(value)
+
+
+def test_skip_invalid_drops_the_ratings_of_a_refused_new_person(unit):
+    data = book(("Cán bộ", [["Mã", "Họ và tên", "Loại"], ["N1", "Lê Văn Một", None],
+                            ["N2", "Lê Văn Hai", "Công chức"]]),
+                ("Xếp loại", [["Mã", "Năm", "Xếp loại"], ["N1", 2024, "HTNV"],
+                              ["N2", 2024, "HTTNV"]]))
+    result = run_import(data, skip_invalid=True)
+    assert [(p.sheet, p.row) for p in result.problems] == [("Cán bộ", 2), ("Xếp loại", 2)]
+    assert [(r.staff.code, r.level) for r in Rating.select()] == [("N2", "HTTNV")]
