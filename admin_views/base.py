@@ -339,12 +339,19 @@ class SecureModelView(SecuredMixin, ModelView):
             raise Forbidden("Bạn chỉ được ghi hồ sơ thuộc đơn vị mình quản lý.", unit=unit_id)
 
     # -- audit: one entry per change, in the change's transaction ----------------------
+    # The values before the change are kept per request (``g``), never on the view,
+    # which the server's threads share.
+    @property
+    def before(self):
+        """The row's values as loaded, before the form changed them (``{}`` on create)."""
+        return g.get("audit_before", {})
+
     def create_model(self, form):
-        self._before = {}
+        g.audit_before = {}
         return self._atomic(super().create_model, form)
 
     def update_model(self, form, model):
-        self._before = audit.snapshot(model)
+        g.audit_before = audit.snapshot(model)
         return self._atomic(super().update_model, form, model)
 
     def delete_model(self, model):
@@ -361,8 +368,12 @@ class SecureModelView(SecuredMixin, ModelView):
         reason = getattr(getattr(form, "audit_reason", None), "data", None) or None
         audit.record(
             current_account() or "system", "create" if is_created else "update", model,
-            changes=audit.diff(self._before, audit.snapshot(model)), reason=reason,
+            changes=self.changes(model), reason=reason,
         )
+
+    def changes(self, model):
+        """``{field: [before, after]}`` of this change, for the audit log."""
+        return audit.diff(self.before, audit.snapshot(model))
 
     def on_model_delete(self, model):
         audit.record(current_account() or "system", "delete", model,

@@ -188,7 +188,7 @@ class RatingView(SecureModelView):
                     f"{model.staff.full_name} đã có bản ghi xếp loại năm {model.year}."
                 )
         super().on_model_change(form, model, is_created)
-        users.check_rating_status(current_account(), self._before.get("status", "OPEN"),
+        users.check_rating_status(current_account(), self.before.get("status", "OPEN"),
                                   model.status)
         if model.status in ("APPROVED", "PUBLISHED") and not model.level:
             raise ValidationError("Hãy chọn Mức xếp loại trước khi phê duyệt.")

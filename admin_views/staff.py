@@ -10,7 +10,7 @@
 """
 import datetime
 
-from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from flask_admin.model.template import EndpointLinkRowAction
@@ -76,6 +76,15 @@ def department_choices():
     if ids is not None:
         query = query.where(Department.unit.is_null() | Department.unit.in_(ids))
     return [(d.id, d.name) for d in query.order_by(Department.name)]
+
+
+def qualification_lines(person):
+    """A person's qualification history as short lines, for the audit log."""
+    if person.id is None:
+        return []
+    rows = Qualification.select().where(Qualification.staff == person.id).order_by(
+        Qualification.kind, Qualification.awarded_on, Qualification.id)
+    return [f"{q.kind}:{q.level}:{q.awarded_on or ''}:{q.major or ''}" for q in rows]
 
 
 class InPostFilter(BasePeeweeFilter):
@@ -211,6 +220,19 @@ class StaffView(SecureModelView):
 
     def count_query(self, search):
         return search_words(self.scope(Staff.select()), Staff.search_name, search)
+
+    def update_model(self, form, model):
+        g.audit_qualifications = qualification_lines(model)
+        return super().update_model(form, model)
+
+    def changes(self, model):
+        # The qualification rows are saved by the inline form after the person: their
+        # lines before and after go into the same audit entry.
+        changes = super().changes(model)
+        before, after = g.get("audit_qualifications", []), qualification_lines(model)
+        if before != after:
+            changes["qualifications"] = [before, after]
+        return changes
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)

@@ -59,7 +59,7 @@ class UserView(SecureModelView):
 
     def after_model_change(self, form, model, is_created):
         reason = form.audit_reason.data or None
-        changes = audit.diff(self._before, audit.snapshot(model))
+        changes = self.changes(model)
         if "password_hash" in changes:
             changes["password_hash"] = ["***", "***"]
         audit.record(current_account(), "create" if is_created else "update", model,

@@ -60,9 +60,10 @@ def test_logout_needs_a_post_with_token(login_as, csrf):
 
 
 @pytest.mark.parametrize("url", [
-    "/admin/staff/", "/admin/staff/?search=script", "/admin/staff/details/?id={id}",
-    "/admin/staff/edit/?id={id}", "/admin/staff/archive/?id={id}", "/admin/rating/",
-    "/admin/rating/?search=alert", "/admin/auditlog/", "/admin/unit/", "/admin/department/",
+    "/admin/staff/", "/admin/staff/?search=%3Cscript%3Ealert(1)%3C/script%3E",
+    "/admin/staff/details/?id={id}", "/admin/staff/edit/?id={id}",
+    "/admin/staff/archive/?id={id}", "/admin/rating/?flt0_0=2022",
+    "/admin/rating/?search=%3Cscript", "/admin/auditlog/", "/admin/unit/", "/admin/department/",
 ])
 def test_a_script_in_a_name_shows_as_text(login_as, url):
     unit = Unit.get(Unit.code == "KIMTAN")

@@ -120,3 +120,21 @@ def test_list_page_query_count_does_not_grow_with_page_size(login_as, demo_db):
         assert len(names_on(response)) == size
         counts[size] = counter.count
     assert counts[20] == counts[100]
+
+
+def test_adding_a_qualification_on_edit_is_in_the_audit_entry(login_as, csrf):
+    client = login_as("OFFICER")
+    person = Staff.get(Staff.code == "KT06")
+    held = person.qualifications.count()
+    response = client.post(f"/admin/staff/edit/?id={person.id}", data={
+        "csrf_token": csrf(client), "code": "KT06", "full_name": person.full_name,
+        "kind": person.kind, "unit": person.unit_id, "leader_role": person.leader_role,
+        "ethnicity": "Kinh", "audit_reason": "Bằng mới",
+        "qualifications-0-kind": "STATE_MANAGEMENT", "qualifications-0-level": "CVC",
+        "qualifications-0-awarded_on": "2024-05-20",
+    })
+    assert response.status_code == 302
+    assert person.qualifications.count() == held + 1
+    entry = AuditLog.select().where(AuditLog.row_id == person.id,
+                                    AuditLog.table_name == "staff").order_by(AuditLog.id.desc()).get()
+    assert "STATE_MANAGEMENT:CVC:2024-05-20" in entry.changes and entry.reason == "Bằng mới"
