@@ -2,9 +2,9 @@
 the empty templates to fill in.
 
 The staff list and the ratings use exactly the importer's columns (``import_columns``),
-so an exported file imports back unchanged.  Lists are in Vietnamese name order
-(``vietnamese.sort_string``, stored as ``Staff.sort_name``).  Each function returns
-``spreadsheets.Table`` objects; ``export()`` writes them as XLSX or CSV.
+so an exported file imports back unchanged.  Lists go unit by unit (by code), each in
+Vietnamese name order (``vietnamese.sort_string``, stored as ``Staff.sort_name``).  Each
+function returns ``spreadsheets.Table`` objects; ``export()`` writes them as XLSX or CSV.
 """
 from peewee import JOIN
 
@@ -50,7 +50,7 @@ def staff_table(unit, include_subunits=True, in_post_only=False):
         .join_from(Staff, Title, JOIN.LEFT_OUTER)
         .join_from(Staff, Department, JOIN.LEFT_OUTER)
         .where(Staff.unit.in_(reports.unit_ids(unit, include_subunits)))
-        .order_by(Staff.sort_name, Staff.code)
+        .order_by(Unit.code, Staff.sort_name, Staff.code)
     )
     if in_post_only:
         query = query.where(Staff.left_on.is_null())
@@ -86,7 +86,7 @@ def ratings_table(unit, year, include_subunits=True):
         .join_from(Rating, Unit)
         .where((Rating.year == year) & Rating.status.in_(FINAL_STATUSES)
                & Rating.unit.in_(reports.unit_ids(unit, include_subunits)))
-        .order_by(Staff.sort_name, Staff.code)
+        .order_by(Unit.code, Staff.sort_name, Staff.code)
     )
     labels = _labels(RatingLevel)
     rows = []
