@@ -21,6 +21,7 @@ from flask_admin.model import typefmt
 from markupsafe import Markup
 from flask_login import current_user
 from wtforms import StringField
+from wtforms.fields.core import UnboundField
 
 from canbo import audit, users
 from canbo.db import database
@@ -320,6 +321,11 @@ class SecureModelView(SecuredMixin, ModelView):
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
+        # Field labels come from the domain's words (column_labels), not column names.
+        for name, label in (self.column_labels or {}).items():
+            field = getattr(form_class, name, None)
+            if isinstance(field, UnboundField) and not field.args:  # args[0] is a label
+                field.kwargs["label"] = label
         if self.audit_reason:
             form_class.audit_reason = StringField(
                 "Lý do thay đổi", description="Ghi vào Nhật ký thay đổi (không bắt buộc)."

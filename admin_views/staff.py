@@ -15,6 +15,7 @@ from flask_admin import expose
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from peewee import JOIN, fn
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -57,11 +58,19 @@ LABELS = {
     "qualifications": "Quá trình đào tạo",
 }
 
-ALL_LEVELS = [
-    (member.code, f"{kind.label}: {member.label}")
-    for kind in QualificationKind
-    for member in kind.levels
-]
+def _level_choices():
+    """Every qualification level once: the codes shared by several lists (TC, SC, NONE)
+    carry the same label in each, and the kind chosen beside it says which list."""
+    seen, out = set(), []
+    for kind in QualificationKind:
+        for member in kind.levels:
+            if member.code not in seen:
+                seen.add(member.code)
+                out.append((member.code, member.label))
+    return out
+
+
+ALL_LEVELS = _level_choices()
 
 
 def title_choices():
@@ -76,6 +85,18 @@ def department_choices():
     if ids is not None:
         query = query.where(Department.unit.is_null() | Department.unit.in_(ids))
     return [(d.id, d.name) for d in query.order_by(Department.name)]
+
+
+def qualification_history(person):
+    """One line per qualification kind: its levels with their dates, oldest first."""
+    by_kind = {}
+    for q in person.qualifications.order_by(Qualification.awarded_on, Qualification.id):
+        kind = QualificationKind(q.kind)
+        text = kind.levels(q.level).label + (f" ({q.awarded_on:%d/%m/%Y})" if q.awarded_on else "")
+        by_kind.setdefault(kind, []).append(text)
+    lines = [Markup("<b>{}:</b> {}").format(kind.label, ", ".join(levels))
+             for kind, levels in sorted(by_kind.items(), key=lambda kv: kv[0].rank)]
+    return Markup("<br>").join(lines)
 
 
 def qualification_lines(person):
@@ -178,11 +199,7 @@ class StaffView(SecureModelView):
                      options=[("1", "Đang công tác"), ("0", "Đã nghỉ / chuyển công tác")]),
     ]
     column_formatters = {
-        "qualifications": lambda v, c, m, n: "; ".join(
-            f"{QualificationKind(q.kind).levels(q.level).label}"
-            + (f" ({q.awarded_on:%d/%m/%Y})" if q.awarded_on else "")
-            for q in m.qualifications.order_by(Qualification.kind, Qualification.awarded_on)
-        ),
+        "qualifications": lambda v, c, m, n: qualification_history(m),
     }
     column_formatters_export = {}
 
@@ -196,11 +213,15 @@ class StaffView(SecureModelView):
     inline_models = [(Qualification, {
         "form_columns": ["id", "kind", "level", "major", "awarded_on"],
         "form_label": "Quá trình đào tạo",
-        "column_labels": {"kind": "Loại trình độ", "level": "Trình độ",
-                          "major": "Chuyên ngành", "awarded_on": "Ngày cấp bằng"},
         "form_overrides": {"level": SelectField},
-        "form_args": {"level": {"choices": ALL_LEVELS, "validators": [level_matches_kind]},
-                      "id": {"validators": [Optional()]}},  # empty for a new row
+        "form_args": {
+            "kind": {"label": "Loại trình độ"},
+            "level": {"label": "Trình độ", "choices": ALL_LEVELS,
+                      "validators": [level_matches_kind]},
+            "major": {"label": "Chuyên ngành"},
+            "awarded_on": {"label": "Ngày cấp bằng"},
+            "id": {"validators": [Optional()]},  # empty for a new row
+        },
     })]
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-archive", ".archive_view", title="Cho nghỉ / chuyển công tác"),

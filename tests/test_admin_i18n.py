@@ -52,8 +52,8 @@ def test_english_is_selectable(login_as):
     client = login_as("OFFICER")
     html = client.get("/admin/staff/?lang=en").get_data(as_text=True)
     assert "Add Filter" in html and "Export" in html
-    assert "Add Filter" in client.get("/admin/rating/").get_data(as_text=True)  # remembered
-    assert "Thêm bộ lọc" in client.get("/admin/rating/?lang=vi").get_data(as_text=True)
+    assert "Add Filter" in client.get("/admin/staff/").get_data(as_text=True)  # remembered
+    assert "Thêm bộ lọc" in client.get("/admin/staff/?lang=vi").get_data(as_text=True)
 
 
 def test_form_errors_are_in_vietnamese(login_as, csrf):
