@@ -16,6 +16,7 @@ import peewee
 from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.peewee import ModelView
+from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_admin.model import typefmt
 from markupsafe import Markup
@@ -319,6 +320,9 @@ class SecureModelView(SecuredMixin, ModelView):
     def edit_form(self, obj=None):
         return self._scope_form(super().edit_form(obj))
 
+    def _create_ajax_loader(self, name, options):
+        return ScopedAjaxLoader(self, name, getattr(self.model, name).rel_model, **options)
+
     def scaffold_form(self):
         form_class = super().scaffold_form()
         # Field labels come from the domain's words (column_labels), not column names.
@@ -425,6 +429,32 @@ class SecureModelView(SecuredMixin, ModelView):
                   "bản ghi khác sử dụng.", "error")
             return True
         return super().handle_view_exception(exc)
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """The search behind an AJAX select box (``form_ajax_refs``), limited to the rows the
+    user may link to (``SecureModelView.lookup_query``); a person is found by the word
+    starts of the folded name, like the staff list's search."""
+
+    def __init__(self, view, name, model, **options):
+        super().__init__(name, model, **options)
+        self.view = view
+
+    def get_one(self, pk):
+        return self.view.lookup_query(self.model).where(
+            self.model._meta.primary_key == pk).first()
+
+    def get_list(self, term, offset=0, limit=10):
+        query = self.view.lookup_query(self.model)
+        if self.model is Staff:
+            query = search_words(query, Staff.search_name, term).order_by(Staff.sort_name)
+        elif term:
+            like = None
+            for field in self._cached_fields:
+                clause = field ** f"%{term}%"
+                like = clause if like is None else like | clause
+            query = query.where(like)
+        return list(query.offset(offset or 0).limit(limit))
 
 
 def choice_filter(column, name, options):

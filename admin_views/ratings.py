@@ -126,10 +126,10 @@ class RatingView(SecureModelView):
     ]
 
     form_columns = ["staff", "year", "self_level", "level", "points", "status", "note"]
-    form_args = {
-        "year": {"validators": [NumberRange(2000, 2100)]},
-        "staff": {"get_label": "full_name"},
-    }
+    form_args = {"year": {"validators": [NumberRange(2000, 2100)]}}
+    # A province has thousands of people: the person is picked by typing a name.
+    form_ajax_refs = {"staff": {"fields": [Staff.search_name], "minimum_input_length": 1,
+                                "placeholder": "Gõ họ tên, có dấu hoặc không dấu"}}
     form_choices = {
         "level": [("", "")] + RatingLevel.choices(),
         "self_level": [("", "")] + RatingLevel.choices(),

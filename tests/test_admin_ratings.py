@@ -92,3 +92,15 @@ def test_ratings_list_query_count_does_not_grow_with_page_size(login_as):
         assert len(re.findall(r'<td class="col-year">', html)) == min(size, 40)
         counts[size] = counter.count
     assert counts[20] == counts[50]
+
+
+def test_officer_opens_a_rating_for_a_person_of_the_unit(login_as, csrf):
+    client = login_as("OFFICER")
+    person = Staff.get(Staff.code == "KT13")
+    response = client.post("/admin/rating/new/", data={
+        "csrf_token": csrf(client), "staff": person.id, "year": 2023, "status": "OPEN",
+        "level": "", "self_level": ""})
+    assert response.status_code == 302
+    rating = Rating.get(Rating.staff == person, Rating.year == 2023)
+    assert (rating.unit_id, rating.rule_set, rating.status) == (
+        person.unit_id, "ND90_ND48_2023", "OPEN")

@@ -93,3 +93,19 @@ def test_rating_for_another_units_person_cannot_be_created(login_as, csrf, other
         "csrf_token": csrf(client), "staff": other_unit["staff"].id, "year": 2023,
         "status": "OPEN"})
     assert Rating.select().count() == before
+
+
+@pytest.mark.parametrize("query", ["binh", "tran van", "anh"])
+def test_person_lookup_of_the_rating_form_stays_in_the_unit(login_as, other_unit, query):
+    response = login_as("OFFICER").get(
+        "/admin/rating/ajax/lookup/", query_string={"name": "staff", "query": query})
+    names = [label for _, label in response.get_json()]
+    assert B_NAME not in names
+    if query == "anh":
+        assert "Đỗ Thị Ánh" in names
+
+
+def test_rating_form_lookup_finds_the_other_units_person_for_its_officer(login_as, other_unit):
+    response = login_as("OFFICER_B").get(
+        "/admin/rating/ajax/lookup/", query_string={"name": "staff", "query": "BÌNH"})
+    assert [label for _, label in response.get_json()] == [B_NAME]
