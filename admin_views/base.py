@@ -328,7 +328,9 @@ class SecureModelView(SecuredMixin, ModelView):
         # Field labels come from the domain's words (column_labels), not column names.
         for name, label in (self.column_labels or {}).items():
             field = getattr(form_class, name, None)
-            if isinstance(field, UnboundField) and not field.args:  # args[0] is a label
+            if not isinstance(field, UnboundField):
+                continue
+            if not (field.args and isinstance(field.args[0], str)):  # args[0]: a label
                 field.kwargs["label"] = label
         if self.audit_reason:
             form_class.audit_reason = StringField(
