@@ -113,6 +113,11 @@ def _init_database(app):
     bound = dbm.database.obj
     if bound is None or getattr(bound, "url", None) != url:
         dbm.connect(url).url = url
+    if dbm.pending_migrations(dbm.database.obj):
+        raise ConfigurationError(
+            f"Cơ sở dữ liệu «{dbm.redact(url)}» chưa được khởi tạo hoặc cần nâng cấp; hãy "
+            "chạy «canbo init». / The database needs `canbo init` first."
+        )
 
     @app.before_request
     def _open():

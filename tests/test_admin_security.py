@@ -117,3 +117,8 @@ def test_session_cookie_is_httponly_and_samesite_lax(app, client):
     response = log_in(client, "canbo")
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_app_refuses_a_database_that_needs_canbo_init(tmp_path):
+    with pytest.raises(admin_app.ConfigurationError, match="canbo init"):
+        admin_app.create_app({"TESTING": True, "DATABASE": f"sqlite:///{tmp_path}/empty.db"})
