@@ -10,17 +10,13 @@
 - Domain errors (``canbo.errors``) raised in hooks become flashed messages.
 """
 import datetime
-import functools
 
 import peewee
-from flask import abort, flash, g, has_request_context, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.peewee.filters import FilterEqual
-from flask_admin.model import typefmt
-from markupsafe import Markup
-from flask_login import current_user
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
@@ -28,87 +24,20 @@ from canbo import audit, users
 from canbo.db import database
 from canbo.errors import CanboError, Forbidden
 from canbo.models import Department, Staff, Unit
-from canbo.vietnamese import fold
 
-# --- who is asking ----------------------------------------------------------------------
-
-
-def current_account():
-    """The ``canbo.models.User`` of the logged-in user, or ``None``."""
-    if has_request_context() and current_user and current_user.is_authenticated:
-        return current_user.user
-    return None
-
-
-def current_role():
-    account = current_account()
-    return account.role if account is not None else None
-
-
-def can(permission):
-    """Whether the logged-in user holds ``permission`` (see ``canbo.users.PERMISSIONS``)."""
-    return users.can(current_account(), permission)
-
-
-def visible_unit_ids():
-    """Unit ids the logged-in user may see; ``None`` means all (admin). Cached per request."""
-    if "visible_unit_ids" not in g:
-        g.visible_unit_ids = users.visible_unit_ids(current_account())
-    return g.visible_unit_ids
-
-
-def scope_units(query, column):
-    """``query`` restricted to rows whose ``column`` (a unit id) the user may see."""
-    ids = visible_unit_ids()
-    return query if ids is None else query.where(column.in_(ids))
-
-
-def search_words(query, column, text):
-    """Rows whose folded ``column`` has a word starting with each word of ``text``.
-
-    Both sides are folded (``canbo.vietnamese.fold``), so case and diacritics do not
-    matter in either direction ("anh", "ÁNH" → "Đỗ Thị Ánh"); matching word starts keeps
-    "hang" from finding "Thắng".
-    """
-    for word in fold(text or "").split():
-        query = query.where(column.startswith(word) | column.contains(" " + word))
-    return query
-
-
-def unit_choices():
-    """``[(id, name)]`` of the visible units, for filters and select boxes."""
-    if not has_request_context():
-        return []
-    return [(u.id, u.name) for u in scope_units(Unit.select(), Unit.id).order_by(Unit.name)]
-
-
-def login_url():
-    """The login page, coming back to the page asked for (GET only)."""
-    target = None
-    if request.method == "GET":
-        target = request.path + (f"?{request.query_string.decode()}" if request.query_string else "")
-    return url_for("login.index", next=target)
-
-
-def require_role(*roles, permission=None):
-    """Decorator for a plain view function: login required, then one of ``roles`` (codes
-    of ``canbo.users.Role``; empty = any role) and, when given, ``permission``."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            account = current_account()
-            if account is None:
-                return redirect(login_url())
-            if roles and account.role not in roles:
-                abort(403)
-            if permission and not users.can(account, permission):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
+# Re-exported: feature modules import the access helpers and formatters from here.
+from .access import (  # noqa: F401
+    can,
+    current_account,
+    current_role,
+    login_url,
+    require_role,
+    scope_units,
+    search_words,
+    unit_choices,
+    visible_unit_ids,
+)
+from .formatters import EXPORT_FORMATTERS, LIST_FORMATTERS, vi_date, vi_datetime  # noqa: F401
 
 
 class SecuredMixin:
@@ -142,35 +71,6 @@ class SecureIndexView(SecuredMixin, AdminIndexView):
 
 # --- model views ------------------------------------------------------------------------
 
-
-def vi_date(view, value, name=None):
-    """Dates read dd/mm/yyyy on every screen and export (REFERENCE.md §10)."""
-    return value.strftime("%d/%m/%Y")
-
-
-def vi_datetime(view, value, name=None):
-    return value.strftime("%H:%M %d/%m/%Y")
-
-
-def yes_no(view, value, name=None):
-    return "Có" if value else "Không"
-
-
-def yes_no_icon(view, value, name=None):
-    return Markup('<span class="text-success">Có</span>') if value else "–"
-
-
-LIST_FORMATTERS = {**typefmt.BASE_FORMATTERS, **{
-    type(None): lambda view, value, name: "",
-    datetime.date: vi_date,
-    datetime.datetime: vi_datetime,
-    bool: yes_no_icon,
-}}
-EXPORT_FORMATTERS = {**typefmt.EXPORT_FORMATTERS, **{
-    datetime.date: vi_date,
-    datetime.datetime: vi_datetime,
-    bool: yes_no,
-}}
 
 EDIT_ENDPOINTS = {"create_view", "edit_view", "ajax_update"}
 DELETE_ENDPOINTS = {"delete_view"}

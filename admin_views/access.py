@@ -1,0 +1,91 @@
+"""Who is asking and what they may see: the logged-in account, its permissions, the
+units it may see, and the queries and decorator built on them.
+
+Every feature module uses these through ``admin_views.base`` (which re-exports them).
+"""
+import functools
+
+from flask import abort, g, has_request_context, redirect, request, url_for
+from flask_login import current_user
+
+from canbo import users
+from canbo.models import Unit
+from canbo.vietnamese import fold
+
+
+def current_account():
+    """The ``canbo.models.User`` of the logged-in user, or ``None``."""
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.user
+    return None
+
+
+def current_role():
+    account = current_account()
+    return account.role if account is not None else None
+
+
+def can(permission):
+    """Whether the logged-in user holds ``permission`` (see ``canbo.users.PERMISSIONS``)."""
+    return users.can(current_account(), permission)
+
+
+def visible_unit_ids():
+    """Unit ids the logged-in user may see; ``None`` means all (admin). Cached per request."""
+    if "visible_unit_ids" not in g:
+        g.visible_unit_ids = users.visible_unit_ids(current_account())
+    return g.visible_unit_ids
+
+
+def scope_units(query, column):
+    """``query`` restricted to rows whose ``column`` (a unit id) the user may see."""
+    ids = visible_unit_ids()
+    return query if ids is None else query.where(column.in_(ids))
+
+
+def search_words(query, column, text):
+    """Rows whose folded ``column`` has a word starting with each word of ``text``.
+
+    Both sides are folded (``canbo.vietnamese.fold``), so case and diacritics do not
+    matter in either direction ("anh", "ÁNH" → "Đỗ Thị Ánh"); matching word starts keeps
+    "hang" from finding "Thắng".
+    """
+    for word in fold(text or "").split():
+        query = query.where(column.startswith(word) | column.contains(" " + word))
+    return query
+
+
+def unit_choices():
+    """``[(id, name)]`` of the visible units, for filters and select boxes."""
+    if not has_request_context():
+        return []
+    return [(u.id, u.name) for u in scope_units(Unit.select(), Unit.id).order_by(Unit.name)]
+
+
+def login_url():
+    """The login page, coming back to the page asked for (GET only)."""
+    target = None
+    if request.method == "GET":
+        target = request.path + (f"?{request.query_string.decode()}" if request.query_string else "")
+    return url_for("login.index", next=target)
+
+
+def require_role(*roles, permission=None):
+    """Decorator for a plain view function: login required, then one of ``roles`` (codes
+    of ``canbo.users.Role``; empty = any role) and, when given, ``permission``."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            account = current_account()
+            if account is None:
+                return redirect(login_url())
+            if roles and account.role not in roles:
+                abort(403)
+            if permission and not users.can(account, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
