@@ -5,7 +5,8 @@ order of ``admin_app.FEATURES`` (add ONE line there for a new module).  The view
 thin: they call the ``canbo`` library and turn its errors into flashed messages and HTTP
 statuses.
 
-How a feature module plugs in (see ``admin_views/base.py``)::
+How a feature module plugs in (see ``admin_views/base.py``; the access helpers live in
+``admin_views/access.py`` and are re-exported by ``base``)::
 
     from flask_admin import expose
     from .base import (SecureView, SecureModelView, require_role, can, current_account,
@@ -35,6 +36,10 @@ How a feature module plugs in (see ``admin_views/base.py``)::
   ("staff.edit", "ratings.edit", "ratings.approve", "lists.edit", "units.edit",
   "users.manage", "audit.read", "print", "import") are in ``canbo.users.PERMISSIONS``;
   ``can("print")`` asks for the logged-in user.
+- ``search_words(query, Staff.search_name, text)`` matches names without case or
+  diacritics, by word starts; ``SecureModelView.name_search_column`` does it for a list.
+- Test fixtures for panel tests: ``tests/admin_fixtures.py`` (``app``, ``client``,
+  ``login_as(role)``, ``csrf(client)``, a second unit XB for scoping tests).
 - Anonymous users are redirected to the login page; logged-in users without the role get
   403; a row outside the user's units is a 404 (``SecureModelView.get_one``).
 - Every POST needs the CSRF token: in templates ``<input type="hidden" name="csrf_token"
