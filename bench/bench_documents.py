@@ -88,14 +88,15 @@ def run(url, mode, workers):
 def table(rows):
     base = next((r for r in rows if r["mode"] == "naive"), None)
     print(f"{'mode':<22}{'forms':>7}{'pages':>7}{'seconds':>9}{'pages/s':>9}{'speed-up':>10}"
-          f"{'CPU s':>8}{'peak MB':>9}{'PDF MB':>8}")
+          f"{'CPU s':>8}{'peak MB':>9}{'parent':>8}{'worker':>8}{'PDF MB':>8}")
     for r in rows:
         rate = r["pages"] / r["seconds"]
         speed = f"{rate / (base['pages'] / base['seconds']):.1f}x" if base and \
             base["forms"] == r["forms"] else "-"
         label = r["mode"] + (f" ({r['workers']})" if r["mode"] == "parallel" else "")
         print(f"{label:<22}{r['forms']:>7}{r['pages']:>7}{r['seconds']:>9.1f}{rate:>9.1f}"
-              f"{speed:>10}{r['cpu']:>8.1f}{r['peak_mb']:>9.0f}{r['mb_file']:>8.1f}")
+              f"{speed:>10}{r['cpu']:>8.1f}{r['peak_mb']:>9.0f}{r['parent_mb']:>8.0f}"
+              f"{r['worker_mb']:>8.0f}{r['mb_file']:>8.1f}")
 
 
 def main():

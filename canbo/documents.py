@@ -101,15 +101,24 @@ def font_face_css():
 
 @functools.lru_cache(maxsize=None)
 def _resources():
-    """Per process: the font configuration and the parsed stylesheet, reused by renders."""
+    """Per process: the font configuration, the parsed stylesheet and the HTML class with
+    the documents' own user-agent stylesheet (``ua.css``), reused by every render."""
     wp = _weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
+    base_url = TEMPLATE_DIR.as_uri() + "/"
     css = font_face_css() + "\n" + (TEMPLATE_DIR / "base.css").read_text(encoding="utf-8")
-    stylesheet = wp.CSS(string=css, base_url=TEMPLATE_DIR.as_uri() + "/",
-                        url_fetcher=fetcher_class()(), font_config=font_config)
-    return font_config, stylesheet
+    stylesheet = wp.CSS(string=css, base_url=base_url, url_fetcher=fetcher_class()(),
+                        font_config=font_config)
+    ua = wp.CSS(string=(TEMPLATE_DIR / "ua.css").read_text(encoding="utf-8"),
+                base_url=base_url, url_fetcher=fetcher_class()())
+
+    class DocumentHTML(wp.HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [ua]
+
+    return font_config, stylesheet, DocumentHTML
 
 
 @functools.lru_cache(maxsize=None)
@@ -136,8 +145,8 @@ def render_html(template, **context):
 
 def html_to_pdf(html):
     """PDF bytes of ``html``, rendered with the packaged fonts and the safe fetcher."""
-    font_config, stylesheet = _resources()
-    document = _weasyprint().HTML(
+    font_config, stylesheet, html_class = _resources()
+    document = html_class(
         string=html, base_url=TEMPLATE_DIR.as_uri() + "/", url_fetcher=fetcher_class()())
     return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
 
