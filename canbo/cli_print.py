@@ -89,6 +89,23 @@ def print_blank(ctx, kind, year, unit, output):
     _save(output, documents.file_name("phieu trang", kind, year or ""), data)
 
 
+@print_group.command("month")
+@click.option("--staff", "code", required=True, metavar="MÃ", help="Mã công chức.")
+@YEAR_OPT
+@click.option("--month", type=click.IntRange(1, 12), required=True, help="Tháng (1–12).")
+@click.option("--unit", metavar="MÃ", help="Mã đơn vị, khi cùng mã người có ở nhiều đơn vị.")
+@OUTPUT
+@pass_context
+def print_month(ctx, code, year, month, unit, output):
+    """Phiếu theo dõi, đánh giá công chức hằng tháng (Mẫu 01, Nghị định 335/2025) với
+    điểm đã chấm trong phần theo dõi (để trống khi chưa chấm)."""
+    ctx.open()
+    staff = documents_batch.find_staff(code, reports.find_unit(unit) if unit else None)
+    data = documents_batch.monthly_pdf(staff, year, month)
+    _save(output, documents.file_name("phieu theo doi", year, f"thang {month}", staff.code,
+                                      staff.full_name), data)
+
+
 @print_group.command("list")
 @UNIT
 @YEAR_OPT

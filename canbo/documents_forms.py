@@ -57,27 +57,6 @@ ND90_FORMS = {
 }
 RATED_KINDS = tuple(ND90_FORMS)
 
-#: ND 335/2025 annex II Mẫu 01, part I: the general criteria, 30 points (Điều 12).
-#: The headings and maxima are the decree's; the four items of group III are left to
-#: each province's criteria (due 30/06/2026), so they print as numbered lines to fill
-#: (unconfirmed wording: replace with the province's list when it is issued).
-ND335_GENERAL = [
-    ("I", "Phẩm chất và kỷ luật", "10", [
-        ("1", "Chính trị, đạo đức, văn hóa công vụ", "5"),
-        ("2", "Kỷ luật, kỷ cương", "5"),
-    ]),
-    ("II", "Năng lực, trách nhiệm, thái độ", "10", [
-        ("1", "Năng lực chuyên môn", "2,5"),
-        ("2", "Đáp ứng nhiệm vụ thường xuyên và đột xuất", "2,5"),
-        ("3", "Tinh thần trách nhiệm", "2,5"),
-        ("4", "Thái độ phục vụ và phối hợp", "2,5"),
-    ]),
-    ("III", "Đổi mới, dám nghĩ, dám làm", "10", [
-        (str(i), "Nội dung theo tiêu chí cụ thể của tỉnh: ", "2,5") for i in range(1, 5)
-    ]),
-]
-
-
 @dataclasses.dataclass
 class FormTexts:
     """What people wrote for a rating; empty strings print as lines to write on."""
@@ -207,21 +186,66 @@ def form_context(staff, unit, year, kind, rating=None, texts=None, totals=None,
     return ctx
 
 
+def vi_max(value):
+    """A maximum as the form prints it: ``5``, ``2,5``."""
+    return f"{decimal.Decimal(str(value)).normalize():f}".replace(".", ",")
+
+
+def tracked_sheet(staff, year, month):
+    """The tracking's sheet (ND 335 Mẫu 01) of ``staff`` for ``month`` as the data
+    ``monthly_context`` prints, or ``None`` when there is none."""
+    sheet_model = _optional("tracking", "Sheet")
+    if sheet_model is None or staff is None:
+        return None
+    sheet = sheet_model.get_or_none((sheet_model.staff == staff.id) & (sheet_model.year == year)
+                                    & (sheet_model.month == month))
+    if sheet is None:
+        return None
+    task = sheet.task_score
+    return {
+        "items": [(i.code, i.label, i.max_points, i.self_points, i.points)
+                  for i in sorted(sheet.items, key=lambda i: i.position)],
+        "self_general": sheet.self_general, "general": sheet.general,
+        "task": None if task is None else task * 70 / 100, "task_percent": task,
+        "total": sheet.total, "strengths": sheet.strengths or "",
+        "weaknesses": sheet.weaknesses or "", "comment": sheet.comment or "",
+    }
+
+
+def _criteria_groups(items):
+    """``[(group, heading, max, [(number, label, max, self, given)])]`` from the items
+    ``(code "II.3", label, max, self, given)``; headings from ``scoring.GENERAL_CRITERIA``."""
+    general = _optional("scoring", "GENERAL_CRITERIA") or ()
+    headings = {code: heading for code, heading, _ in general}
+    groups = {}
+    for code, label, top, own, given in items:
+        group, _, number = str(code).partition(".")
+        groups.setdefault(group, []).append(
+            (number or group, label, vi_max(top), vi_points(own), vi_points(given)))
+    return [(g, headings.get(g, ""), vi_max(sum(decimal.Decimal(str(r[2]).replace(",", "."))
+                                             for r in rows)), rows)
+            for g, rows in groups.items()]
+
+
 def monthly_context(staff, unit, year, month=None, sheet=None):
-    """ND 335 Mẫu 01, the monthly sheet; ``sheet`` (optional) holds points and texts:
-    ``{"points": {(group, item): (self, evaluator)}, "general", "task", "total",
-    "strengths", "weaknesses", "comment"}``; missing values print as blanks."""
+    """ND 335 Mẫu 01, the monthly sheet (Điều 12, 16, 17).  ``sheet`` is
+    ``tracked_sheet()``'s data; without it the criteria of ``scoring.GENERAL_CRITERIA``
+    (the province's, as data) print with empty points."""
+    if sheet is None and month:
+        sheet = tracked_sheet(staff, year, month)
     sheet = sheet or {}
-    points = sheet.get("points", {})
-    groups = [(g, heading, maximum, [
-        (n, text, item_max, *[vi_points(v) for v in points.get((g, n), (None, None))])
-        for n, text, item_max in items]) for g, heading, maximum, items in ND335_GENERAL]
+    items = sheet.get("items") or [
+        (code, label, top, None, None)
+        for _, _, rows in (_optional("scoring", "GENERAL_CRITERIA") or ())
+        for code, label, top in rows]
     return {
         "template": "form_nd335_month.html",
         "header": Header.of(unit) if unit else Header("", "", ""),
         "year": year or "", "month": month or "",
-        "groups": groups,
+        "groups": _criteria_groups(items),
+        "self_general": vi_points(sheet.get("self_general")),
         "general": vi_points(sheet.get("general")), "task": vi_points(sheet.get("task")),
+        "task_percent": vi_points(sheet.get("task_percent")),
         "total": vi_points(sheet.get("total")),
         "strengths": sheet.get("strengths", ""), "weaknesses": sheet.get("weaknesses", ""),
         "comment": sheet.get("comment", ""),
