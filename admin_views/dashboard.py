@@ -53,10 +53,12 @@ def chosen_year(text, today):
 
 
 def unit_options(allowed):
+    """``[(code, name)]`` of the units to choose from; empty when there is only one."""
     query = Unit.select(Unit.code, Unit.name).order_by(Unit.code)
     if allowed is not None:
         query = query.where(Unit.id.in_(allowed))
-    return list(query.tuples())
+    options = list(query.tuples())
+    return options if len(options) > 1 else []
 
 
 class DashboardView(SecureView):
@@ -81,7 +83,7 @@ class DashboardView(SecureView):
             units=dashboard.sort_units(board.units, sort),
             sort=sort,
             sorts=SORTS,
-            unit_options=unit_options(allowed) if allowed is None or len(allowed) > 1 else [],
+            unit_options=unit_options(allowed),
             years=list(range(today.year + 1, today.year - 10, -1)),
             ratings_chart=Markup(charts.rating_distribution_chart(
                 board.history, chart_id="chart-ratings",

@@ -128,3 +128,9 @@ def test_the_yearly_report_as_text_to_paste(app):
 def test_the_report_of_a_unit_outside_the_scope_is_not_found(app):
     client = client_as(app, "officer")
     assert client.get("/admin/dashboard/report?unit=KHAC&year=2023").status_code == 404
+
+
+@pytest.mark.parametrize("username,choice", [("admin", True), ("officer", False)])
+def test_a_unit_is_chosen_only_where_there_is_a_choice(app, username, choice):
+    html = client_as(app, username).get("/admin/dashboard/").get_data(as_text=True)
+    assert ('id="pick-unit"' in html) is choice
