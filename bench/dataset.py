@@ -51,14 +51,17 @@ def generate(db=None, units=100, staff=10_000, years=10, last_year=2025, seed=7)
         for n in range(staff):
             name = f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}"
             title = rnd.choice(titles) if titles else None
-            joined = datetime.date(rnd.randint(1995, last_year - years), rnd.randint(1, 12), 1)
+            born = datetime.date(rnd.randint(1965, 1990), rnd.randint(1, 12), 15)
+            # joined at 20 or later, and before the first rated year
+            joined = datetime.date(rnd.randint(born.year + 20, max(born.year + 20, last_year - years)),
+                                   rnd.randint(1, 12), 1)
             left = None
             if rnd.random() < 0.08:
                 left = joined + datetime.timedelta(days=rnd.randint(400, 6000))
             row = {
                 "unit": unit_ids[n % len(unit_ids)], "code": f"P{n:05d}",
                 "gender": rnd.choice("MF"),
-                "birth_date": datetime.date(rnd.randint(1965, 1998), rnd.randint(1, 12), 15),
+                "birth_date": born,
                 "ethnicity": "Kinh",
                 "kind": title.kind if title and title.kind else "CIVIL_SERVANT",
                 "title": title.id if title else None, "department": None,
