@@ -118,3 +118,36 @@ def test_a_chosen_year_shows_its_cycle(server, page):
     assert "năm 2022" in page.inner_text("h1")
     progress = page.locator("table").first.inner_text()
     assert "Đã phê duyệt\t20\t100%" in progress
+
+
+def test_a_province_tables_its_communes_and_sorts_them(server, page):
+    """An admin looks at a small province: the table of communes, sorted by a click."""
+    from canbo.models import Unit
+
+    top = Unit.create(code="TINH", name="UBND tỉnh Mẫu", place_name="Mẫu")
+    Unit.update(parent=top).where(Unit.code == "KIMTAN").execute()
+    for i, done in ((1, True), (2, False)):
+        commune = Unit.create(code=f"X{i:02d}", name=f"UBND xã Mẫu {i}",
+                              place_name=f"Mẫu {i}", parent=top)
+        for j in range(6):
+            staff = Staff(unit=commune, code=f"P{j}", full_name=f"Người Thứ {i}{j}",
+                          kind="CIVIL_SERVANT", joined_on=datetime.date(2015, 1, 1))
+            staff.save()
+            level = "HTXSNV" if j < i else "HTTNV"
+            Rating.create(staff=staff, unit=commune, year=2024, rule_set="ND90_ND48_2023",
+                          level=level, self_level=level,
+                          status="APPROVED" if done else "PROPOSED")
+    users.create_user("quantri", PASSWORD, "ADMIN")
+    page.goto(f"{server}/admin/login/")
+    page.fill("input[name=username]", "quantri")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit], input[type=submit]")
+    page.goto(f"{server}/admin/dashboard/?unit=TINH&year=2024")
+    table = page.locator("table.units")
+    assert "UBND xã Mẫu 1" in table.inner_text()
+    page.get_by_role("link", name="Vi phạm").click()
+    page.wait_for_url("**sort=violations**")
+    first = page.locator("table.units tbody tr").first.inner_text()
+    assert "X02" in first  # 2 excellent of 4 good: over the cap of 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-province.png"), full_page=True)
