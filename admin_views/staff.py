@@ -53,7 +53,7 @@ LABELS = {
     "leader_role": "Lãnh đạo",
     "party_member": "Đảng viên",
     "joined_on": "Ngày vào cơ quan",
-    "left_on": "Nghỉ / chuyển công tác từ",
+    "left_on": "Ngày nghỉ / chuyển công tác",
     "left_reason": "Lý do nghỉ / chuyển công tác",
     "qualifications": "Quá trình đào tạo",
 }
