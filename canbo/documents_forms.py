@@ -56,6 +56,10 @@ ND90_FORMS = {
                         "PHẦN DÀNH RIÊNG CHO VIÊN CHỨC QUẢN LÝ"),
 }
 RATED_KINDS = tuple(ND90_FORMS)
+#: The workflow's codes of the leaders' criteria (``workflow_models.CRITERIA``); the
+#: cadre form prints them as 6–8, the others as 7–9.
+LEADER_CODES = (7, 8, 9)
+
 
 @dataclasses.dataclass
 class FormTexts:
@@ -175,8 +179,9 @@ def form_context(staff, unit, year, kind, rating=None, texts=None, totals=None,
     if variant == "nd90":
         number, word, criteria, leaders_heading = ND90_FORMS[kind]
         ctx.update(form_no=number, kind_word=word,
-                   criteria=list(enumerate(criteria, 1)),
-                   leader_criteria=list(enumerate(LEADERS, len(criteria) + 1)),
+                   criteria=[(n, text, n) for n, text in enumerate(criteria, 1)],
+                   leader_criteria=[(n, text, code) for n, text, code in zip(
+                       range(len(criteria) + 1, len(criteria) + 4), LEADERS, LEADER_CODES)],
                    leaders_heading=leaders_heading)
     else:
         totals = totals or {}

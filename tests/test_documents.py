@@ -112,9 +112,16 @@ def test_self_assessment_and_meeting_comments_from_the_workflow(demo_db, tmp_pat
         {"1": "Kiên định lập trường chính trị.", "II": "Khuyết điểm: còn chậm báo cáo."}),
         meeting_comments="Thống nhất đề nghị mức xuất sắc.", meeting_on=datetime.date(2022, 12, 5))
     text = pdftotext(form("KT13"), tmp_path, layout=False)
-    assert "Kiên định lập trường chính trị." in text
+    assert "1. Chính trị tư tưởng:\nKiên định lập trường chính trị." in text
     assert "Khuyết điểm: còn chậm báo cáo." in text
     assert "Ý kiến tại cuộc họp đơn vị ngày 05/12/2022: Thống nhất đề nghị mức xuất sắc." in text
+
+
+def test_a_cadres_leadership_texts_print_under_the_cadre_forms_numbers(demo_db, tmp_path):
+    rating = Rating.get(Rating.staff == Staff.get(Staff.code == "KT05").id, Rating.year == 2022)
+    Evaluation.create(rating=rating, criteria=json.dumps({"8": "Điều hành quyết liệt."}))
+    text = pdftotext(form("KT05"), tmp_path, layout=False)
+    assert "7. Năng lực lãnh đạo, quản lý:\nĐiều hành quyết liệt." in text
 
 
 def _nd335_rating(code="KT13", level="HTTNV"):
