@@ -15,6 +15,7 @@ from canbo import rulesets, users
 from canbo.levels import Rating as RatingLevel
 from canbo.levels import RatingStatus
 from canbo.models import Rating, Staff, Unit
+from canbo.workflow_models import Cycle
 
 from .base import (
     SecureModelView,
@@ -188,11 +189,35 @@ class RatingView(SecureModelView):
                     f"{model.staff.full_name} đã có bản ghi xếp loại năm {model.year}."
                 )
         super().on_model_change(form, model, is_created)
-        users.check_rating_status(current_account(), self.before.get("status", "OPEN"),
-                                  model.status)
+        before = self.before.get("status", "OPEN")
+        users.check_rating_status(current_account(), before, model.status)
+        self._defer_to_cycle(model, before)
         if model.status in ("APPROVED", "PUBLISHED") and not model.level:
             raise ValidationError("Hãy chọn Mức xếp loại trước khi phê duyệt.")
         model.updated_at = users.now()
+
+
+    def _defer_to_cycle(self, model, before):
+        """A rating of a yearly cycle is decided on the cycle page, where every rule of
+        its rule set is checked and approvals are serialised; once approved it is locked
+        until the chairman reopens it there with a reason. Only ratings outside any cycle
+        (historical records) are decided on this screen."""
+        cycle = Cycle.get_or_none(Cycle.unit == model.unit_id, Cycle.year == model.year)
+        if cycle is None:
+            return
+        changed = set(self.changes(model)) - {"updated_at"}
+        if before in FINAL and changed:
+            raise ValidationError(
+                f"Xếp loại năm {model.year} đã phê duyệt/công bố nên đã khóa; Chủ tịch mở lại "
+                "ở trang «Kỳ đánh giá năm», có ghi lý do.")
+        if model.status != before and model.status in DECIDED:
+            raise ValidationError(
+                f"Năm {model.year} đang có kỳ đánh giá: phê duyệt, trả lại và công bố thực hiện "
+                "ở trang «Kỳ đánh giá năm», nơi kiểm tra tỷ lệ và các điều kiện xếp loại.")
+
+
+FINAL = {"APPROVED", "PUBLISHED"}
+DECIDED = {"APPROVED", "PUBLISHED", "RETURNED"}
 
 
 def register(app, admin):

@@ -104,3 +104,34 @@ def test_officer_opens_a_rating_for_a_person_of_the_unit(login_as, csrf):
     rating = Rating.get(Rating.staff == person, Rating.year == 2023)
     assert (rating.unit_id, rating.rule_set, rating.status) == (
         person.unit_id, "ND90_ND48_2023", "OPEN")
+
+
+def _cycle_2026(officer_name="canbo"):
+    from canbo import workflow
+    from canbo.models import Unit, User
+
+    officer = User.get(User.username == officer_name)
+    return workflow.open_cycle(officer, Unit.get(Unit.code == "KIMTAN"), 2026,
+                               today=__import__("datetime").date(2026, 11, 27))
+
+
+def test_a_cycle_rating_is_not_approved_from_the_record_screen(login_as, csrf):
+    # Approving here would skip the quota and eligibility checks of the cycle page.
+    cycle = _cycle_2026()
+    rating = Rating.select().where(Rating.year == 2026, Rating.status == "OPEN").first()
+    rating.status, rating.level = "PROPOSED", "HTXSNV"
+    rating.save()
+    response = edit(login_as("CHAIRMAN"), csrf, rating, status="APPROVED", level="HTXSNV")
+    assert "thực hiện ở trang «Kỳ đánh giá năm»" in response.get_data(as_text=True)
+    assert Rating.get_by_id(rating.id).status == "PROPOSED" and cycle.year == 2026
+
+
+def test_an_approved_cycle_rating_is_locked_even_for_the_chairman(login_as, csrf):
+    _cycle_2026()
+    rating = Rating.select().where(Rating.year == 2026, Rating.status == "OPEN").first()
+    Rating.update(status="APPROVED", level="HTTNV").where(Rating.id == rating.id).execute()
+    response = edit(login_as("CHAIRMAN"), csrf, rating, status="APPROVED", level="HTXSNV")
+    assert "đã khóa" in response.get_data(as_text=True)
+    assert Rating.get_by_id(rating.id).level == "HTTNV"
+    assert not AuditLog.select().where(AuditLog.table_name == "rating",
+                                       AuditLog.row_id == rating.id).exists()
