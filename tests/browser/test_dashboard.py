@@ -1,46 +1,33 @@
 """The dashboard in a real headless Chromium, with the demo commune and a province.
 
 Logs in as the chairman (whose home page the dashboard is), checks what a person reads
-on it, and saves ``docs/screenshots/dashboard.png``.
+on it, and saves ``dashboard.png``.
 """
 import datetime
-import pathlib
-import threading
 import types
 
 import pytest
-from werkzeug.serving import make_server
 
-from canbo import db as dbm
-from canbo import demo, users, workflow
+from canbo import users, workflow
 from canbo.models import Rating, Staff
 
-pytestmark = pytest.mark.browser
-playwright = pytest.importorskip("playwright.sync_api")
+from .conftest import PASSWORD, log_in
 
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = pathlib.Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PASSWORD = "matkhau-demo-1"
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def server(tmp_path):
-    if not pathlib.Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    from admin_app import create_app
+def server(live_panel):
+    def setup(unit):
+        users.create_user("chutich", PASSWORD, "CHAIRMAN", unit)
+        open_this_years_cycle(unit)
 
-    url = f"sqlite:///{tmp_path / 'canbo.db'}"
-    dbm.migrate(dbm.connect(url))
-    unit = demo.load()
-    users.create_user("chutich", PASSWORD, "CHAIRMAN", unit)
-    open_this_years_cycle(unit)
-    app = create_app({"DATABASE": url, "SECRET_KEY": "browser-test", "TESTING": False})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    dbm.database.close()
+    return live_panel(setup)
+
+
+@pytest.fixture
+def page(browser_context):
+    return browser_context(1280)
 
 
 def open_this_years_cycle(unit):
@@ -62,24 +49,10 @@ def open_this_years_cycle(unit):
         rating.save()
 
 
-@pytest.fixture
-def page():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-        yield context.new_page()
-        browser.close()
-
-
-def test_the_chairman_lands_on_the_dashboard_with_the_demo_figures(server, page):
+def test_the_chairman_lands_on_the_dashboard_with_the_demo_figures(server, page, screenshots):
     requests = []
     page.on("request", lambda r: requests.append(r.url))
-    page.goto(f"{server}/admin/login/")
-    page.fill("input[name=username]", "chutich")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit], input[type=submit]")
+    log_in(page, server, "chutich")
     page.wait_for_url(f"{server}/admin/dashboard/**")
     assert "UBND xã Kim Tân" in page.inner_text("h1")
     # 2 of 5 good: floor(1) allowed → the meter and an alert say it is over
@@ -102,15 +75,11 @@ def test_the_chairman_lands_on_the_dashboard_with_the_demo_figures(server, page)
     # nothing was fetched from outside this server
     assert all(u.startswith(server) or u.startswith("data:") for u in requests)
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "dashboard.png"), full_page=True)
 
 
-def test_a_chosen_year_shows_its_cycle(server, page):
-    page.goto(f"{server}/admin/login/")
-    page.fill("input[name=username]", "chutich")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit], input[type=submit]")
+def test_a_chosen_year_shows_its_cycle(server, page, screenshots):
+    log_in(page, server, "chutich")
     page.wait_for_url(f"{server}/admin/dashboard/**")
     page.select_option("#pick-year", "2022")
     page.click("form.pick button[type=submit]")
@@ -120,7 +89,7 @@ def test_a_chosen_year_shows_its_cycle(server, page):
     assert "Đã phê duyệt\t20\t100%" in progress
 
 
-def test_a_province_tables_its_communes_and_sorts_them(server, page):
+def test_a_province_tables_its_communes_and_sorts_them(server, page, screenshots):
     """An admin looks at a small province: the table of communes, sorted by a click."""
     from canbo.models import Unit
 
@@ -138,10 +107,7 @@ def test_a_province_tables_its_communes_and_sorts_them(server, page):
                           level=level, self_level=level,
                           status="APPROVED" if done else "PROPOSED")
     users.create_user("quantri", PASSWORD, "ADMIN")
-    page.goto(f"{server}/admin/login/")
-    page.fill("input[name=username]", "quantri")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit], input[type=submit]")
+    log_in(page, server, "quantri")
     page.goto(f"{server}/admin/dashboard/?unit=TINH&year=2024")
     table = page.locator("table.units")
     assert "UBND xã Mẫu 1" in table.inner_text()
@@ -149,5 +115,4 @@ def test_a_province_tables_its_communes_and_sorts_them(server, page):
     page.wait_for_url("**sort=violations**")
     first = page.locator("table.units tbody tr").first.inner_text()
     assert "X02" in first  # 2 excellent of 4 good: over the cap of 0
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "dashboard-province.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "dashboard-province.png"), full_page=True)
