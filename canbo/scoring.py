@@ -6,10 +6,11 @@ general criteria (Điều 12) plus 70 points of task results (Điều 13–16); 
 average of the periods (Điều 17) and the level follows the thresholds and the KHTNV
 conditions of Điều 20.
 
-The decree leaves four things open (REFERENCE.md §3); they are the fields of
+The decree leaves things open (REFERENCE.md §3, §5); they are the fields of
 ``ScoringRules`` with the documented defaults, **not law**: capping a, b, c at 100%
 unless extra work is recorded, a floor of 0 for repeated 25% deductions, no middle
-value for đ, and keeping two decimals while comparing thresholds without rounding.
+value for đ, keeping two decimals while comparing thresholds without rounding, and
+which months of leave are not "months worked" (more than half of the month's days).
 ``ScoringRules.explain()`` lists them in Vietnamese so a sheet can show how a number
 was reached.
 """
@@ -51,8 +52,14 @@ GENERAL_CRITERIA = (
 class ScoringRules:
     """The numbers of one rule set.  Defaults: ND 335/2025 and REFERENCE.md §3.
 
-    ``cap_at_100``, ``deduction_floor``, ``middle_value_dd`` and ``decimals`` are the
-    settings the decree leaves open (unconfirmed; a unit may change them).
+    ``cap_at_100``, ``deduction_floor``, ``middle_value_dd``, ``decimals`` and
+    ``leave_month_share`` are the settings the decree leaves open (unconfirmed; a unit
+    may change them).
+
+    ``leave_month_share``: ND 335 Điều 17 and 19.3 (REFERENCE.md §5) average the year
+    over "the months actually worked" for sick, maternity and unpaid leave without
+    saying when a month with some days of leave is one; the default (**unconfirmed**)
+    counts a month as worked unless those leaves cover more than this share of its days.
     """
 
     general_criteria: tuple = GENERAL_CRITERIA
@@ -66,6 +73,7 @@ class ScoringRules:
     deduction_floor: Decimal = ZERO             # open: a row's points never go below this
     middle_value_dd: Decimal = None             # open: a value between 50% and 100% for đ
     decimals: int = 2                           # open: stored and shown precision
+    leave_month_share: Decimal = Decimal("0.5")  # open: leave > this share → not worked
 
     def items(self):
         """``[(code, label, max), …]`` of every general sub-item, in form order."""
@@ -85,6 +93,9 @@ class ScoringRules:
                 if self.middle_value_dd is not None else "") + ".",
             f"Điểm được làm tròn {self.decimals} chữ số thập phân; so sánh với ngưỡng xếp "
             "loại bằng giá trị chưa làm tròn.",
+            "Tháng nghỉ ốm, thai sản hoặc không lương quá "
+            f"{vi_decimal(self.leave_month_share * HUNDRED, 0)}% số ngày của tháng không tính "
+            "là tháng làm việc; điểm năm là trung bình các tháng làm việc thực tế.",
         ]
         return lines
 

@@ -117,7 +117,8 @@ def _evaluation(rating):
 def open_cycle(actor, unit, year, cadre_frame=rulesets.QD366, today=None):
     """Open the unit's cycle of ``year``: one task group per staff kind, one rating for
     every person in post (on the year's last day, or today for the current year), marked
-    not eligible with the reason where the rules say so (REFERENCE.md §5)."""
+    not eligible with the reason where the rules say so (REFERENCE.md §5); from 2026 the
+    points and proposed levels come from the monthly tracking (``workflow_points``)."""
     _require(actor, PREPARERS, "mở kỳ đánh giá", unit.id)
     if cadre_frame not in rulesets.CADRE_FRAMES:
         raise InvalidInput(f"Khung đánh giá cán bộ «{cadre_frame}» không hợp lệ; cho phép: "
@@ -158,6 +159,10 @@ def open_cycle(actor, unit, year, cadre_frame=rulesets.QD366, today=None):
                                      defaults={"task_group": groups[person.kind]})
         _log(actor, "cycle.open", cycle, None, CycleStatus.OPEN.code,
              year=year, cadre_frame=cadre_frame)
+        if year >= 2026:  # ND 335: the points come from the monthly tracking
+            from .workflow_points import fill_points  # it builds on this module
+
+            fill_points(actor, cycle)
     return cycle
 
 

@@ -8,15 +8,16 @@ or what is missing), the running average and the proposed level; ``write_points`
 stores the year's average in ``Rating.points`` for the yearly cycle (the workflow
 reads it there).
 
-Leave and discipline come from the workflow's records; until they are wired, callers
-pass them in: ``months_worked`` / ``leave`` per person id and the ids ``reprimanded``.
+Leave and discipline come from the workflow's records (``year_records``: Absence and
+Discipline rows) unless a caller passes them in: ``months_worked`` / ``leave`` per
+person id and the ids ``reprimanded``.
 """
 import dataclasses
 from decimal import Decimal
 
 from peewee import SQL, Case, fn
 
-from . import scoring
+from . import scoring, year_records
 from .db import database
 from .errors import InvalidInput
 from .levels import FINAL_STATUSES, StaffKind
@@ -179,21 +180,27 @@ def _combine(month, totals, sheet, rules):
     return cell
 
 
-def year_grid(year, unit_ids=None, months_worked=None, leave=None, reprimanded=(),
+def year_grid(year, unit_ids=None, months_worked=None, leave=None, reprimanded=None,
               rule_set=scoring.ND335):
     """Every person's cells, running average and proposed level for ``year``.
 
     ``months_worked`` ``{staff_id: set of months}`` and ``leave`` ``{staff_id: kind}``
     (scoring.LEAVE_KINDS) make the average run over the months worked; ``reprimanded``
     holds the ids disciplined at reprimand or above in the year (KHTNV, Điều 20).
+    When none of the three is given they are read from the workflow's Absence and
+    Discipline records (``year_records.for_grid``).
     """
-    months_worked, leave, reprimanded = months_worked or {}, leave or {}, set(reprimanded)
     people = list(_people(year, unit_ids).tuples())
     scope = None if unit_ids is None else Staff.select(Staff.id).where(Staff.unit.in_(unit_ids))
     stored = {s.unit_id: s for s in TrackingSetting.select().where(TrackingSetting.year == year)}
     default = TrackingSetting(year=year, period=Period.MONTH.code)
     settings = {uid: stored.get(uid, default) for uid in {p[4] for p in people}}
     default_rules = rules_of(default, rule_set)
+    if months_worked is None and leave is None and reprimanded is None:
+        months_worked, leave, reprimanded = year_records.for_grid(
+            year, people, scope if scope is not None else Staff.select(Staff.id),
+            lambda uid: rules_of(settings[uid], rule_set))
+    months_worked, leave, reprimanded = months_worked or {}, leave or {}, set(reprimanded or ())
     sums = month_totals(year, scope, default_rules)
     # A unit that changed the deduction floor needs its own sums; the rest share one scan.
     for uid, setting in settings.items():
@@ -254,15 +261,17 @@ def _person_year(sid, code, name, cells, worked, leave, reprimand, rules, period
     return person
 
 
-def write_points(year, grid, actor="system"):
+def write_points(year, grid, actor="system", unit_ids=None):
     """Store each complete year's average in its ``Rating.points`` (yearly cycle).
 
     Only ratings that exist, are scored on 100 points and are not yet final are
-    changed; returns ``(updated, skipped)`` counts.  One UPDATE per 500 people.
+    changed (and, with ``unit_ids``, only the ratings made by those units); returns
+    ``(updated, skipped)`` counts.  One UPDATE per 500 people.
     """
     done = {p.staff_id: scoring.ScoringRules().round(p.average) for p in grid if p.complete}
     updated = 0
     ids = sorted(done)
+    in_units = [] if unit_ids is None else [Rating.unit.in_(list(unit_ids))]
     with database.atomic():
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
@@ -270,6 +279,6 @@ def write_points(year, grid, actor="system"):
                                                                  for sid in chunk]))
                         .where(Rating.year == year, Rating.staff.in_(chunk),
                                Rating.rule_set.in_(list(scoring.RULES)),
-                               Rating.status.not_in(FINAL_STATUSES))
+                               Rating.status.not_in(FINAL_STATUSES), *in_units)
                         .execute())
     return updated, len(grid) - updated
