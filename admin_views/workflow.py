@@ -2,7 +2,8 @@
 
 - ``/admin/workflow/?unit=CODE&year=Y``: the cycle page.  The officer sees the progress
   table (who has self-assessed, the proposals, the non-eligible with reasons), a quota
-  meter per task group, the 15 December deadline; the chairman approves all or the
+  meter per task group, the 15 December deadline, and from 2026 the button "Lấy điểm
+  theo dõi hằng tháng" (``canbo.workflow_points``); the chairman approves all or the
   selected, returns with a reason, publishes and reopens.
 - ``/admin/workflow/rating/<id>``: one person's form — self-assessment per criterion
   (the officer from the paper form, or the person through their own account), the unit
@@ -20,6 +21,7 @@ from peewee import JOIN
 
 from canbo import compliance, rulesets
 from canbo import workflow as wf
+from canbo import workflow_points as wp
 from canbo import workflow_records as wr
 from canbo.errors import CanboError, InvalidInput
 from canbo.levels import Rating as Level, RatingStatus, StaffKind
@@ -104,6 +106,7 @@ class WorkflowView(SecureView):
             levels=Level.choices(), kinds=StaffKind.labels(), rule_sets=rulesets.LABELS,
             frames=[(c, rulesets.LABELS[c]) for c in rulesets.CADRE_FRAMES],
             years=range(today.year + 1, today.year - 6, -1), pct=_pct,
+            tracked=year >= wp.FIRST_YEAR,
         )
 
     @expose("/action", methods=("POST",))
@@ -113,6 +116,8 @@ class WorkflowView(SecureView):
         year = chosen_year(form.get("year"), datetime.date.today())
         back = url_for(".index", unit=unit.code, year=year)
         _visible(unit.id)
+        if form.get("action") == "pull_points" and account.role not in wf.PREPARERS:
+            abort(403)  # the officer's button; canbo.workflow_points checks again
         try:
             self._act(form.get("action"), account, unit, year, form)
         except CanboError as exc:
@@ -149,6 +154,13 @@ class WorkflowView(SecureView):
             wr.set_quota_exception(account, cycle, ratio / 100 if ratio is not None else None,
                                    form.get("doc_number"), _date(form.get("doc_date")))
             flash("Đã ghi tỷ lệ ngoại lệ.", "success")
+        elif action == "pull_points":
+            done = wp.pull_points(account, cycle)
+            flash(f"Đã lấy điểm theo dõi hằng tháng: cập nhật {done['updated']} người"
+                  + (f"; chưa đủ điểm các tháng: {', '.join(done['incomplete'])}"
+                     if done["incomplete"] else "")
+                  + (f"; giữ nguyên (đã phê duyệt/công bố): {', '.join(done['kept'])}"
+                     if done["kept"] else "") + ".", "success")
         elif action == "task_group":
             wr.add_task_group(account, cycle, form.get("name"))
             flash("Đã thêm nhóm nhiệm vụ tương đồng.", "success")

@@ -28,6 +28,11 @@ FIRST_YEAR = 2026  # ND 335/2025 scores civil servants monthly from 01/01/2026
 ACTION = "lấy điểm theo dõi hằng tháng"
 
 
+def _text(points):
+    """Points as the audit log keeps them: two decimals whatever the engine returned."""
+    return None if points is None else str(scoring.ScoringRules().round(points))
+
+
 def _scored(rating):
     return rating.rule_set in scoring.RULES and rulesets.get(rating.rule_set).rates_on_points
 
@@ -62,7 +67,8 @@ def fill_points(actor, cycle):
             rating.save()
         after = (rating.points, rating.level)
         if after != before[rating.id]:
-            changes[rating.staff.code] = {"points": [before[rating.id][0], after[0]],
+            changes[rating.staff.code] = {"points": [_text(before[rating.id][0]),
+                                                     _text(after[0])],
                                           "level": [before[rating.id][1], after[1]]}
     audit.record(actor.username, "cycle.pull_points", cycle,
                  changes={"ratings": changes, "incomplete": incomplete, "kept": kept})
