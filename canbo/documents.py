@@ -13,6 +13,7 @@ The rating forms are in ``documents_forms.py``, the batch printing in
 ``documents_batch.py``; this module holds what every document shares plus the yearly
 list, the chairman's decision and the qualification structure.
 """
+import atexit
 import dataclasses
 import datetime
 import functools
@@ -119,6 +120,11 @@ def _resources():
             return [ua]
 
     return font_config, stylesheet, DocumentHTML
+
+
+# Drop the cached font configuration before the interpreter tears modules down: its
+# __del__ removes the fonts' temporary folder and needs shutil still there.
+atexit.register(_resources.cache_clear)
 
 
 @functools.lru_cache(maxsize=None)
