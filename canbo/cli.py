@@ -207,10 +207,12 @@ def main():
     cli(prog_name="canbo")
 
 
-# Feature modules register their commands here.
-from . import cli_dashboard  # noqa: E402,F401
-from . import cli_score  # noqa: E402,F401
-from . import cli_check  # noqa: E402,F401
-from . import cli_print  # noqa: E402,F401
-from . import cli_users  # noqa: E402,F401
-from . import cli_sheets  # noqa: E402,F401
+# Feature modules register their commands on ``cli`` when imported.
+from . import (  # noqa: E402,F401
+    cli_check,
+    cli_dashboard,
+    cli_print,
+    cli_score,
+    cli_sheets,
+    cli_users,
+)

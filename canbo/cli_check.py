@@ -5,12 +5,12 @@ import json
 import click
 
 from . import compliance, reports
-from .cli import YEAR, cli, pass_context
+from .cli import UNIT, YEAR, cli, pass_context
 
 
 @cli.command("check")
 @click.option("--year", type=YEAR, required=True, help="Năm đánh giá cần kiểm tra.")
-@click.option("--unit", metavar="MÃ", help="Mã đơn vị (bỏ trống khi chỉ có một đơn vị).")
+@UNIT
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Dạng kết quả.")
 @pass_context

@@ -4,14 +4,13 @@ import pathlib
 import click
 
 from . import reports, yearly_report
-from .cli import DATE, YEAR, UserError, pass_context, report
+from .cli import DATE, SUBUNITS, UNIT, YEAR, UserError, pass_context, report
 
 
 @report.command("year")
 @click.option("--year", type=YEAR, required=True, help="Năm báo cáo.")
-@click.option("--unit", metavar="MÃ", help="Mã đơn vị (bỏ trống khi chỉ có một đơn vị).")
-@click.option("--subunits/--no-subunits", default=True, show_default=True,
-              help="Tính cả các đơn vị trực thuộc.")
+@UNIT
+@SUBUNITS
 @click.option("--at", "at", type=DATE,
               help="Ngày chốt số liệu trình độ (mặc định 31/12 của năm báo cáo, "
                    "hoặc hôm nay nếu năm chưa hết).")

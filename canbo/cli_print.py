@@ -4,13 +4,12 @@ import datetime
 import click
 
 from . import documents, documents_batch, reports
-from .cli import DATE, YEAR, cli, pass_context
+from .cli import DATE, SUBUNITS, UNIT, YEAR, cli, pass_context
 
 OUTPUT = click.option(
     "-o", "--output", "output", type=click.Path(dir_okay=False, writable=True),
     metavar="TỆP.pdf", help="Tệp PDF ghi ra (mặc định: một tên có nghĩa trong thư mục hiện tại).",
 )
-UNIT = click.option("--unit", metavar="MÃ", help="Mã đơn vị (bỏ trống khi chỉ có một đơn vị).")
 YEAR_OPT = click.option("--year", type=YEAR, required=True, help="Năm đánh giá.")
 DAY = click.option("--date", "day", type=DATE,
                    help="Ngày ghi ở dòng địa danh, ngày tháng (bỏ trống: để trống viết tay).")
@@ -109,8 +108,7 @@ def print_month(ctx, code, year, month, unit, output):
 @print_group.command("list")
 @UNIT
 @YEAR_OPT
-@click.option("--subunits/--no-subunits", default=True, show_default=True,
-              help="Tính cả các đơn vị trực thuộc.")
+@SUBUNITS
 @DAY
 @OUTPUT
 @pass_context
@@ -132,8 +130,7 @@ def print_list(ctx, unit, year, subunits, day, output):
 @click.option("--deputy", is_flag=True, help="Phó Chủ tịch ký thay (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH).")
 @click.option("--signer", metavar="HỌ TÊN",
               help="Họ tên người ký (mặc định: Chủ tịch, hoặc Phó Chủ tịch khi --deputy).")
-@click.option("--subunits/--no-subunits", default=True, show_default=True,
-              help="Tính cả các đơn vị trực thuộc.")
+@SUBUNITS
 @click.option("--with-list/--no-list", default=True, show_default=True,
               help="Kèm danh sách kết quả sau quyết định.")
 @OUTPUT
@@ -149,8 +146,7 @@ def print_decision(ctx, unit, year, number, day, deputy, signer, subunits, with_
 @print_group.command("qualifications")
 @UNIT
 @click.option("--at", "at", type=DATE, required=True, help="Ngày chốt số liệu (YYYY-MM-DD).")
-@click.option("--subunits/--no-subunits", default=True, show_default=True,
-              help="Tính cả các đơn vị trực thuộc.")
+@SUBUNITS
 @click.option("--date", "day", type=DATE, help="Ngày ghi ở dòng địa danh (mặc định: hôm nay).")
 @OUTPUT
 @pass_context

@@ -4,11 +4,8 @@ import pathlib
 import click
 
 from . import exporter, importer, reports
-from .cli import DATE, YEAR, Group, cli, pass_context
+from .cli import DATE, SUBUNITS, UNIT, YEAR, Group, cli, pass_context
 
-UNIT = click.option("--unit", metavar="MÃ", help="Mã đơn vị (bỏ trống khi chỉ có một đơn vị).")
-SUBUNITS = click.option("--subunits/--no-subunits", default=True, show_default=True,
-                        help="Tính cả các đơn vị trực thuộc.")
 OUTPUT = click.option("-o", "--output", "output", required=True, metavar="TỆP",
                       type=click.Path(dir_okay=False, writable=True),
                       help="Tệp kết quả: .xlsx hoặc .csv (UTF-8 có BOM, mở được bằng Excel).")
