@@ -15,16 +15,15 @@ Target: each under 150 ms median on SQLite.
     python -m bench.bench_admin [--postgres URL] [--runs N]
 """
 import argparse
-import statistics
 import tempfile
 import time
-import uuid
 
 from playhouse.test_utils import count_queries
 
 from canbo import db as dbm
 from canbo import users
 
+from .common import median_ms, scratch_postgres
 from .dataset import generate
 
 PASSWORD = "bench-password"
@@ -34,18 +33,6 @@ PAGES = [
     ("ratings list, latest year (the landing page)", "/admin/rating/?flt0_0=2025"),
     ("ratings list, all 10 years", "/admin/rating/?page_size=50"),
 ]
-
-
-def median_ms(fn, runs):
-    """``(wall, cpu)`` medians in ms after one warm-up run."""
-    fn()
-    wall, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()
-        wall.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    return statistics.median(wall), statistics.median(cpu)
 
 
 def logged_in_client(url, username):
@@ -98,16 +85,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         rows += bench("SQLite", f"sqlite:///{tmp}/province.db", args.runs)
     if args.postgres:
-        admin = dbm.url_connect(args.postgres)
-        name = f"canbo_bench_{uuid.uuid4().hex[:8]}"
-        admin.execute_sql(f"CREATE DATABASE {name}")
-        try:
-            rows += bench("PostgreSQL", f"{args.postgres.rsplit('/', 1)[0]}/{name}", args.runs)
-        finally:
-            dbm.database.initialize(None)
-            admin.execute_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = %s", (name,))
-            admin.execute_sql(f"DROP DATABASE IF EXISTS {name}")
+        with scratch_postgres(args.postgres) as url:
+            rows += bench("PostgreSQL", url, args.runs)
     print("| engine | page | median wall (ms) | median CPU (ms) | SQL queries |")
     print("|---|---|---|---|---|")
     for row in rows:

@@ -16,37 +16,18 @@ Target: the page in under 300 ms median on SQLite.
 """
 import argparse
 import datetime
-import statistics
-import tempfile
 import time
-import uuid
 
 from playhouse.test_utils import count_queries
 
 from canbo import charts, dashboard, users
 from canbo import db as dbm
 
+from .common import DEFAULT_ADMIN_URL, median_ms, run_on_engines
 from .dataset import generate
 
 YEAR = 2025
 TODAY = datetime.date(2025, 12, 1)
-
-
-def median_ms(fn, runs):
-    """``(wall, cpu)``: medians in ms of the elapsed time and of this process's CPU time.
-
-    The CPU time leaves out the waits for the other jobs sharing the two cores (SQLite
-    runs inside this process; PostgreSQL's own work is in its server, so there the wall
-    time is the one that counts).
-    """
-    fn()  # warm the caches once
-    wall, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()
-        wall.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    return statistics.median(wall), statistics.median(cpu)
 
 
 def page_client(url):
@@ -94,27 +75,10 @@ def measure(url, runs):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--postgres",
-                        default="postgresql://postgres:postgres@localhost:5432/postgres")
+    parser.add_argument("--postgres", default=DEFAULT_ADMIN_URL)
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        results["SQLite"] = measure(f"sqlite:///{tmp}/bench.db", args.runs)
-    admin = dbm.url_connect(args.postgres)
-    name = f"canbo_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        admin.connect()
-        admin.execute_sql(f"CREATE DATABASE {name}")
-        results["PostgreSQL"] = measure(args.postgres.rsplit("/", 1)[0] + "/" + name,
-                                        args.runs)
-    except Exception as exc:  # noqa: BLE001 - a missing server only drops its rows
-        print(f"PostgreSQL skipped: {exc}")
-    finally:
-        dbm.database.initialize(None)
-        if not admin.is_closed():
-            admin.execute_sql(f"DROP DATABASE IF EXISTS {name}")
-            admin.close()
+    results = run_on_engines(lambda url: measure(url, args.runs), args.postgres)
     print("| engine | measure | median wall | median CPU of this process |")
     print("|---|---|---|---|")
     for engine, rows in results.items():

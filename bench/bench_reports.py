@@ -9,14 +9,12 @@ computes the same counts. Target: each within 1.5× its SQL.
 """
 import argparse
 import datetime
-import statistics
-import tempfile
 import time
-import uuid
 
 from canbo import db as dbm
 from canbo import reports
 
+from .common import DEFAULT_ADMIN_URL, median_ms, run_on_engines
 from .dataset import generate
 
 RUNS = 15
@@ -41,14 +39,9 @@ GROUP BY kind, best
 """
 
 
-def median_ms(fn):
-    fn()  # warm the caches once
-    samples = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+def wall_ms(fn):
+    """The median wall time in ms of ``RUNS`` calls after a warm-up call."""
+    return median_ms(fn, RUNS)[0]
 
 
 def measure(url):
@@ -62,11 +55,11 @@ def measure(url):
     p = db.param
     pid = province.id
     rows = [("load dataset (s)", load, None)]
-    lib = median_ms(lambda: reports.ratings_report(province, 2025))
-    sql = median_ms(lambda: db.execute_sql(RATINGS_SQL.format(p=p), (2025, pid, pid)).fetchall())
+    lib = wall_ms(lambda: reports.ratings_report(province, 2025))
+    sql = wall_ms(lambda: db.execute_sql(RATINGS_SQL.format(p=p), (2025, pid, pid)).fetchall())
     rows.append(("ratings report, province-year", lib, sql))
-    lib = median_ms(lambda: reports.qualification_report(province, AT))
-    sql = median_ms(lambda: db.execute_sql(
+    lib = wall_ms(lambda: reports.qualification_report(province, AT))
+    sql = wall_ms(lambda: db.execute_sql(
         QUALIFICATIONS_SQL.format(p=p), (pid, pid, AT, AT, AT)).fetchall())
     rows.append(("qualification report at a date", lib, sql))
     db.close()
@@ -75,25 +68,10 @@ def measure(url):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--postgres", default="postgresql://postgres:postgres@localhost:5432/postgres")
+    parser.add_argument("--postgres", default=DEFAULT_ADMIN_URL)
     args = parser.parse_args()
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        results["SQLite"] = measure(f"sqlite:///{tmp}/bench.db")
-    admin = dbm.url_connect(args.postgres)
-    name = f"canbo_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        admin.connect()
-        admin.execute_sql(f"CREATE DATABASE {name}")
-        results["PostgreSQL"] = measure(args.postgres.rsplit("/", 1)[0] + "/" + name)
-    except Exception as exc:  # noqa: BLE001 - a missing server only drops its column
-        print(f"PostgreSQL skipped: {exc}")
-    finally:
-        dbm.database.initialize(None)
-        if not admin.is_closed():
-            admin.execute_sql(f"DROP DATABASE IF EXISTS {name}")
-            admin.close()
-    print(f"| engine | measure | canbo (ms) | hand-written SQL (ms) | ratio |")
+    results = run_on_engines(measure, args.postgres)
+    print("| engine | measure | canbo (ms) | hand-written SQL (ms) | ratio |")
     print("|---|---|---|---|---|")
     for engine, rows in results.items():
         for label, lib, sql in rows:

@@ -14,7 +14,6 @@ Targets: import under 5 s, export under 3 s on this machine.
 import argparse
 import tempfile
 import time
-import uuid
 
 from playhouse.test_utils import count_queries
 
@@ -22,6 +21,7 @@ from canbo import db as dbm
 from canbo import exporter, importer
 from canbo.models import Staff
 
+from .common import DEFAULT_ADMIN_URL, run_on_engines
 from .dataset import generate
 
 
@@ -74,37 +74,13 @@ def measure(source_url, target_url, tmp):
     return rows
 
 
-def postgres_db(admin_url):
-    admin = dbm.url_connect(admin_url)
-    admin.connect()
-    name = f"canbo_bench_{uuid.uuid4().hex[:8]}"
-    admin.execute_sql(f"CREATE DATABASE {name}")
-    return admin, name, admin_url.rsplit("/", 1)[0] + "/" + name
-
-
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--postgres",
-                        default="postgresql://postgres:postgres@localhost:5432/postgres")
+    parser.add_argument("--postgres", default=DEFAULT_ADMIN_URL)
     args = parser.parse_args()
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        results["SQLite"] = measure(f"sqlite:///{tmp}/source.db", f"sqlite:///{tmp}/target.db",
-                                    tmp)
-        made = []
-        try:
-            made = [postgres_db(args.postgres), postgres_db(args.postgres)]
-            results["PostgreSQL"] = measure(made[0][2], made[1][2], tmp)
-        except Exception as exc:  # noqa: BLE001 - a missing server only drops its rows
-            print(f"PostgreSQL skipped: {exc}")
-        finally:
-            dbm.database.initialize(None)
-            for admin, name, _ in made:
-                admin.execute_sql(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                    (name,))
-                admin.execute_sql(f"DROP DATABASE IF EXISTS {name}")
-                admin.close()
+    with tempfile.TemporaryDirectory() as tmp:  # the exported sheets
+        results = run_on_engines(lambda source, target: measure(source, target, tmp),
+                                 args.postgres, databases=2)
     print("| engine | measure | wall | CPU | SQL queries |")
     print("|---|---|---|---|---|")
     for engine, rows in results.items():

@@ -15,10 +15,7 @@ import datetime
 import io
 import os
 import random
-import statistics
-import tempfile
 import time
-import uuid
 
 from canbo import db as dbm
 from canbo import reports
@@ -26,6 +23,7 @@ from canbo import year_points as yp
 from canbo.models import Rating, Staff, Unit
 from canbo.tracking import Catalogue, Product, Sheet
 
+from .common import DEFAULT_ADMIN_URL, medians, run_on_engines
 from .dataset import _bulk, generate
 
 YEAR = 2026
@@ -111,14 +109,7 @@ def timed(fn):
     share only.  It is reported because the machine is shared and wall time swells with
     the load average (printed with each engine's rows).
     """
-    fn()  # warm the caches once
-    walls, cpus = [], []
-    for _ in range(RUNS):
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = fn()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus), result
+    return medians(fn, RUNS)
 
 
 def measure(url, staff):
@@ -157,29 +148,12 @@ def measure(url, staff):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--postgres",
-                        default="postgresql://postgres:postgres@localhost:5432/postgres")
+    parser.add_argument("--postgres", default=DEFAULT_ADMIN_URL)
     parser.add_argument("--staff", type=int, default=10_000)
     parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
-    results = {}
-    if not args.skip_sqlite:
-        with tempfile.TemporaryDirectory() as tmp:
-            results["SQLite"] = measure(f"sqlite:///{tmp}/bench.db", args.staff)
-    admin = dbm.url_connect(args.postgres)
-    name = f"canbo_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        admin.connect()
-        admin.execute_sql(f"CREATE DATABASE {name}")
-        results["PostgreSQL"] = measure(args.postgres.rsplit("/", 1)[0] + "/" + name,
-                                        args.staff)
-    except Exception as exc:  # noqa: BLE001 - a missing server only drops its rows
-        print(f"PostgreSQL skipped: {exc}")
-    finally:
-        dbm.database.initialize(None)
-        if not admin.is_closed():
-            admin.execute_sql(f"DROP DATABASE IF EXISTS {name}")
-            admin.close()
+    results = run_on_engines(lambda url: measure(url, args.staff), args.postgres,
+                             sqlite=not args.skip_sqlite)
     print("| engine | measure | wall (s) | CPU of this process (s) | size |")
     print("|---|---|---|---|---|")
     for engine, rows in results.items():
