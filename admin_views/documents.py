@@ -20,6 +20,7 @@ from flask_admin import expose
 from canbo import documents, documents_batch, documents_forms, reports
 from canbo.errors import CanboError, InvalidInput
 from canbo.models import Staff
+from canbo.vietnamese import parse_date
 
 from .base import SecureView, visible_unit_ids
 from .dashboard import chosen_unit, chosen_year
@@ -31,15 +32,10 @@ def _pdf(data, name):
 
 
 def _day(text):
-    text = (text or "").strip()
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise InvalidInput(f"Ngày «{text}» không hợp lệ; hãy viết dd/mm/yyyy.")
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from exc
 
 
 class DocumentsView(SecureView):

@@ -26,6 +26,7 @@ from canbo import workflow_records as wr
 from canbo.errors import CanboError, InvalidInput
 from canbo.levels import Rating as Level, RatingStatus, StaffKind
 from canbo.models import Rating, Staff
+from canbo.vietnamese import parse_date
 from canbo.workflow_models import (
     CRITERIA, Absence, AbsenceKind, Cycle, Discipline, DisciplineKind, DisciplineSystem,
     Evaluation, Objection, TaskGroup,
@@ -40,17 +41,13 @@ STAFF_VIEWS = ("ADMIN", "OFFICER", "CHAIRMAN", "VIEWER")
 def _date(text, default=None, what=None):
     """A date typed dd/mm/yyyy (or ISO); ``default`` when empty, unless ``what`` names a
     required field."""
-    text = (text or "").strip()
-    if not text:
-        if what:
-            raise InvalidInput(f"Cần ghi {what} (dd/mm/yyyy).")
-        return default
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise InvalidInput(f"Ngày «{text}» không hợp lệ; hãy viết dd/mm/yyyy.")
+    try:
+        day = parse_date(text)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from exc
+    if day is None and what:
+        raise InvalidInput(f"Cần ghi {what} (dd/mm/yyyy).")
+    return default if day is None else day
 
 
 def _year(text, default):

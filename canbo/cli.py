@@ -14,6 +14,7 @@ from . import db as dbm
 from . import demo as demo_mod
 from . import reports
 from .errors import CanboError, DatabaseUnavailable
+from .vietnamese import parse_date
 
 
 class UserError(click.ClickException):
@@ -45,15 +46,16 @@ class DateType(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, datetime.date):
             return value
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return datetime.datetime.strptime(value.strip(), fmt).date()
-            except ValueError:
-                continue
-        raise UserError(
-            f"Ngày «{value}» của {param.opts[0] if param else 'tham số'} không hợp lệ; "
-            "hãy viết YYYY-MM-DD (ví dụ 2023-06-30) hoặc dd/mm/yyyy (30/06/2023)."
-        )
+        try:
+            day = parse_date(value)
+        except ValueError:
+            day = None
+        if day is None:
+            raise UserError(
+                f"Ngày «{value}» của {param.opts[0] if param else 'tham số'} không hợp lệ; "
+                "hãy viết YYYY-MM-DD (ví dụ 2023-06-30) hoặc dd/mm/yyyy (30/06/2023)."
+            )
+        return day
 
 
 class YearType(click.ParamType):

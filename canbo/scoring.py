@@ -285,6 +285,18 @@ LEAVE_KINDS = {
 MIN_MONTHS_WORKED = 6  # REFERENCE.md §5: fewer months worked → not rated, but maternity
 
 
+def _months_rated(months_worked, leave):
+    """The months the year's average runs over; under 6 worked, only maternity leave is
+    still rated (ND 335 Điều 11.2, 19.3)."""
+    months = set(range(1, 13)) if months_worked is None else set(months_worked)
+    if leave != "MATERNITY" and len(months) < MIN_MONTHS_WORKED:
+        raise InvalidInput(
+            f"Chỉ làm việc {len(months)} tháng trong năm: không thực hiện đánh giá, xếp "
+            f"loại (cần ít nhất {MIN_MONTHS_WORKED} tháng, trừ nghỉ thai sản).",
+            months=sorted(months))
+    return months
+
+
 def year_average(monthly, months_worked=None, leave=None):
     """The year's points, unrounded: the plain average of the 12 months (Điều 17).
 
@@ -295,12 +307,7 @@ def year_average(monthly, months_worked=None, leave=None):
     if leave is not None and leave not in LEAVE_KINDS:
         raise InvalidInput(f"Loại nghỉ «{leave}» không hợp lệ; cho phép: "
                            + ", ".join(LEAVE_KINDS), leave=leave)
-    months = set(range(1, 13)) if months_worked is None else set(months_worked)
-    if leave != "MATERNITY" and len(months) < MIN_MONTHS_WORKED:
-        raise InvalidInput(
-            f"Chỉ làm việc {len(months)} tháng trong năm: không thực hiện đánh giá, xếp "
-            f"loại (cần ít nhất {MIN_MONTHS_WORKED} tháng, trừ nghỉ thai sản).",
-            months=sorted(months))
+    months = _months_rated(months_worked, leave)
     missing = sorted(m for m in months if monthly.get(m) is None)
     if missing:
         raise InvalidInput("Chưa có điểm các tháng " + ", ".join(map(str, missing)) + ".",
@@ -313,12 +320,7 @@ def year_average_quarters(quarterly, months_worked=None, leave=None):
     ``{1–4: score}`` (a quarter = its three months, Điều 17), over the quarters with a
     month worked when ``months_worked`` is given; the 6-month rule as ``year_average``.
     """
-    months = set(range(1, 13)) if months_worked is None else set(months_worked)
-    if leave != "MATERNITY" and len(months) < MIN_MONTHS_WORKED:
-        raise InvalidInput(
-            f"Chỉ làm việc {len(months)} tháng trong năm: không thực hiện đánh giá, xếp "
-            f"loại (cần ít nhất {MIN_MONTHS_WORKED} tháng, trừ nghỉ thai sản).",
-            months=sorted(months))
+    months = _months_rated(months_worked, leave)
     quarters = sorted({-(-m // 3) for m in months})
     missing = [q for q in quarters if quarterly.get(q) is None]
     if missing:

@@ -8,6 +8,7 @@ middle names, then the family name, comparing letters in the Vietnamese alphabet
 (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y) and, for equal letters, tones
 in the conventional order (ngang, huyền, hỏi, ngã, sắc, nặng).
 """
+import datetime
 import functools
 import unicodedata
 
@@ -95,3 +96,23 @@ def sort_string(full_name):
 def _word_code(word):
     letters, tone = _word_key(word)
     return "".join(f"{min(x + 2, 99):02d}" for x in letters) + "01" + str(tone)
+
+
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+
+def parse_date(text):
+    """A date typed the Vietnamese way, dd/mm/yyyy, or as ISO YYYY-MM-DD (REFERENCE.md §10).
+
+    ``None`` for empty text; ``ValueError`` with a Vietnamese message otherwise.
+    """
+    text = str(text or "").strip()
+    if not text:
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"Ngày «{text}» không hợp lệ; hãy viết dd/mm/yyyy (ví dụ 30/06/2023) "
+                     "hoặc YYYY-MM-DD (2023-06-30).")

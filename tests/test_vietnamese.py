@@ -83,3 +83,16 @@ def test_sql_sort_column_agrees_with_the_key(names):
     by_key = sorted(names, key=lambda n: (sort_key(n), n))
     by_string = sorted(names, key=lambda n: (sort_string(n), n))
     assert [sort_key(n) for n in by_key] == [sort_key(n) for n in by_string]
+
+
+def test_dates_are_read_the_vietnamese_way_or_as_iso():
+    import datetime
+
+    import pytest
+
+    from canbo.vietnamese import parse_date
+
+    assert parse_date("07/07/2023") == parse_date("2023-07-07") == datetime.date(2023, 7, 7)
+    assert parse_date("  ") is None
+    with pytest.raises(ValueError, match="Ngày «31/02/2023» không hợp lệ"):
+        parse_date("31/02/2023")
