@@ -7,37 +7,38 @@ serve``) passes.  Views live in ``admin_views/``, one module per feature, each e
 
 ``flask --app admin_app run`` and ``canbo serve`` both start it.
 """
-import importlib
 import os
-import pathlib
 
-from flask import Flask, g, redirect, request, session, url_for
+from flask import Flask, redirect, request, session, url_for
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+from admin_views import (
+    auditlog,
+    auth,
+    dashboard,
+    documents,
+    home,
+    i18n,
+    imports,
+    lists,
+    ratings,
+    staff,
+    tracking,
+    units,
+    users,
+    workflow,
+)
+from canbo import assets
 from canbo import db as dbm
 
-HERE = pathlib.Path(__file__).resolve().parent
-
-#: Feature modules of ``admin_views``, in menu order; a new feature adds its line here.
+#: Feature modules of ``admin_views``, in menu order; a new feature adds its module here.
 FEATURES = [
-    "admin_views.i18n",
-    "admin_views.auth",
-    "admin_views.home",
-    "admin_views.dashboard",
-    "admin_views.staff",
-    "admin_views.ratings",
-    "admin_views.units",
-    "admin_views.lists",
-    "admin_views.users",
-    "admin_views.auditlog",
-    "admin_views.tracking",
-    "admin_views.workflow",
-    "admin_views.imports",
-    "admin_views.documents",
+    i18n, auth, home, dashboard, staff, ratings, units, lists, users, auditlog, tracking,
+    workflow, imports, documents,
 ]
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
@@ -56,13 +57,13 @@ class ConfigurationError(RuntimeError):
 
 
 def create_app(config=None):
-    app = Flask(__name__, template_folder=str(HERE / "templates"))
+    app = Flask(__name__, template_folder=str(assets.TEMPLATES))
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("CANBO_SECRET_KEY"),
         DATABASE=dbm.database_url(),
         BABEL_DEFAULT_LOCALE="vi",
         BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
-        BABEL_TRANSLATION_DIRECTORIES=str(HERE / "translations"),
+        BABEL_TRANSLATION_DIRECTORIES=str(assets.TRANSLATIONS),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
@@ -90,13 +91,13 @@ def create_app(config=None):
         name="Cán bộ, công chức",
         url="/admin",
         theme=Bootstrap4Theme(base_template="admin/canbo_base.html", fluid=True),
-        translations_path=str(HERE / "translations"),
-        index_view=importlib.import_module("admin_views.home").HomeView(
+        translations_path=str(assets.TRANSLATIONS),
+        index_view=home.HomeView(
             name="Trang chủ", url="/admin", endpoint="admin"
         ),
     )
-    for name in FEATURES:
-        importlib.import_module(name).register(app, admin)
+    for feature in FEATURES:
+        feature.register(app, admin)
 
     @app.route("/")
     def root():
@@ -135,7 +136,3 @@ def _locale():
     if lang in LANGUAGES:
         session["lang"] = lang
     return session.get("lang") or "vi"
-
-
-def current_language():
-    return g.get("lang") or session.get("lang") or "vi"

@@ -8,8 +8,8 @@ import functools
 from flask import abort, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
-from canbo import users
 from canbo.models import Unit
+from canbo.records import users
 from canbo.vietnamese import fold
 
 

@@ -12,9 +12,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from canbo import users
 from canbo.errors import CanboError
 from canbo.models import User
+from canbo.records import users
 
 
 class Account(UserMixin):

@@ -20,10 +20,10 @@ from flask_admin.contrib.peewee.filters import FilterEqual
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
-from canbo import audit, users
 from canbo.db import database
 from canbo.errors import CanboError, Forbidden
 from canbo.models import Department, Staff, Unit
+from canbo.records import audit, users
 
 # Re-exported: feature modules import the access helpers and formatters from here.
 from .access import (  # noqa: F401

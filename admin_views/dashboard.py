@@ -12,9 +12,9 @@ from flask import Response, abort, redirect, request, url_for
 from flask_admin import expose
 from markupsafe import Markup
 
-from canbo import charts, dashboard, reports, yearly_report
 from canbo.errors import CanboError, NoData
 from canbo.models import Unit
+from canbo.stats import charts, dashboard, reports, yearly_report
 
 from .base import SecureView, can, current_account, visible_unit_ids
 

@@ -17,9 +17,12 @@ import datetime
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 
-from canbo import documents, documents_batch, documents_forms, reports
+from canbo.documents import batch as documents_batch
+from canbo.documents import forms as documents_forms
+from canbo.documents import render as documents
 from canbo.errors import CanboError, InvalidInput
 from canbo.models import Staff
+from canbo.records import units
 from canbo.vietnamese import parse_date
 
 from .base import SecureView, visible_unit_ids
@@ -58,7 +61,7 @@ class DocumentsView(SecureView):
     @expose("/")
     def index(self):
         unit, year = self._unit_year()
-        ids = reports.unit_ids(unit, False)
+        ids = units.unit_ids(unit, False)
         people = documents_forms.staff_of_year(ids, year)
         today = datetime.date.today()
         return self.render(

@@ -6,12 +6,12 @@ holds ours (``admin.po`` fixed with the glossary of REFERENCE.md §10, ``wtforms
 complete).  Flask-Babel merges catalogs in the order of the directories and the last one
 wins, so ours must come last.
 """
-import pathlib
-
 from flask_admin import babel as admin_babel
 from wtforms.i18n import messages_path
 
-TRANSLATIONS = str(pathlib.Path(__file__).resolve().parent.parent / "translations")
+from canbo import assets
+
+TRANSLATIONS = str(assets.TRANSLATIONS)
 
 
 class OwnCatalogLast(admin_babel.CustomDomain):

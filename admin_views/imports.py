@@ -23,9 +23,10 @@ from flask import Response, abort, flash, redirect, request, session, url_for
 from flask_admin import expose
 from werkzeug.utils import secure_filename
 
-from canbo import exporter, importer, spreadsheets
 from canbo.errors import CanboError
 from canbo.models import Unit
+from canbo.spreadsheets import exporter, importer
+from canbo.spreadsheets import workbook as spreadsheets
 
 from .base import SecureView, current_account, visible_unit_ids
 from .dashboard import chosen_unit, chosen_year
@@ -102,7 +103,7 @@ class ImportView(SecureView):
                            **context)
 
     def _can_import(self):
-        from canbo import users
+        from canbo.records import users
 
         return users.can(current_account(), "import")
 

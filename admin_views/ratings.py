@@ -11,11 +11,12 @@ from markupsafe import Markup
 from peewee import fn
 from wtforms.validators import NumberRange, ValidationError
 
-from canbo import rulesets, users
 from canbo.levels import Rating as RatingLevel
 from canbo.levels import RatingStatus
 from canbo.models import Rating, Staff, Unit
-from canbo.workflow_models import Cycle
+from canbo.models.cycle import Cycle
+from canbo.records import users
+from canbo.rules import rulesets
 
 from .base import (
     SecureModelView,

@@ -20,7 +20,6 @@ from peewee import JOIN, fn
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from canbo import audit
 from canbo.levels import (
     Gender,
     LeaderRole,
@@ -28,6 +27,7 @@ from canbo.levels import (
     StaffKind,
 )
 from canbo.models import Department, Qualification, Staff, Title, Unit
+from canbo.records import audit
 
 from .base import (
     SecureModelView,

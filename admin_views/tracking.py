@@ -15,11 +15,13 @@ import datetime
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 
-from canbo import reports, scoring, sheets
-from canbo import year_points as yp
 from canbo.errors import CanboError
 from canbo.models import Staff
-from canbo.tracking import Assignment, Sheet, SheetItem, SheetStatus
+from canbo.models.tracking import Assignment, Sheet, SheetItem, SheetStatus
+from canbo.records import units
+from canbo.rules import scoring
+from canbo.tracking import sheets
+from canbo.tracking import year_points as yp
 
 from .base import SecureView, current_account, visible_unit_ids
 from .dashboard import chosen_unit, chosen_year
@@ -67,7 +69,7 @@ class TrackingView(SecureView):
         today = datetime.date.today()
         unit = chosen_unit(request.args.get("unit", "").strip())
         year = max(FIRST_YEAR, chosen_year(request.args.get("year"), today))
-        grid = yp.year_grid(year, reports.unit_ids(unit)) if unit else []
+        grid = yp.year_grid(year, units.unit_ids(unit)) if unit else []
         periods = sorted({m for p in grid for m in p.cells}) or list(range(1, 13))
         return self.render("admin/tracking_grid.html", unit=unit, year=year, grid=grid,
                            periods=periods, num=_num, years=range(today.year + 1, 2025, -1))

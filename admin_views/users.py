@@ -8,9 +8,9 @@ from peewee import JOIN
 from wtforms import PasswordField, SelectField
 from wtforms.validators import ValidationError
 
-from canbo import audit, users
 from canbo.errors import InvalidInput
 from canbo.models import Unit, User
+from canbo.records import audit, users
 
 from .base import SecureModelView, current_account
 

@@ -19,18 +19,28 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from peewee import JOIN
 
-from canbo import compliance, rulesets
-from canbo import workflow as wf
-from canbo import workflow_points as wp
-from canbo import workflow_records as wr
 from canbo.errors import CanboError, InvalidInput
-from canbo.levels import Rating as Level, RatingStatus, StaffKind
+from canbo.levels import Rating as Level
+from canbo.levels import RatingStatus, StaffKind
 from canbo.models import Rating, Staff
-from canbo.vietnamese import parse_date
-from canbo.workflow_models import (
-    CRITERIA, Absence, AbsenceKind, Cycle, Discipline, DisciplineKind, DisciplineSystem,
-    Evaluation, Objection, TaskGroup,
+from canbo.models.cycle import (
+    CRITERIA,
+    Absence,
+    AbsenceKind,
+    Cycle,
+    Discipline,
+    DisciplineKind,
+    DisciplineSystem,
+    Evaluation,
+    Objection,
+    TaskGroup,
 )
+from canbo.rating import compliance
+from canbo.rating import points as wp
+from canbo.rating import records as wr
+from canbo.rating import workflow as wf
+from canbo.rules import rulesets
+from canbo.vietnamese import parse_date
 
 from .base import SecureView, current_account, visible_unit_ids
 from .dashboard import chosen_unit, chosen_year

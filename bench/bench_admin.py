@@ -21,7 +21,7 @@ import time
 from playhouse.test_utils import count_queries
 
 from canbo import db as dbm
-from canbo import users
+from canbo.records import users
 
 from .common import median_ms, scratch_postgres
 from .dataset import generate

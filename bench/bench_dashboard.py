@@ -20,8 +20,9 @@ import time
 
 from playhouse.test_utils import count_queries
 
-from canbo import charts, dashboard, users
 from canbo import db as dbm
+from canbo.records import users
+from canbo.stats import charts, dashboard
 
 from .common import DEFAULT_ADMIN_URL, median_ms, run_on_engines
 from .dataset import generate

@@ -43,10 +43,9 @@ def measure(url, mode, workers):
     from pypdf import PdfReader
 
     from canbo import db as dbm
-    from canbo import documents
-    from canbo import documents_batch as batch
-    from canbo import documents_forms as forms
-    from canbo.reports import find_unit, unit_ids
+    from canbo.documents import batch, forms
+    from canbo.documents import render as documents
+    from canbo.records.units import find_unit, unit_ids
 
     dbm.connect(url)
     province = find_unit("TINH")
@@ -123,7 +122,7 @@ def main():
             rows.append({**run(large, "parallel", args.workers), "workers": args.workers})
     print(f"load average before: {load[0]:.1f}, after: {os.getloadavg()[0]:.1f}")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, SQLite; "
-          f"chunk {__import__('canbo.documents_batch').documents_batch.CHUNK_SIZE} forms")
+          f"chunk {__import__('canbo.documents.batch').documents.batch.CHUNK_SIZE} forms")
     table(rows)
 
 

@@ -12,7 +12,7 @@ import datetime
 import time
 
 from canbo import db as dbm
-from canbo import reports
+from canbo.stats import reports
 
 from .common import DEFAULT_ADMIN_URL, median_ms, run_on_engines
 from .dataset import generate

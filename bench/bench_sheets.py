@@ -18,8 +18,8 @@ import time
 from playhouse.test_utils import count_queries
 
 from canbo import db as dbm
-from canbo import exporter, importer
 from canbo.models import Staff
+from canbo.spreadsheets import exporter, importer
 
 from .common import DEFAULT_ADMIN_URL, run_on_engines
 from .dataset import generate

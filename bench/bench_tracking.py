@@ -18,10 +18,10 @@ import random
 import time
 
 from canbo import db as dbm
-from canbo import reports
-from canbo import year_points as yp
 from canbo.models import Rating, Staff, Unit
-from canbo.tracking import Catalogue, Product, Sheet
+from canbo.models.tracking import Catalogue, Product, Sheet
+from canbo.records.units import unit_ids
+from canbo.tracking import year_points as yp
 
 from .common import DEFAULT_ADMIN_URL, medians, run_on_engines
 from .dataset import _bulk, generate
@@ -130,7 +130,7 @@ def measure(url, staff):
     db.execute_sql("ANALYZE")
     load = time.perf_counter() - start
     rows = db.execute_sql("SELECT COUNT(*) FROM assignment").fetchone()[0]
-    units = reports.unit_ids(province)
+    units = unit_ids(province)
     out = [("load dataset, tracking rows", load, None, f"{rows:,} result rows")]
     wall, cpu, result = timed(lambda: yp.month_totals(YEAR))
     out.append(("GROUP BY (person, month) alone", wall, cpu, f"{len(result):,} person-months"))

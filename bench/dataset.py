@@ -15,7 +15,7 @@ import time
 from canbo import db as dbm
 from canbo.levels import Education, PoliticalTheory, StateManagement
 from canbo.models import Qualification, Rating, Staff, Title, Unit
-from canbo.rulesets import rule_set_for
+from canbo.rules.rulesets import rule_set_for
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
           "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]

@@ -12,7 +12,7 @@ import peewee
 from playhouse.db_url import connect as url_connect
 from playhouse.migrations import Runner
 
-from .errors import DatabaseUnavailable
+from canbo.errors import DatabaseUnavailable
 
 database = peewee.DatabaseProxy()
 

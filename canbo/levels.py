@@ -9,7 +9,7 @@ any case, with or without diacritics.
 """
 import enum
 
-from .vietnamese import fold
+from canbo.vietnamese import fold
 
 
 class Level(enum.Enum):

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from canbo import users
 from canbo.models import Rating, Staff, Unit
+from canbo.records import users
 
 PASSWORD = "matkhau-123"
 ROLES = ["ADMIN", "OFFICER", "CHAIRMAN", "VIEWER"]

@@ -3,8 +3,8 @@ import datetime
 
 import pytest
 
-from canbo import users
 from canbo.models import Rating, Staff, Unit
+from canbo.records import users
 
 PASSWORD = "matkhau-kiem-thu-1"
 

@@ -2,9 +2,9 @@
 import io
 
 import pytest
+from admin_fixtures import *  # noqa: F401,F403
 from pypdf import PdfReader
 
-from admin_fixtures import *  # noqa: F401,F403
 from canbo.models import Staff
 
 PAGE = "/admin/documents/?unit=KIMTAN&year=2022"

@@ -1,13 +1,11 @@
 """The panel speaks Vietnamese by default, with our catalog over Flask-Admin's."""
 import pathlib
 
+import flask_admin
 import pytest
+from admin_fixtures import *  # noqa: F401,F403
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-
-import flask_admin
-
-from admin_fixtures import *  # noqa: F401,F403
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 OURS = ROOT / "translations" / "vi" / "LC_MESSAGES"

@@ -4,7 +4,6 @@ import re
 
 import openpyxl
 import pytest
-
 from admin_fixtures import *  # noqa: F401,F403
 from admin_fixtures import csrf_token
 

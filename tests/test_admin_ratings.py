@@ -2,9 +2,8 @@
 import re
 
 import pytest
-from playhouse.test_utils import count_queries
-
 from admin_fixtures import *  # noqa: F401,F403
+from playhouse.test_utils import count_queries
 
 from canbo.models import AuditLog, Rating, Staff
 
@@ -107,8 +106,8 @@ def test_officer_opens_a_rating_for_a_person_of_the_unit(login_as, csrf):
 
 
 def _cycle_2026(officer_name="canbo"):
-    from canbo import workflow
     from canbo.models import Unit, User
+    from canbo.rating import workflow
 
     officer = User.get(User.username == officer_name)
     return workflow.open_cycle(officer, Unit.get(Unit.code == "KIMTAN"), 2026,

@@ -2,11 +2,10 @@
 import datetime
 
 import pytest
-
-import admin_app
 from admin_fixtures import *  # noqa: F401,F403
 from admin_fixtures import PASSWORD, log_in
 
+import admin_app
 from canbo.models import AuditLog, Staff, Unit, User
 
 SCRIPT = "<script>alert(1)</script>"
@@ -71,8 +70,8 @@ def test_a_script_in_a_name_shows_as_text(login_as, url):
     unit.save()
     person = Staff(unit=unit, code="X1", full_name=SCRIPT, kind="CADRE")
     person.save()
-    from canbo import audit
     from canbo.models import Department, Rating
+    from canbo.records import audit
 
     Department.create(name=SCRIPT, unit=unit)
     Rating.create(staff=person, unit=unit, year=2022, rule_set="ND90_2020", note=SCRIPT)

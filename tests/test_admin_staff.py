@@ -3,11 +3,10 @@ inline qualifications, export, and a query count that does not grow with the pag
 import re
 
 import pytest
+from admin_fixtures import *  # noqa: F401,F403
 from playhouse.test_utils import count_queries
 
-from admin_fixtures import *  # noqa: F401,F403
-
-from canbo.models import AuditLog, Qualification, Staff, Unit
+from canbo.models import AuditLog, Staff, Unit
 from canbo.vietnamese import sort_key
 
 

@@ -2,13 +2,14 @@
 import datetime
 
 import pytest
-
 from admin_fixtures import *  # noqa: F401,F403
 from admin_fixtures import PASSWORD, log_in
-from canbo import catalogue as cat
-from canbo import sheets, users
+
 from canbo.models import Staff, Unit
-from canbo.tracking import Sheet
+from canbo.models.tracking import Sheet
+from canbo.records import users
+from canbo.tracking import catalogue as cat
+from canbo.tracking import sheets
 
 YEAR = 2026
 GRID = f"/admin/tracking/?year={YEAR}"

@@ -2,10 +2,11 @@ import datetime
 
 import pytest
 
-from canbo import backup, reports
 from canbo import db as dbm
 from canbo.errors import InvalidInput
 from canbo.models import Rating, Staff
+from canbo.records import backup, units
+from canbo.stats import reports
 
 
 def _change_everything():
@@ -44,7 +45,7 @@ def test_json_backup_moves_data_between_engines(demo_db, tmp_path):
     names = [(s.code, s.full_name, s.birth_date, s.party_member, s.left_on) for s in
              Staff.select().order_by(Staff.code)]
     assert names[5] == ("KT06", "Đỗ Thị Ánh", datetime.date(1984, 1, 5), True, None)
-    assert reports.ratings_sentence(reports.ratings_report(reports.find_unit(), 2022)).startswith(
+    assert reports.ratings_sentence(reports.ratings_report(units.find_unit(), 2022)).startswith(
         "Năm 2022: 20 đồng chí. 14 đồng chí")
 
 

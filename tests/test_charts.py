@@ -3,9 +3,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from canbo import charts, reports
 from canbo.levels import Education, PoliticalTheory, StateManagement
 from canbo.levels import Rating as RatingLevel
+from canbo.stats import charts, reports
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from canbo import compliance
 from canbo.models import Rating, Staff, Unit
-from canbo.workflow_models import Discipline
+from canbo.models.cycle import Discipline
+from canbo.rating import compliance
 
 D = datetime.date
 

@@ -3,9 +3,8 @@ import pathlib
 
 import click
 import pytest
-from click.testing import CliRunner
-
 from canbo.cli import cli
+from click.testing import CliRunner
 
 README = (pathlib.Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -31,8 +30,8 @@ def test_demo_twice_changes_nothing(run):
     assert first.exit_code == 0 and first.output.strip() == "KIMTAN"
     before = run("report", "ratings", "--year", "2022", "--format", "json").output
     assert run("demo").output.strip() == "KIMTAN"
-    from canbo import demo
     from canbo.models import Qualification, Rating, Staff
+    from canbo.records import demo
 
     history = sum(len(demo.qualifications(p[0])) for p in demo.PEOPLE)
     assert (Staff.select().count(), Rating.select().count(), Qualification.select().count()) == (

@@ -1,8 +1,9 @@
 """``canbo user add|passwd`` and ``canbo serve``."""
 import pytest
 
-from canbo import cli_users, users
+from canbo.cli import serve as cli_serve
 from canbo.models import User
+from canbo.records import users
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_serve_demo_prints_address_and_accounts(run, db, monkeypatch, tmp_path):
     result = run("serve", "--demo", "--port", "8123")
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8123/admin/" in result.output
-    for username, role, password in cli_users.DEMO_ACCOUNTS:
+    for username, role, password in cli_serve.DEMO_ACCOUNTS:
         assert f"{username} / {password}" in result.output
     assert served["port"] == 8123 and served["app"].name == "admin_app"
     assert (tmp_path / "instance" / "canbo-demo.db").exists()

@@ -5,9 +5,10 @@ import types
 import pytest
 from playhouse.test_utils import count_queries
 
-from canbo import dashboard, reports
 from canbo.models import Qualification, Rating, Staff, Unit
-from canbo.rulesets import rule_set_for
+from canbo.records import units
+from canbo.rules.rulesets import rule_set_for
+from canbo.stats import dashboard
 
 D = datetime.date
 
@@ -27,7 +28,7 @@ def rate(unit, year, levels, status="APPROVED", reason=None):
 
 
 def kimtan():
-    return reports.find_unit("KIMTAN")
+    return units.find_unit("KIMTAN")
 
 
 def warning(board, code):
@@ -221,7 +222,7 @@ ADMIN = types.SimpleNamespace(role="ADMIN", unit_id=None, username="admin", acti
 
 
 def open_2026():
-    from canbo import workflow
+    from canbo.rating import workflow
 
     unit = kimtan()
     Staff(unit=unit, code="KT30", full_name="Lò Văn Hợp", kind="CONTRACT",
@@ -244,7 +245,7 @@ def test_an_opened_cycle_counts_only_the_people_rated_under_the_decrees(demo_db)
 
 
 def test_the_quota_is_counted_in_the_task_group_on_the_evaluation(demo_db):
-    from canbo.workflow_models import Evaluation, TaskGroup
+    from canbo.models.cycle import Evaluation, TaskGroup
 
     cycle = open_2026()
     office = TaskGroup.create(cycle=cycle, name="Văn phòng", position=5)

@@ -4,8 +4,7 @@ from playhouse.schema_diff import diff_models
 
 from canbo import db as dbm
 from canbo.errors import DatabaseUnavailable
-from canbo.models import Title
-from canbo.schema import all_models
+from canbo.models import Title, all_models
 
 
 def test_migrated_schema_matches_the_models(db):

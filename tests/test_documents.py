@@ -10,11 +10,13 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from canbo import documents, documents_batch, documents_forms
-from canbo.documents_forms import FormTexts
+from canbo.documents import batch as documents_batch
+from canbo.documents import forms as documents_forms
+from canbo.documents import render as documents
+from canbo.documents.forms import FormTexts
 from canbo.levels import Rating as Level
 from canbo.models import Rating, Staff, Unit
-from canbo.workflow_models import Evaluation
+from canbo.models.cycle import Evaluation
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
@@ -150,7 +152,7 @@ def test_nd335_form_prints_empty_table_until_tracking_lands(demo_db, tmp_path):
 
 
 def test_nd335_monthly_sheet_prints_the_tracking_points(demo_db, tmp_path):
-    from canbo import sheets
+    from canbo.tracking import sheets
 
     staff = Staff.get(Staff.code == "KT13")
     sheet = sheets.sheet_for(staff, 2026, 3)
@@ -297,7 +299,7 @@ def test_typed_html_is_printed_literally_and_attaches_nothing(demo_db, tmp_path)
     "http://example.com/style.css",
     "https://example.com/font.ttf",
     "data:text/css,body{}",
-    (documents.FONT_DIR / ".." / ".." / "setup.cfg").as_uri(),
+    (documents.FONT_DIR / ".." / ".." / ".." / "setup.cfg").as_uri(),
     (documents.TEMPLATE_DIR / "form_nd90.html").as_uri(),
 ])
 def test_fetcher_refuses_everything_but_the_package_files(url):

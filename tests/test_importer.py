@@ -4,11 +4,13 @@ import io
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from canbo import exporter, importer, spreadsheets
 from canbo.errors import InvalidInput
 from canbo.models import AuditLog, Department, Qualification, Rating, Staff, Title, Unit
+from canbo.spreadsheets import exporter, importer
+from canbo.spreadsheets import workbook as spreadsheets
 
 TODAY = datetime.date(2026, 11, 27)
 STAFF_HEADERS = ["Mã", "Họ và tên", "Ngày sinh", "Giới tính", "Loại", "Chức vụ, chức danh",
@@ -396,14 +398,14 @@ def test_a_sheet_without_kind_updates_people_but_cannot_add_them(demo_db):
     (26370, datetime.date(1972, 3, 12)), (None, None), ("", None),
 ])
 def test_date_cells(value, expected):
-    from canbo.import_columns import date
+    from canbo.spreadsheets.columns import date
 
     assert date(value) == expected
 
 
 @pytest.mark.parametrize("value", ["31/02/1980", "1980", "12/13/1980", "hôm qua", -3, 1e12])
 def test_bad_date_cells(value):
-    from canbo.import_columns import BadValue, date
+    from canbo.spreadsheets.columns import BadValue, date
 
     with pytest.raises(BadValue, match="dd/mm/yyyy"):
         date(value)

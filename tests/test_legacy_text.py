@@ -3,10 +3,11 @@ import subprocess
 import unicodedata
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from canbo import legacy_text
-from canbo.legacy_text import TCVN3, UNICODE, VNI, convert, detect, to_unicode
+from canbo.spreadsheets import legacy_text
+from canbo.spreadsheets.legacy_text import TCVN3, UNICODE, VNI, convert, detect, to_unicode
 
 # (Unicode, TCVN3 as Excel shows it, VNI as Excel shows it); the legacy spellings are
 # what the .VnTime and VNI-Times fonts store, read through Windows-1252.

@@ -5,9 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from canbo import reports
 from canbo.errors import NoData
 from canbo.models import Rating, Staff
+from canbo.records import units
+from canbo.stats import reports
 
 D = datetime.date
 
@@ -29,7 +30,7 @@ def test_percents_of_a_third_each():
 
 
 def test_ratings_2021_and_2022_reproduce_the_kim_tan_report(demo_db):
-    unit = reports.find_unit()
+    unit = units.find_unit()
     r21 = reports.ratings_report(unit, 2021)
     assert (r21.total, [r.count for r in r21.rows]) == (20, [16, 4, 0, 0])
     assert [r.percent for r in r21.rows] == [80.0, 20.0, 0.0, 0.0]
@@ -42,7 +43,7 @@ def test_ratings_2021_and_2022_reproduce_the_kim_tan_report(demo_db):
 
 
 def test_qualifications_on_30_june_2023_reproduce_the_report(demo_db):
-    report = reports.qualification_report(reports.find_unit(), D(2023, 6, 30))
+    report = reports.qualification_report(units.find_unit(), D(2023, 6, 30))
     assert report.total == 18
     edu = {r.code: (r.count, r.percent) for r in report.education}
     assert edu["DH"] == (15, 83.3) and edu["TC"] == (3, 16.7)
@@ -54,14 +55,14 @@ def test_qualifications_on_30_june_2023_reproduce_the_report(demo_db):
 
 def test_levels_are_a_query_on_the_date(demo_db):
     # KT18's Đại học came on 20/06/2024: Trung cấp on the report's date, Đại học after.
-    unit = reports.find_unit()
+    unit = units.find_unit()
     before = {r.code: r.count for r in reports.qualification_report(unit, D(2023, 6, 30)).education}
     after = {r.code: r.count for r in reports.qualification_report(unit, D(2024, 7, 1)).education}
     assert (before["DH"], after["DH"]) == (15, 16)
 
 
 def test_people_who_left_are_counted_before_they_left(demo_db):
-    unit = reports.find_unit()
+    unit = units.find_unit()
     assert reports.qualification_report(unit, D(2022, 12, 31)).total == 20
     assert reports.qualification_report(unit, D(2023, 3, 31)).total == 19  # left that day
     assert Staff.select().count() == 20  # archived, not deleted
@@ -69,17 +70,17 @@ def test_people_who_left_are_counted_before_they_left(demo_db):
 
 def test_only_final_ratings_count(demo_db):
     Rating.update(status="PROPOSED").where(Rating.year == 2022, Rating.level == "HTNV").execute()
-    r = reports.ratings_report(reports.find_unit(), 2022)
+    r = reports.ratings_report(units.find_unit(), 2022)
     assert r.total == 19
 
 
 def test_a_year_without_ratings_is_no_data(demo_db):
     with pytest.raises(NoData, match="năm 2019"):
-        reports.ratings_report(reports.find_unit(), 2019)
+        reports.ratings_report(units.find_unit(), 2019)
 
 
 def test_json_keys_are_stable(demo_db):
-    data = json.loads(reports.render(reports.qualification_report(reports.find_unit(), D(2023, 6, 30)), "json"))
+    data = json.loads(reports.render(reports.qualification_report(units.find_unit(), D(2023, 6, 30)), "json"))
     assert list(data) == ["unit", "at", "total", "education", "political_theory", "state_management"]
     assert [r["code"] for r in data["education"]] == ["TS", "THS", "DH", "CD", "TC", "SC", "NONE"]
     assert set(data["education"][0]) == {"code", "label", "count", "percent"}

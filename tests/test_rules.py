@@ -5,9 +5,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from canbo import rules, rulesets
 from canbo.errors import InvalidInput
-from canbo.rulesets import ND56, ND90, ND90_ND48, ND335, QD366
+from canbo.rules import rulesets
+from canbo.rules import yearly as rules
+from canbo.rules.rulesets import ND56, ND90, ND90_ND48, ND335, QD366
 
 D = datetime.date
 RS = rulesets.RULE_SETS

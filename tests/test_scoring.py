@@ -3,9 +3,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from canbo import scoring
 from canbo.errors import InvalidInput
 from canbo.levels import Rating
+from canbo.rules import scoring
 
 STAFF_MONTH = [
     scoring.Result(quantity=7, completed=7),

@@ -5,11 +5,12 @@ import zipfile
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from canbo import spreadsheets
 from canbo.errors import InvalidInput
-from canbo.spreadsheets import Table
+from canbo.spreadsheets import workbook as spreadsheets
+from canbo.spreadsheets.workbook import Table
 
 HEADER = ["Mã", "Họ và tên", "Ngày sinh", "Loại"]
 ROWS = [["KT01", "Nguyễn Văn Hùng", "12/03/1972", "Cán bộ"],

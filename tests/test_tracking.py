@@ -7,13 +7,14 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 
-from canbo import catalogue as cat
-from canbo import scoring, sheets
-from canbo import year_points as yp
 from canbo.errors import InvalidInput, RuleViolation
 from canbo.levels import Rating as Level
 from canbo.models import Rating, Staff, Unit
-from canbo.tracking import Assignment, Product, Sheet, TrackingSetting
+from canbo.models.tracking import Assignment, Product, Sheet, TrackingSetting
+from canbo.rules import scoring
+from canbo.tracking import catalogue as cat
+from canbo.tracking import sheets
+from canbo.tracking import year_points as yp
 
 YEAR = 2026
 GENERAL_28 = {"I.1": 5, "I.2": 5, "II.1": 2.5, "II.2": 2.5, "II.3": 2.5, "II.4": 2.5,

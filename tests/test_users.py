@@ -3,9 +3,9 @@ import datetime
 
 import pytest
 
-from canbo import users
 from canbo.errors import Forbidden, InvalidInput
 from canbo.models import AuditLog, Unit, User
+from canbo.records import users
 
 T0 = datetime.datetime(2026, 11, 27, 9, 0, 0)
 

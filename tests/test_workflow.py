@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from canbo import workflow as wf
-from canbo import workflow_records as wr
 from canbo.errors import Forbidden, InvalidInput, RuleViolation
 from canbo.models import AuditLog, Rating, Staff, Unit, User
-from canbo.workflow_models import CRITERIA, Cycle, Objection, TaskGroup
+from canbo.models.cycle import CRITERIA, Cycle, Objection, TaskGroup
+from canbo.rating import records as wr
+from canbo.rating import workflow as wf
 
 D = datetime.date
 

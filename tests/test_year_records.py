@@ -6,14 +6,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from canbo import catalogue as cat
-from canbo import workflow as wf
-from canbo import workflow_points as wp
-from canbo import year_records
 from canbo.errors import Forbidden, RuleViolation
 from canbo.models import AuditLog, Rating, Staff, Unit, User
-from canbo.tracking import Assignment, Product, Sheet
-from canbo.workflow_models import Absence, Discipline
+from canbo.models.cycle import Absence, Discipline
+from canbo.models.tracking import Assignment, Product, Sheet
+from canbo.rating import points as wp
+from canbo.rating import workflow as wf
+from canbo.tracking import catalogue as cat
+from canbo.tracking import leave as year_records
 
 D = datetime.date
 YEAR = 2026

@@ -4,9 +4,10 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from canbo import reports, yearly_report
 from canbo.errors import NoData
 from canbo.models import Rating, Staff, Unit
+from canbo.records import units
+from canbo.stats import yearly_report
 
 D = datetime.date
 
@@ -18,7 +19,7 @@ RATINGS_2022 = ("- Năm 2022: 20 đồng chí. 14 đồng chí hoàn thành xu�
 
 def test_the_section_reproduces_the_kim_tan_report_correctly_spelled(demo_db):
     text = yearly_report.render_text(
-        yearly_report.yearly_report(reports.find_unit(), 2023, at=D(2023, 6, 30)))
+        yearly_report.yearly_report(units.find_unit(), 2023, at=D(2023, 6, 30)))
     lines = text.splitlines()
     assert lines[0] == "UBND xã Kim Tân (KIMTAN) — báo cáo năm 2023"
     assert yearly_report.HEADING in lines
@@ -45,20 +46,20 @@ def test_qualifications_default_to_the_years_end_or_today(year, today, expected)
 def test_the_date_decides_the_qualifications(demo_db):
     # KT18's Đại học came on 20/06/2024
     text = yearly_report.render_text(
-        yearly_report.yearly_report(reports.find_unit(), 2024, at=D(2024, 7, 1)))
+        yearly_report.yearly_report(units.find_unit(), 2024, at=D(2024, 7, 1)))
     assert "- Trình độ chuyên môn: Đại học 16 đồng chí = 88,9%; Trung cấp 02 đồng chí = 11,1%." \
         in text.splitlines()
 
 
 def test_only_the_last_years_with_results_are_reported(demo_db):
-    report = yearly_report.yearly_report(reports.find_unit(), 2023, years=1)
+    report = yearly_report.yearly_report(units.find_unit(), 2023, years=1)
     assert [r.year for r in report.history] == [2022]
-    report = yearly_report.yearly_report(reports.find_unit(), 2021)
+    report = yearly_report.yearly_report(units.find_unit(), 2021)
     assert [r.year for r in report.history] == [2021]
 
 
 def test_each_year_names_the_regulation_it_was_rated_under(demo_db):
-    unit = reports.find_unit()
+    unit = units.find_unit()
     for staff in Staff.select().where(Staff.left_on.is_null()):
         Rating.create(staff=staff, unit=unit, year=2023, rule_set="ND90_ND48_2023",
                       level="HTTNV", status="APPROVED")

@@ -5,6 +5,7 @@ models in Python, so the columns carry none.
 """
 from peewee import *  # noqa: F403 - the frozen copies use peewee's field names as-is
 
+
 def up(migrator, db):
     class AuditLog(Model):
         at = DateTimeField(index=True)

@@ -13,7 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from canbo import db as dbm
-from canbo import demo
+from canbo.records import demo
 
 playwright = pytest.importorskip("playwright.sync_api")
 

@@ -5,7 +5,7 @@ Saves ``staff-list.png`` and ``ratings-list.png`` (see conftest.py for where).
 """
 import pytest
 
-from canbo import users
+from canbo.records import users
 
 from .conftest import PASSWORD, log_in, playwright
 

@@ -8,8 +8,9 @@ import types
 
 import pytest
 
-from canbo import users, workflow
 from canbo.models import Rating, Staff
+from canbo.rating import workflow
+from canbo.records import users
 
 from .conftest import PASSWORD, log_in
 

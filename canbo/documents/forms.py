@@ -1,0 +1,299 @@
+"""The rating forms of one person and year, as plain data the templates print.
+
+Which form (REFERENCE.md §6–7):
+- ratings under ND 56/2015 and ND 90/2020 (with or without ND 48/2023), and cadres or
+  public employees after 2025: the ND 90 annex forms — Mẫu 01 cadre, Mẫu 02 civil
+  servant, Mẫu 03 public employee — sections I–IV, the leaders-only part for heads and
+  deputies, the four levels as tick boxes (self-rating in II, final rating in IV);
+- civil servants under ND 335/2025 (2026 on): annex II Mẫu 02, the yearly sheet with the
+  12 monthly totals and their average (Điều 17), and Mẫu 01, the monthly sheet with the
+  30-point table of general criteria (Điều 12) and the task score (Điều 16).
+
+Texts typed in the workflow (self-assessment, comments) and the ND 335 monthly points
+come from two small interfaces, ``form_texts`` and ``monthly_totals``, which read the
+workflow's and the tracking's records (``workflow_models``, ``year_points``) when those
+modules are present; whatever is not filled in prints as dotted lines to write on.
+
+Contexts are plain dicts of strings and numbers, so batch printing can send them to
+worker processes.
+"""
+import dataclasses
+import decimal
+import json
+
+from peewee import JOIN
+
+from canbo.documents.render import Header, expand_unit_name, place_date
+from canbo.errors import InvalidInput
+from canbo.levels import FINAL_STATUSES, LeaderRole, StaffKind
+from canbo.models import Evaluation, Rating, Sheet, Staff, Title, Unit
+from canbo.rules import scoring
+from canbo.rules.rulesets import ND335, rule_set_for
+from canbo.tracking import year_points
+
+COMMON = [
+    "Chính trị tư tưởng",
+    "Đạo đức, lối sống",
+    "Tác phong, lề lối làm việc",
+    "Ý thức tổ chức kỷ luật",
+    "Kết quả thực hiện chức trách, nhiệm vụ được giao (xác định rõ nội dung công việc "
+    "thực hiện; tỷ lệ hoàn thành, chất lượng, tiến độ công việc)",
+]
+SERVICE = ("Thái độ phục vụ nhân dân, doanh nghiệp (đối với những vị trí tiếp xúc trực "
+           "tiếp hoặc trực tiếp giải quyết công việc của người dân và doanh nghiệp)")
+LEADERS = [
+    "Kết quả hoạt động của cơ quan, tổ chức, đơn vị được giao lãnh đạo, quản lý, phụ trách",
+    "Năng lực lãnh đạo, quản lý",
+    "Năng lực tập hợp, đoàn kết",
+]
+
+#: ND 90/2020 annex, per staff kind: (form number, word in the title, criteria,
+#: heading of the leaders-only part).  ND 90 Điều 3–5; REFERENCE.md §3 and §7.
+ND90_FORMS = {
+    "CADRE": ("Mẫu số 01", "CÁN BỘ", COMMON, "PHẦN DÀNH RIÊNG CHO CÁN BỘ LÃNH ĐẠO, QUẢN LÝ"),
+    "CIVIL_SERVANT": ("Mẫu số 02", "CÔNG CHỨC", COMMON + [SERVICE],
+                      "PHẦN DÀNH RIÊNG CHO CÔNG CHỨC LÃNH ĐẠO, QUẢN LÝ"),
+    "PUBLIC_EMPLOYEE": ("Mẫu số 03", "VIÊN CHỨC", COMMON + [SERVICE],
+                        "PHẦN DÀNH RIÊNG CHO VIÊN CHỨC QUẢN LÝ"),
+}
+RATED_KINDS = tuple(ND90_FORMS)
+#: The workflow's codes of the leaders' criteria (``workflow_models.CRITERIA``); the
+#: cadre form prints them as 6–8, the others as 7–9.
+LEADER_CODES = (7, 8, 9)
+
+
+@dataclasses.dataclass
+class FormTexts:
+    """What people wrote for a rating; empty strings print as lines to write on."""
+
+    criteria: dict = dataclasses.field(default_factory=dict)  # criterion number → text
+    strengths: str = ""
+    manager_comment: str = ""
+    authority_comment: str = ""
+    proposal: str = ""
+
+
+def form_texts(ratings):
+    """``{rating id: FormTexts}`` for ``ratings``, in one query.
+
+    From the workflow's ``Evaluation`` records (``workflow_models``): the text per
+    criterion ("1" … "9"), the self-review ("II", or ND 335's "STRENGTHS"/"WEAKNESSES")
+    and the unit meeting's comments, printed in section III with the meeting's date.
+    Ratings without a record print lines to write on.
+    """
+    if not ratings:
+        return {}
+    out = {}
+    query = Evaluation.select().where(Evaluation.rating.in_([r.id for r in ratings]))
+    for ev in query:
+        texts = json.loads(ev.criteria or "{}")
+        review = texts.get("II") or "\n".join(
+            t for t in (texts.get("STRENGTHS"), texts.get("WEAKNESSES")) if t)
+        meeting = ev.meeting_comments or ""
+        if meeting and ev.meeting_on:
+            meeting = f"Ý kiến tại cuộc họp đơn vị ngày {ev.meeting_on:%d/%m/%Y}: {meeting}"
+        out[ev.rating_id] = FormTexts(
+            criteria={int(k): v for k, v in texts.items() if str(k).isdigit() and v},
+            strengths=review, manager_comment=meeting,
+            proposal=ev.khtnv_finding or "")
+    return out
+
+
+def monthly_totals(staff_list, year):
+    """``{staff id: {month: Decimal}}``: the ND 335 period totals of ``year``.
+
+    From ``year_points.year_grid`` (the tracking sheets): months whose score is complete
+    (confirmed sheet); a unit tracking by quarter fills the quarter's last month.  Until
+    tracking has data the table prints empty.
+    """
+    if not staff_list:
+        return {}
+    wanted = {s.id for s in staff_list}
+    return {person.staff_id: {m: c.score for m, c in person.cells.items() if c.score is not None}
+            for person in year_points.year_grid(year, sorted({s.unit_id for s in staff_list}))
+            if person.staff_id in wanted}
+
+
+def year_average(totals):
+    """The year's score: the plain average of the months with a total (ND 335 Điều 17)."""
+    values = [decimal.Decimal(str(v)) for v in totals.values() if v is not None]
+    if not values:
+        return None
+    return (sum(values) / len(values)).quantize(decimal.Decimal("0.01"))
+
+
+def vi_points(value):
+    """``83.50`` → ``83,50``; ``None`` → ``""``."""
+    return "" if value is None else f"{decimal.Decimal(str(value)):.2f}".replace(".", ",")
+
+
+def form_variant(kind, rule_set):
+    """``"nd90"`` or ``"nd335"``: which annex a rating of ``kind`` under ``rule_set`` uses."""
+    if kind not in RATED_KINDS:
+        raise InvalidInput(
+            f"«{StaffKind(kind).label}» không thuộc diện đánh giá, xếp loại chất lượng; "
+            "chỉ in phiếu cho cán bộ, công chức, viên chức.", kind=kind)
+    return "nd335" if rule_set == ND335 else "nd90"
+
+
+def _person(staff, unit):
+    return {
+        "name": staff.full_name if staff else "",
+        "title": (staff.title.name if staff and staff.title_id else ""),
+        "unit_name": expand_unit_name(unit.name) if unit else "",
+        "leader": bool(staff) and staff.leader_role in (LeaderRole.HEAD.code,
+                                                        LeaderRole.DEPUTY.code),
+    }
+
+
+def form_context(staff, unit, year, kind, rating=None, texts=None, totals=None,
+                 blank=False, rule_set=None):
+    """The context of one yearly form (ND 90 Mẫu 01/02/03 or ND 335 Mẫu 02)."""
+    if rule_set is None:
+        rule_set = rating.rule_set if rating else rule_set_for(year or 2025, kind)
+    variant = form_variant(kind, rule_set)
+    texts = texts or FormTexts()
+    final = rating is not None and rating.status in FINAL_STATUSES
+    ctx = {
+        "template": f"form_{variant}.html",
+        "header": Header.of(unit) if unit else Header("", "", ""),
+        "year": year or "",
+        "blank": blank,
+        "self_level": rating.self_level if rating else None,
+        "level": rating.level if final else None,
+        "texts": dataclasses.asdict(texts),
+        "date_line": place_date(unit.place_name if unit else "............"),
+        **_person(staff, unit),
+    }
+    if blank:
+        ctx["leader"] = True  # a blank form carries the leaders' part, to use or strike out
+    if variant == "nd90":
+        number, word, criteria, leaders_heading = ND90_FORMS[kind]
+        ctx.update(form_no=number, kind_word=word,
+                   criteria=[(n, text, n) for n, text in enumerate(criteria, 1)],
+                   leader_criteria=[(n, text, code) for n, text, code in zip(
+                       range(len(criteria) + 1, len(criteria) + 4), LEADERS, LEADER_CODES)],
+                   leaders_heading=leaders_heading)
+    else:
+        totals = totals or {}
+        ctx.update(form_no="Mẫu số 02", kind_word="CÔNG CHỨC",
+                   months=[(m, vi_points(totals.get(m))) for m in range(1, 13)],
+                   average=vi_points(year_average(totals)))
+    return ctx
+
+
+def vi_max(value):
+    """A maximum as the form prints it: ``5``, ``2,5``."""
+    return f"{decimal.Decimal(str(value)).normalize():f}".replace(".", ",")
+
+
+def tracked_sheet(staff, year, month):
+    """The tracking's sheet (ND 335 Mẫu 01) of ``staff`` for ``month`` as the data
+    ``monthly_context`` prints, or ``None`` when there is none."""
+    if staff is None:
+        return None
+    sheet = Sheet.get_or_none((Sheet.staff == staff.id) & (Sheet.year == year)
+                                    & (Sheet.month == month))
+    if sheet is None:
+        return None
+    task = sheet.task_score
+    return {
+        "items": [(i.code, i.label, i.max_points, i.self_points, i.points)
+                  for i in sorted(sheet.items, key=lambda i: i.position)],
+        "self_general": sheet.self_general, "general": sheet.general,
+        "task": None if task is None else task * 70 / 100, "task_percent": task,
+        "total": sheet.total, "strengths": sheet.strengths or "",
+        "weaknesses": sheet.weaknesses or "", "comment": sheet.comment or "",
+    }
+
+
+def _criteria_groups(items):
+    """``[(group, heading, max, [(number, label, max, self, given)])]`` from the items
+    ``(code "II.3", label, max, self, given)``; headings from ``scoring.GENERAL_CRITERIA``."""
+    general = scoring.GENERAL_CRITERIA
+    headings = {code: heading for code, heading, _ in general}
+    groups = {}
+    for code, label, top, own, given in items:
+        group, _, number = str(code).partition(".")
+        groups.setdefault(group, []).append(
+            (number or group, label, vi_max(top), vi_points(own), vi_points(given)))
+    return [(g, headings.get(g, ""), vi_max(sum(decimal.Decimal(str(r[2]).replace(",", "."))
+                                             for r in rows)), rows)
+            for g, rows in groups.items()]
+
+
+def monthly_context(staff, unit, year, month=None, sheet=None):
+    """ND 335 Mẫu 01, the monthly sheet (Điều 12, 16, 17).  ``sheet`` is
+    ``tracked_sheet()``'s data; without it the criteria of ``scoring.GENERAL_CRITERIA``
+    (the province's, as data) print with empty points."""
+    if sheet is None and month:
+        sheet = tracked_sheet(staff, year, month)
+    sheet = sheet or {}
+    items = sheet.get("items") or [
+        (code, label, top, None, None)
+        for _, _, rows in (scoring.GENERAL_CRITERIA)
+        for code, label, top in rows]
+    return {
+        "template": "form_nd335_month.html",
+        "header": Header.of(unit) if unit else Header("", "", ""),
+        "year": year or "", "month": month or "",
+        "groups": _criteria_groups(items),
+        "self_general": vi_points(sheet.get("self_general")),
+        "general": vi_points(sheet.get("general")), "task": vi_points(sheet.get("task")),
+        "task_percent": vi_points(sheet.get("task_percent")),
+        "total": vi_points(sheet.get("total")),
+        "strengths": sheet.get("strengths", ""), "weaknesses": sheet.get("weaknesses", ""),
+        "comment": sheet.get("comment", ""),
+        "date_line": place_date(unit.place_name if unit else "............"),
+        **_person(staff, unit),
+    }
+
+
+# --- queries --------------------------------------------------------------------------
+
+
+def staff_of_year(ids, year):
+    """Staff of units ``ids`` to print forms for: rated there in ``year``, or in post
+    during the year and of a rated kind; in unit order, then the staff list's order."""
+    rated = Rating.select(Rating.staff).where((Rating.year == year) & Rating.unit.in_(ids))
+    start, end = f"{year}-01-01", f"{year}-12-31"
+    in_year = (Staff.unit.in_(ids) & Staff.kind.in_(RATED_KINDS)
+               & (Staff.joined_on.is_null() | (Staff.joined_on <= end))
+               & (Staff.left_on.is_null() | (Staff.left_on >= start)))
+    people = list(Staff.select(Staff, Title, Unit).join(Title, join_type=JOIN.LEFT_OUTER)
+                  .switch(Staff).join(Unit)
+                  .where(Staff.id.in_(rated) | in_year))
+    position = {uid: i for i, uid in enumerate(ids)}
+    people.sort(key=lambda s: (position.get(s.unit_id, len(ids)), s.sort_name, s.id))
+    return people
+
+
+def year_contexts(people, year):
+    """Form contexts for ``people`` in ``year``: three queries whatever their number."""
+    ratings = {r.staff_id: r for r in Rating.select().where(
+        (Rating.year == year) & Rating.staff.in_([p.id for p in people]))}
+    units = {u.id: u for u in Unit.select()}
+    texts = form_texts(list(ratings.values()))
+    nd335 = [p for p in people if (ratings[p.id].rule_set if p.id in ratings
+                                   else rule_set_for(year, p.kind)) == ND335]
+    totals = monthly_totals(nd335, year)
+    out = []
+    for person in people:
+        rating = ratings.get(person.id)
+        unit = units[rating.unit_id] if rating else units[person.unit_id]
+        if unit.parent_id:
+            unit.parent = units[unit.parent_id]
+        out.append(form_context(person, unit, year, person.kind, rating,
+                                texts.get(rating.id) if rating else None,
+                                totals.get(person.id)))
+    return out
+
+
+def blank_context(kind, variant="nd90", unit=None, year=None):
+    """A blank form of ``kind`` (``nd90``, ``nd335`` yearly or ``nd335_month``)."""
+    if variant == "nd335_month":
+        return monthly_context(None, unit, year)
+    rule_set = ND335 if variant == "nd335" else "ND90_ND48_2023"
+    if variant == "nd335" and kind != "CIVIL_SERVANT":
+        raise InvalidInput("Phiếu theo Nghị định 335/2025/NĐ-CP chỉ dành cho công chức.")
+    return form_context(None, unit, year, kind, blank=True, rule_set=rule_set)

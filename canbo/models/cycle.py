@@ -1,0 +1,211 @@
+"""The stored records of a yearly rating cycle (REFERENCE.md §5, §6).
+
+A unit's ``Cycle`` for a year carries its rule-set settings (the cadre frame, a quota
+exception with its deciding document), the unit's own rating and the notice date; its
+``TaskGroup`` rows are the groups the quota is counted in; each rating has an
+``Evaluation`` (the paper form: self-assessment per criterion, meeting comments, the
+Party committee's opinion); ``Absence`` and ``Discipline`` are per person and decide
+eligibility; ``Objection`` is a kiến nghị and its answer.  The transitions are in
+``workflow.py``.
+"""
+import datetime
+import json
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from canbo.db import BaseModel
+from canbo.levels import Level
+from canbo.models.records import Rating, Staff, Unit, now
+from canbo.rules.rulesets import ND56, ND90, ND90_ND48, ND335, QD366
+
+
+class CycleStatus(Level):
+    """Where a unit's yearly cycle stands: open for work, or published and locked."""
+
+    OPEN = ("OPEN", "Đang đánh giá")
+    PUBLISHED = ("PUBLISHED", "Đã công bố")
+
+
+class AbsenceKind(Level):
+    """Kinds of absence (REFERENCE.md §5): maternity counts as worked for eligibility."""
+
+    MATERNITY = ("MATERNITY", "Nghỉ thai sản")
+    SICK = ("SICK", "Nghỉ ốm đau")
+    UNPAID = ("UNPAID", "Nghỉ không lương")
+    OTHER = ("OTHER", "Nghỉ khác theo quy định")
+
+
+class DisciplineSystem(Level):
+    PARTY = ("PARTY", "Kỷ luật Đảng")
+    ADMINISTRATIVE = ("ADMINISTRATIVE", "Kỷ luật hành chính")
+
+
+class DisciplineKind(Level):
+    """Forms of discipline, lightest first (Luật CBCC; Party rules): all are reprimand or above."""
+
+    REPRIMAND = ("REPRIMAND", "Khiển trách")
+    WARNING = ("WARNING", "Cảnh cáo")
+    SALARY_REDUCTION = ("SALARY_REDUCTION", "Hạ bậc lương")
+    DEMOTION = ("DEMOTION", "Giáng chức")
+    DISMISSAL = ("DISMISSAL", "Cách chức")
+    FORCED_RESIGNATION = ("FORCED_RESIGNATION", "Buộc thôi việc")
+    EXPULSION = ("EXPULSION", "Khai trừ")
+
+
+#: The headings a person self-assesses on, by form (REFERENCE.md §3, §7).
+_ND90_CRITERIA = [
+    ("1", "Chính trị tư tưởng"),
+    ("2", "Đạo đức, lối sống"),
+    ("3", "Tác phong, lề lối làm việc"),
+    ("4", "Ý thức tổ chức kỷ luật"),
+    ("5", "Kết quả thực hiện chức trách, nhiệm vụ được giao"),
+    ("6", "Thái độ phục vụ nhân dân, doanh nghiệp"),
+    ("7", "Kết quả hoạt động của cơ quan, tổ chức, đơn vị được giao lãnh đạo, quản lý"),
+    ("8", "Năng lực lãnh đạo, quản lý"),
+    ("9", "Năng lực tập hợp, đoàn kết"),
+    ("II", "Tự nhận xét ưu, khuyết điểm"),
+]
+_ND335_CRITERIA = [
+    ("I", "Phẩm chất và kỷ luật"),
+    ("II", "Năng lực, trách nhiệm, thái độ"),
+    ("III", "Đổi mới, dám nghĩ dám làm"),
+    ("TASKS", "Kết quả thực hiện nhiệm vụ"),
+    ("STRENGTHS", "Ưu điểm"),
+    ("WEAKNESSES", "Hạn chế"),
+]
+CRITERIA = {
+    ND56: _ND90_CRITERIA,
+    ND90: _ND90_CRITERIA,
+    ND90_ND48: _ND90_CRITERIA,
+    ND335: _ND335_CRITERIA,
+    QD366: _ND335_CRITERIA,
+}
+
+
+def default_deadline(year):
+    """Before 15 December (REFERENCE.md §6)."""
+    return datetime.date(year, 12, 15)
+
+
+class Cycle(BaseModel):
+    """Kỳ đánh giá năm …: one unit's yearly rating, with its settings and state."""
+
+    unit = ForeignKeyField(Unit, backref="cycles", on_delete="RESTRICT")
+    year = IntegerField()
+    cadre_frame = CharField(max_length=20, default=QD366)
+    status = CharField(max_length=20, choices=CycleStatus.choices(), default="OPEN")
+    unit_level = CharField(max_length=10, null=True)
+    exception_ratio = DecimalField(max_digits=4, decimal_places=2, null=True)
+    exception_doc_number = CharField(max_length=60, null=True)
+    exception_doc_date = DateField(null=True)
+    deadline = DateField()
+    notice_date = DateField(null=True)
+    opened_at = DateTimeField(default=now)
+    opened_by = CharField(max_length=64)
+    version = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("unit", "year"), True),)
+
+    @property
+    def is_published(self):
+        return self.status == CycleStatus.PUBLISHED.code
+
+    def __str__(self):
+        return f"Kỳ đánh giá năm {self.year} – {self.unit.name}"
+
+
+class TaskGroup(BaseModel):
+    """Nhóm nhiệm vụ tương đồng: the quota is counted per unit and per group (Điều 20.5)."""
+
+    cycle = ForeignKeyField(Cycle, backref="task_groups", on_delete="CASCADE")
+    name = CharField(max_length=200)
+    kind = CharField(max_length=20, null=True)
+    position = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("cycle", "name"), True),)
+
+    def __str__(self):
+        return self.name
+
+
+class Evaluation(BaseModel):
+    """The paper form of one rating: what each step of the procedure recorded."""
+
+    rating = ForeignKeyField(Rating, backref="evaluations", unique=True, on_delete="CASCADE")
+    task_group = ForeignKeyField(TaskGroup, null=True, backref="evaluations",
+                                 on_delete="SET NULL")
+    criteria = TextField(default="{}")  # JSON {criterion code: the person's text}
+    self_assessed_at = DateTimeField(null=True)
+    self_assessed_by = CharField(max_length=64, null=True)
+    meeting_comments = TextField(null=True)
+    meeting_on = DateField(null=True)
+    party_opinion = TextField(null=True)
+    khtnv_finding = TextField(null=True)  # a KHTNV condition found (degraded, …): overrides
+    return_reason = TextField(null=True)
+    decided_by = CharField(max_length=64, null=True)
+    decided_at = DateTimeField(null=True)
+
+    @property
+    def criteria_texts(self):
+        return json.loads(self.criteria or "{}")
+
+
+class Absence(BaseModel):
+    """A period of leave (from – to, both included)."""
+
+    staff = ForeignKeyField(Staff, backref="absences", on_delete="CASCADE")
+    kind = CharField(max_length=20, choices=AbsenceKind.choices())
+    starts_on = DateField()
+    ends_on = DateField()
+    note = CharField(max_length=300, null=True)
+
+    class Meta:
+        indexes = ((("staff", "starts_on"), False),)
+
+
+class Discipline(BaseModel):
+    """A disciplinary decision.  ``counted_year`` records the year whose rating already
+    counted the violation, so that it is counted once only (ND 48/2023)."""
+
+    staff = ForeignKeyField(Staff, backref="disciplines", on_delete="CASCADE")
+    system = CharField(max_length=20, choices=DisciplineSystem.choices())
+    kind = CharField(max_length=20, choices=DisciplineKind.choices())
+    public_service = BooleanField(default=True)
+    decided_on = DateField()
+    decision_number = CharField(max_length=60, null=True)
+    violation_year = IntegerField()
+    counted_year = IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("staff", "decided_on"), False),)
+
+
+class Objection(BaseModel):
+    """Kiến nghị of a person about their published rating, and its answer (ND 335 Điều 22)."""
+
+    rating = ForeignKeyField(Rating, backref="objections", on_delete="CASCADE")
+    lodged_on = DateField()
+    text = TextField()
+    answer_due = DateField(null=True)
+    recorded_by = CharField(max_length=64)
+    answer = TextField(null=True)
+    answered_on = DateField(null=True)
+    answered_by = CharField(max_length=64, null=True)
+
+    @property
+    def is_answered(self):
+        return self.answered_on is not None
+
+
+MODELS = [Cycle, TaskGroup, Evaluation, Absence, Discipline, Objection]

@@ -1,0 +1,215 @@
+"""The stored records: units, staff, their qualification histories, yearly ratings,
+the editable lists of titles and departments, user accounts and the audit log.
+
+Schema changes go through ``canbo/migrations`` (see ``db.py``); a test checks that the
+migrated schema matches these models.
+"""
+import datetime
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from canbo.db import BaseModel
+from canbo.levels import (
+    FINAL_STATUSES,
+    Gender,
+    LeaderRole,
+    QualificationKind,
+    RatingStatus,
+    StaffKind,
+)
+from canbo.vietnamese import fold, nfc, sort_string
+
+
+def now():
+    return datetime.datetime.now().replace(microsecond=0)
+
+
+class Unit(BaseModel):
+    """A body that rates its staff: a commune's People's Committee, a district, a province."""
+
+    code = CharField(max_length=32, unique=True)
+    name = CharField(max_length=200)
+    place_name = CharField(max_length=100, help_text="Địa danh ghi ở dòng ngày tháng")
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+
+    def __str__(self):
+        return self.name
+
+
+class Title(BaseModel):
+    """A post (chức vụ, chức danh), editable; seeded from REFERENCE.md §8."""
+
+    name = CharField(max_length=200, unique=True)
+    kind = CharField(max_length=20, choices=StaffKind.choices(), null=True)
+    leader_role = CharField(max_length=10, choices=LeaderRole.choices(), default="NONE")
+    position = IntegerField(default=0)
+
+    def __str__(self):
+        return self.name
+
+
+class Department(BaseModel):
+    """A department (phòng ban) of a unit, or of every unit when ``unit`` is empty."""
+
+    name = CharField(max_length=200)
+    unit = ForeignKeyField(Unit, null=True, backref="departments", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("name", "unit"), True),)
+
+    def __str__(self):
+        return self.name
+
+
+class Staff(BaseModel):
+    """A person on the unit's staff, in post or archived (``left_on`` set); never deleted."""
+
+    unit = ForeignKeyField(Unit, backref="staff", on_delete="RESTRICT")
+    code = CharField(max_length=32)
+    full_name = CharField(max_length=200)
+    search_name = CharField(max_length=200, index=True)
+    sort_name = CharField(max_length=400, index=True)
+    birth_date = DateField(null=True)
+    gender = CharField(max_length=1, choices=Gender.choices(), null=True)
+    ethnicity = CharField(max_length=50, default="Kinh")
+    kind = CharField(max_length=20, choices=StaffKind.choices())
+    title = ForeignKeyField(Title, null=True, backref="staff", on_delete="SET NULL")
+    department = ForeignKeyField(Department, null=True, backref="staff", on_delete="SET NULL")
+    leader_role = CharField(max_length=10, choices=LeaderRole.choices(), default="NONE")
+    party_member = BooleanField(default=False)
+    joined_on = DateField(null=True)
+    left_on = DateField(null=True)
+    left_reason = CharField(max_length=300, null=True)
+
+    class Meta:
+        indexes = (
+            (("unit", "code"), True),
+            (("unit", "joined_on", "left_on"), False),
+        )
+
+    @staticmethod
+    def derived(full_name):
+        """The columns computed from a name: NFC spelling, search form, sort form."""
+        full_name = " ".join(nfc(full_name).split())
+        return {
+            "full_name": full_name,
+            "search_name": fold(full_name),
+            "sort_name": sort_string(full_name),
+        }
+
+    def save(self, *args, **kwargs):
+        for field, value in self.derived(self.full_name).items():
+            setattr(self, field, value)
+        return super().save(*args, **kwargs)
+
+    @property
+    def in_post(self):
+        return self.left_on is None
+
+    def in_post_on(self, day):
+        joined = self.joined_on is None or self.joined_on <= day
+        return joined and (self.left_on is None or self.left_on > day)
+
+    def __str__(self):
+        return self.full_name
+
+
+class Qualification(BaseModel):
+    """One level a person reached, with the date it was awarded.
+
+    The level held on a date is the highest awarded on or before it, so that a past
+    date is answered by a query, never by a stored copy.  ``rank`` is the level's place
+    in its list (0 = highest), kept so SQL can take the MIN.
+    """
+
+    staff = ForeignKeyField(Staff, backref="qualifications", on_delete="CASCADE")
+    kind = CharField(max_length=20, choices=QualificationKind.choices())
+    level = CharField(max_length=10)
+    rank = IntegerField()
+    major = CharField(max_length=200, null=True)
+    awarded_on = DateField(null=True)
+
+    class Meta:
+        indexes = ((("staff", "kind", "awarded_on"), False),)
+
+    def save(self, *args, **kwargs):
+        self.rank = QualificationKind(self.kind).levels(self.level).rank
+        return super().save(*args, **kwargs)
+
+
+class Rating(BaseModel):
+    """A person's rating for a year, judged under the rule set it was made under.
+
+    ``unit`` is the unit that rated (it stays when the person moves); ``original_label``
+    keeps the wording of a historical record (e.g. ND 56/2015's HTNV label) while
+    ``level`` holds its modern code for statistics.
+    """
+
+    staff = ForeignKeyField(Staff, backref="ratings", on_delete="RESTRICT")
+    unit = ForeignKeyField(Unit, backref="ratings", on_delete="RESTRICT")
+    year = IntegerField()
+    rule_set = CharField(max_length=20)
+    level = CharField(max_length=10, null=True)
+    self_level = CharField(max_length=10, null=True)
+    original_label = CharField(max_length=200, null=True)
+    points = DecimalField(max_digits=5, decimal_places=2, null=True)
+    status = CharField(max_length=20, choices=RatingStatus.choices(), default="OPEN")
+    # Why a person is not rated this year (status NOT_ELIGIBLE; set by workflow.open_cycle).
+    not_eligible_reason = CharField(max_length=300, null=True)
+    note = TextField(null=True)
+    updated_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = (
+            (("staff", "year"), True),
+            (("year", "unit", "level"), False),
+        )
+
+    @property
+    def is_final(self):
+        return self.status in FINAL_STATUSES
+
+
+class User(BaseModel):
+    """An account of the admin panel. Passwords are stored as werkzeug hashes only."""
+
+    username = CharField(max_length=64, unique=True)
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=20)
+    unit = ForeignKeyField(Unit, null=True, backref="users", on_delete="RESTRICT")
+    staff = ForeignKeyField(Staff, null=True, backref="accounts", on_delete="SET NULL")
+    active = BooleanField(default=True)
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    created_at = DateTimeField(default=now)
+
+    def __str__(self):
+        return self.username
+
+
+class AuditLog(BaseModel):
+    """Who changed what, when and why (Nhật ký thay đổi). Rows are only ever added."""
+
+    at = DateTimeField(default=now, index=True)
+    actor = CharField(max_length=64)
+    action = CharField(max_length=40)
+    table_name = CharField(max_length=40)
+    row_id = IntegerField(null=True)
+    changes = TextField(default="{}")
+    reason = TextField(null=True)
+
+    class Meta:
+        indexes = ((("table_name", "row_id"), False),)
+
+
+#: Every model, in dependency order (backup, restore and the schema drift test use it).
+MODELS = [Unit, Title, Department, Staff, Qualification, Rating, User, AuditLog]

@@ -1,0 +1,353 @@
+"""The 100-point score of ND 335/2025: general criteria, task results, period, year, level.
+
+Pure functions over ``Decimal`` (REFERENCE.md §3 "ND 335"); nothing here touches the
+database.  A civil servant's period (month or quarter) is scored on 30 points of
+general criteria (Điều 12) plus 70 points of task results (Điều 13–16); the year is the
+average of the periods (Điều 17) and the level follows the thresholds and the KHTNV
+conditions of Điều 20.
+
+The decree leaves things open (REFERENCE.md §3, §5); they are the fields of
+``ScoringRules`` with the documented defaults, **not law**: capping a, b, c at 100%
+unless extra work is recorded, a floor of 0 for repeated 25% deductions, no middle
+value for đ, keeping two decimals while comparing thresholds without rounding, and
+which months of leave are not "months worked" (more than half of the month's days).
+``ScoringRules.explain()`` lists them in Vietnamese so a sheet can show how a number
+was reached.
+"""
+import dataclasses
+from decimal import ROUND_HALF_UP, Decimal
+
+from canbo.errors import InvalidInput
+from canbo.levels import Rating
+from canbo.rules.rulesets import ND335, QD366
+
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+_QUANTA = {n: Decimal(1).scaleb(-n) for n in range(0, 7)}
+QUARTERS = {1: (1, 2, 3), 2: (4, 5, 6), 3: (7, 8, 9), 4: (10, 11, 12)}
+
+# Điều 12 and the annex form Mẫu 01: the sub-items and their maxima are data, because
+# each province fills in what earns full or partial points (REFERENCE.md §3).
+GENERAL_CRITERIA = (
+    ("I", "Phẩm chất và kỷ luật", (
+        ("I.1", "Chính trị, đạo đức, văn hóa công vụ", Decimal("5")),
+        ("I.2", "Kỷ luật, kỷ cương", Decimal("5")),
+    )),
+    ("II", "Năng lực, trách nhiệm, thái độ", (
+        ("II.1", "Năng lực chuyên môn", Decimal("2.5")),
+        ("II.2", "Đáp ứng nhiệm vụ thường xuyên và đột xuất", Decimal("2.5")),
+        ("II.3", "Tinh thần trách nhiệm", Decimal("2.5")),
+        ("II.4", "Thái độ phục vụ và phối hợp", Decimal("2.5")),
+    )),
+    ("III", "Đổi mới, dám nghĩ dám làm", (
+        ("III.1", "Đổi mới, sáng tạo trong thực hiện nhiệm vụ", Decimal("2.5")),
+        ("III.2", "Dám nghĩ, dám làm, dám chịu trách nhiệm", Decimal("2.5")),
+        ("III.3", "Đề xuất sáng kiến, giải pháp", Decimal("2.5")),
+        ("III.4", "Ứng dụng công nghệ, chuyển đổi số", Decimal("2.5")),
+    )),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class ScoringRules:
+    """The numbers of one rule set.  Defaults: ND 335/2025 and REFERENCE.md §3.
+
+    ``cap_at_100``, ``deduction_floor``, ``middle_value_dd``, ``decimals`` and
+    ``leave_month_share`` are the settings the decree leaves open (unconfirmed; a unit
+    may change them).
+
+    ``leave_month_share``: ND 335 Điều 17 and 19.3 (REFERENCE.md §5) average the year
+    over "the months actually worked" for sick, maternity and unpaid leave without
+    saying when a month with some days of leave is one; the default (**unconfirmed**)
+    counts a month as worked unless those leaves cover more than this share of its days.
+    """
+
+    general_criteria: tuple = GENERAL_CRITERIA
+    general_max: Decimal = Decimal(30)          # Điều 12
+    task_max: Decimal = Decimal(70)             # Điều 13
+    deduction_rate: Decimal = Decimal("0.25")   # Điều 14–15: 25% per failed review / delay
+    thresholds: tuple = ((Decimal(90), Rating.HTXSNV), (Decimal(70), Rating.HTTNV),
+                         (Decimal(50), Rating.HTNV))  # Điều 20
+    leader_values: tuple = (HUNDRED, Decimal(50))    # d, đ, e (Điều 16)
+    cap_at_100: bool = True                     # open: a, b, c ≤ 100% unless extra work
+    deduction_floor: Decimal = ZERO             # open: a row's points never go below this
+    middle_value_dd: Decimal = None             # open: a value between 50% and 100% for đ
+    decimals: int = 2                           # open: stored and shown precision
+    leave_month_share: Decimal = Decimal("0.5")  # open: leave > this share → not worked
+
+    def items(self):
+        """``[(code, label, max), …]`` of every general sub-item, in form order."""
+        return [item for _, _, items in self.general_criteria for item in items]
+
+    def explain(self):
+        """Vietnamese lines stating the open settings, for the foot of a sheet."""
+        lines = [
+            "Tỷ lệ a, b, c " + ("tối đa 100%, trừ khi có công việc phát sinh ngoài kế hoạch"
+                                if self.cap_at_100 else "không giới hạn ở 100%") + ".",
+            f"Mỗi lần không đạt chất lượng hoặc chậm tiến độ trừ "
+            f"{vi_decimal(self.deduction_rate * HUNDRED, 0)}% điểm của sản phẩm đó; "
+            f"điểm một sản phẩm không thấp hơn {vi_decimal(self.deduction_floor * HUNDRED, 0)}%"
+            "; không trừ khi nguyên nhân khách quan được xác nhận (chậm tiến độ).",
+            "Tiêu chí đ nhận 100% hoặc 50%" + (
+                f", hoặc mức giữa {vi_decimal(self.middle_value_dd, 0)}%"
+                if self.middle_value_dd is not None else "") + ".",
+            f"Điểm được làm tròn {self.decimals} chữ số thập phân; so sánh với ngưỡng xếp "
+            "loại bằng giá trị chưa làm tròn.",
+            "Tháng nghỉ ốm, thai sản hoặc không lương quá "
+            f"{vi_decimal(self.leave_month_share * HUNDRED, 0)}% số ngày của tháng không tính "
+            "là tháng làm việc; điểm năm là trung bình các tháng làm việc thực tế.",
+        ]
+        return lines
+
+    def round(self, value):
+        """``value`` kept to ``decimals`` places (half up), for storing and showing."""
+        return Decimal(value).quantize(_QUANTA[self.decimals], ROUND_HALF_UP)
+
+
+#: The rule sets that score on 100 points (REFERENCE.md §1): ND 335 for civil servants,
+#: the QĐ 366 frame (same 30 + 70 and 90/70/50) for cadres from 2026.
+RULES = {ND335: ScoringRules(), QD366: ScoringRules()}
+
+
+def rules_for(rule_set=ND335, **overrides):
+    """The ``ScoringRules`` of ``rule_set`` with a unit's ``overrides`` applied."""
+    try:
+        base = RULES[rule_set]
+    except KeyError:
+        raise InvalidInput(
+            f"Bộ quy tắc «{rule_set}» không chấm điểm theo thang 100; cho phép: "
+            + ", ".join(RULES), rule_set=rule_set) from None
+    return dataclasses.replace(base, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def vi_decimal(value, places=2):
+    """``91.17`` → ``"91,17"`` (REFERENCE.md §10: decimal comma)."""
+    text = f"{Decimal(value):.{places}f}"
+    return text.replace(".", ",")
+
+
+# --- task results (Điều 13–15) -------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """One assigned catalogue product and what came of it in the period.
+
+    Quantities are counted in the product's own units and converted by ``coefficient``
+    to the unit's standard product (Điều 13).  ``extra`` marks work outside the
+    assignment: it adds to what was done, not to what was assigned.
+    """
+
+    quantity: int = 0
+    completed: int = 0
+    coefficient: Decimal = Decimal(1)
+    failed_reviews: int = 0
+    delays: int = 0
+    objective_cause: bool = False
+    extra: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Totals:
+    """Converted sums over a period's results: the inputs of a, b and c."""
+
+    assigned: Decimal
+    completed: Decimal
+    quality: Decimal
+    on_time: Decimal
+    extra: bool
+
+
+def row_points(result, rules=RULES[ND335]):
+    """``(completed, quality, on_time)`` converted points of one result (Điều 14–15).
+
+    Quality: the completed points less 25% of the product's points per failed review.
+    Progress: the same per delay, none when an objective cause is confirmed.  Neither
+    goes below ``deduction_floor`` × the completed points (open setting, default 0).
+    """
+    k = Decimal(result.coefficient)
+    done = result.completed * k
+    floor = done * rules.deduction_floor
+    quality = max(floor, done - rules.deduction_rate * k * result.failed_reviews)
+    delays = 0 if result.objective_cause else result.delays
+    on_time = max(floor, done - rules.deduction_rate * k * delays)
+    return done, quality, on_time
+
+
+def totals(results, rules=RULES[ND335]):
+    """Sum a period's results into ``Totals`` (what SQL computes in ``year_points``)."""
+    assigned = completed = quality = on_time = ZERO
+    extra = False
+    for r in results:
+        done, q, t = row_points(r, rules)
+        if r.extra:
+            extra = extra or r.completed > 0
+        else:
+            assigned += r.quantity * Decimal(r.coefficient)
+        completed += done
+        quality += q
+        on_time += t
+    return Totals(assigned, completed, quality, on_time, extra)
+
+
+def abc(t, rules=RULES[ND335]):
+    """``(a, b, c)`` in percent from ``Totals`` (Điều 14–15).
+
+    a = completed ÷ assigned; b = completed to quality ÷ assigned; c = completed on
+    time ÷ assigned, all over converted quantities; each capped at 100% unless extra
+    work is recorded (open setting).  Raises ``InvalidInput`` when nothing was
+    assigned: the period has no task score.
+    """
+    if not t.assigned:
+        raise InvalidInput("Kỳ này chưa được giao sản phẩm nào; chưa tính được a, b, c.")
+    # Multiply before dividing: 100 / 3 first would not be exact.
+    n = t.assigned
+    values = (t.completed * HUNDRED / n, t.quality * HUNDRED / n, t.on_time * HUNDRED / n)
+    if rules.cap_at_100 and not t.extra:
+        values = tuple(v if v <= HUNDRED else HUNDRED for v in values)
+    return values
+
+
+# --- leaders (Điều 16) -----------------------------------------------------------------
+
+
+def leader_d(subordinate_levels):
+    """d: 100% if every subordinate is at HTNV or above, 50% if any is KHTNV (Điều 16)."""
+    levels = [Rating.parse(x) if not isinstance(x, Rating) else x for x in subordinate_levels]
+    return Decimal(50) if Rating.KHTNV in levels else HUNDRED
+
+
+def check_leader_value(name, value, rules=RULES[ND335]):
+    """``value`` as a Decimal percent if the rules allow it for criterion ``name``.
+
+    d and e take 100% or 50%; đ also the ``middle_value_dd`` when a unit sets one.
+    """
+    allowed = list(rules.leader_values)
+    if name == "đ" and rules.middle_value_dd is not None:
+        allowed.append(Decimal(rules.middle_value_dd))
+    value = Decimal(value)
+    if value not in allowed:
+        raise InvalidInput(
+            f"Tiêu chí {name} = {vi_decimal(value, 0)}% không hợp lệ; cho phép: "
+            + ", ".join(f"{vi_decimal(v, 0)}%" for v in allowed), criterion=name, value=value)
+    return value
+
+
+def task_score(a, b, c, d=None, dd=None, e=None):
+    """Task score in percent: (a+b+c)/3, or (a+b+c+d+đ+e)/6 for a leader (Điều 16)."""
+    if d is None and dd is None and e is None:
+        return (Decimal(a) + Decimal(b) + Decimal(c)) / 3
+    if d is None or dd is None or e is None:
+        raise InvalidInput("Người giữ chức vụ lãnh đạo cần đủ ba tiêu chí d, đ, e.")
+    return sum(map(Decimal, (a, b, c, d, dd, e))) / 6
+
+
+# --- period, quarter, year (Điều 17) ---------------------------------------------------
+
+
+def general_points(scores, rules=RULES[ND335]):
+    """The sum of the general sub-items ``{code: points}``, each within its maximum."""
+    maxima = {code: top for code, _, top in rules.items()}
+    total = ZERO
+    for code, value in scores.items():
+        if code not in maxima:
+            raise InvalidInput(f"Tiêu chí chung «{code}» không có trong phiếu; cho phép: "
+                               + ", ".join(maxima), item=code)
+        value = Decimal(value)
+        if not ZERO <= value <= maxima[code]:
+            raise InvalidInput(
+                f"Điểm tiêu chí {code} = {vi_decimal(value)} ngoài khoảng 0 – "
+                f"{vi_decimal(maxima[code])}.", item=code, value=value)
+        total += value
+    return total
+
+
+def period_score(general, task, rules=RULES[ND335]):
+    """General points + task score × 70, task score in percent (Điều 17); two decimals."""
+    return rules.round(Decimal(general) + Decimal(task) * rules.task_max / HUNDRED)
+
+
+def quarter_score(monthly, quarter, rules=RULES[ND335]):
+    """The average of the quarter's three months ``{month: score}`` (Điều 17)."""
+    months = QUARTERS[quarter]
+    missing = [m for m in months if monthly.get(m) is None]
+    if missing:
+        raise InvalidInput(f"Quý {quarter} thiếu điểm tháng " + ", ".join(map(str, missing)),
+                           quarter=quarter)
+    return rules.round(sum(Decimal(monthly[m]) for m in months) / 3)
+
+
+LEAVE_KINDS = {
+    "SICK": "nghỉ ốm",
+    "MATERNITY": "nghỉ thai sản",
+    "UNPAID": "nghỉ không lương",
+}
+MIN_MONTHS_WORKED = 6  # REFERENCE.md §5: fewer months worked → not rated, but maternity
+
+
+def _months_rated(months_worked, leave):
+    """The months the year's average runs over; under 6 worked, only maternity leave is
+    still rated (ND 335 Điều 11.2, 19.3)."""
+    months = set(range(1, 13)) if months_worked is None else set(months_worked)
+    if leave != "MATERNITY" and len(months) < MIN_MONTHS_WORKED:
+        raise InvalidInput(
+            f"Chỉ làm việc {len(months)} tháng trong năm: không thực hiện đánh giá, xếp "
+            f"loại (cần ít nhất {MIN_MONTHS_WORKED} tháng, trừ nghỉ thai sản).",
+            months=sorted(months))
+    return months
+
+
+def year_average(monthly, months_worked=None, leave=None):
+    """The year's points, unrounded: the plain average of the 12 months (Điều 17).
+
+    With ``leave`` (sick, maternity or unpaid, Điều 11.2, 19.3) the average runs over
+    ``months_worked`` only; with fewer than 6 months worked only maternity leave is
+    still rated.  Raises ``InvalidInput`` naming the months without a score.
+    """
+    if leave is not None and leave not in LEAVE_KINDS:
+        raise InvalidInput(f"Loại nghỉ «{leave}» không hợp lệ; cho phép: "
+                           + ", ".join(LEAVE_KINDS), leave=leave)
+    months = _months_rated(months_worked, leave)
+    missing = sorted(m for m in months if monthly.get(m) is None)
+    if missing:
+        raise InvalidInput("Chưa có điểm các tháng " + ", ".join(map(str, missing)) + ".",
+                           missing=missing)
+    return sum(Decimal(monthly[m]) for m in months) / len(months)
+
+
+def year_average_quarters(quarterly, months_worked=None, leave=None):
+    """The year's points of a unit tracking by quarter: the average of the quarters
+    ``{1–4: score}`` (a quarter = its three months, Điều 17), over the quarters with a
+    month worked when ``months_worked`` is given; the 6-month rule as ``year_average``.
+    """
+    months = _months_rated(months_worked, leave)
+    quarters = sorted({-(-m // 3) for m in months})
+    missing = [q for q in quarters if quarterly.get(q) is None]
+    if missing:
+        raise InvalidInput("Chưa có điểm quý " + ", ".join(map(str, missing)) + ".",
+                           missing=missing)
+    return sum(Decimal(quarterly[q]) for q in quarters) / len(quarters)
+
+
+def running_average(monthly):
+    """The average of the months scored so far (for the officer's grid), or None."""
+    values = [Decimal(v) for v in monthly.values() if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def proposed_level(points, reprimand=False, degraded=False, leader_breach=False,
+                   rules=RULES[ND335]):
+    """The level the points propose (Điều 20), compared without rounding.
+
+    KHTNV whatever the points when, in the year, the person was disciplined at
+    reprimand (khiển trách) or above for a public-service violation, was found degraded
+    in ideology, ethics or lifestyle, or (a leader) let corruption or waste happen in a
+    unit they directly manage (Điều 20; ND 335 Điều 11.3).
+    """
+    if reprimand or degraded or leader_breach:
+        return Rating.KHTNV
+    points = Decimal(points)
+    for threshold, level in rules.thresholds:
+        if points >= threshold:
+            return level
+    return Rating.KHTNV

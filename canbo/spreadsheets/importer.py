@@ -1,0 +1,200 @@
+"""Import staff records and ratings from a spreadsheet: check everything, then write.
+
+A file is read (``spreadsheets``), its sheets recognised by name ("Cán bộ", "Xếp loại")
+or by their headers, and every row is checked before anything is written.  Problems are
+listed with sheet, row, column, value and what is allowed, in Vietnamese.  Nothing is
+written unless the whole file is valid; with ``skip_invalid`` the valid rows are written
+and the others reported.  Writing is one transaction, so a failure leaves no trace.
+
+Staff are matched by unit + code (upsert), qualifications are added to the person's
+history only when that level is not there yet, and a rating of a past year is stored as
+an approved historical rating under the rule set of its year (REFERENCE.md §1, §2;
+``rulesets.rule_set_for``), so importing the same file twice changes nothing.
+
+The checking is ``importer_plan``; this module runs it and writes the plan in bulk.
+"""
+import dataclasses
+import datetime
+import json
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    chunked,
+)
+
+from canbo.db import database
+from canbo.models import AuditLog, Department, Qualification, Rating, Staff, Title, Unit
+from canbo.spreadsheets import workbook as spreadsheets
+from canbo.spreadsheets.plan import Plan, Problem, build_plan
+
+__all__ = ["ImportResult", "Problem", "import_file", "import_workbook"]
+
+_PLAIN = (BooleanField, CharField, DateField, DateTimeField, DecimalField, ForeignKeyField,
+          IntegerField, TextField)
+BATCH = 400  # rows per INSERT: under SQLite's limit on bound variables for every table
+
+
+@dataclasses.dataclass
+class ImportResult:
+    """What an import found and did (or, with ``dry_run``, would do)."""
+
+    encoding: str
+    problems: list
+    warnings: list
+    counts: dict
+    written: bool
+    dry_run: bool
+
+    @property
+    def refused(self):
+        """Whether anything in the file was not accepted."""
+        return bool(self.problems)
+
+    def summary(self):
+        """Vietnamese lines for the user: what was (or would be) written, and warnings."""
+        c = self.counts
+        verb = "Sẽ ghi" if self.dry_run else ("Đã ghi" if self.written else "Không ghi gì")
+        lines = []
+        if self.encoding != "unicode":
+            lines.append(f"Đã chuyển mã tiếng Việt từ {self.encoding.upper()} sang Unicode.")
+        lines.append(
+            f"{verb}: cán bộ thêm mới {c['staff_created']}, cập nhật {c['staff_updated']}, "
+            f"không đổi {c['staff_unchanged']}; trình độ thêm {c['qualifications_created']}; "
+            f"xếp loại thêm mới {c['ratings_created']}, cập nhật {c['ratings_updated']}, "
+            f"không đổi {c['ratings_unchanged']}; đơn vị tạo mới {c['units_created']}."
+        )
+        return lines + [f"Lưu ý: {w}" for w in self.warnings]
+
+    def problem_lines(self):
+        """One line per refused value, after a count; empty when all was accepted."""
+        if not self.problems:
+            return []
+        refused = self.counts["rows_refused"]
+        head = (f"{len(self.problems)} lỗi ở {refused} dòng"
+                + ("; các dòng này không được ghi:" if self.written else
+                   "; không ghi dòng nào (sửa tệp rồi nhập lại, hoặc dùng --skip-invalid):"))
+        return [head] + [f"  {p}" for p in self.problems]
+
+
+def import_file(source, filename=None, **options):
+    """Import an XLSX or CSV file (path, bytes or binary file); see ``import_workbook``."""
+    return import_workbook(spreadsheets.read(source, filename), **options)
+
+
+def import_workbook(workbook, unit=None, dry_run=False, skip_invalid=False, create_units=False,
+                    actor="system", today=None, allowed_units=None):
+    """Check ``workbook`` (a ``spreadsheets.Workbook``) and write it unless told not to.
+
+    ``unit`` (a ``Unit`` or None) is used for rows without a "Đơn vị"; ``today`` decides
+    which years are past (ratings of the current year go through the rating workflow);
+    ``allowed_units`` (unit ids, None for all) is the importing account's scope.
+    """
+    plan = build_plan(workbook, unit=unit, create_units=create_units,
+                      today=today or datetime.date.today(), allowed_units=allowed_units)
+    write = not dry_run and (skip_invalid or not plan.problems)
+    if write and plan.has_changes():
+        with database.atomic():
+            _write(plan, actor)
+    return ImportResult(workbook.encoding, plan.problems, plan.warnings, plan.counts(),
+                        write, dry_run)
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+def _write(plan: Plan, actor):
+    units = {}
+    for key, fields in plan.new_units.items():
+        units[key] = Unit.create(**fields).id
+    titles = {key: Title.create(**fields).id for key, fields in plan.new_titles.items()}
+    departments = {}
+    for key, (name, unit_key) in plan.new_departments.items():
+        departments[key] = Department.create(name=name, unit=units.get(unit_key, unit_key)).id
+    logs = []
+
+    def resolve(row):
+        out = dict(row)
+        out["unit"] = units.get(row["unit"], row["unit"])
+        out["title"] = titles.get(row.get("title"), row.get("title"))
+        if "department" in row:
+            out["department"] = departments.get(row["department"], row["department"])
+        return out
+
+    created = [resolve(row) for row in plan.staff_create]
+    _insert(Staff, created)
+    ids = _staff_ids({row["unit"] for row in created})
+    for row in created:
+        logs.append(_log(actor, "import_create", "staff", ids[row["unit"], row["code"]],
+                         {k: [None, v] for k, v in row.items()}))
+    for staff_id, fields, changes in plan.staff_update:
+        fields = resolve({"unit": None, **fields})
+        fields.pop("unit") if fields["unit"] is None else None
+        Staff.update(**fields).where(Staff.id == staff_id).execute()
+        logs.append(_log(actor, "import_update", "staff", staff_id, changes))
+
+    def staff_id(ref):
+        return ref if isinstance(ref, int) else ids[units.get(ref[0], ref[0]), ref[1]]
+
+    quals = [{**q, "staff": staff_id(q["staff"])} for q in plan.qualifications]
+    _insert(Qualification, quals)
+
+    now = datetime.datetime.now().replace(microsecond=0)
+    ratings = [{**r, "staff": staff_id(r["staff"]), "unit": units.get(r["unit"], r["unit"]),
+                "updated_at": now} for r in plan.ratings_create]
+    _insert(Rating, ratings)
+    for rating_id, fields, changes in plan.ratings_update:
+        Rating.update(**fields).where(Rating.id == rating_id).execute()
+        logs.append(_log(actor, "import_update", "rating", rating_id, changes))
+    if ratings:
+        logs.append(_log(actor, "import_create", "rating", None,
+                         {"count": [None, len(ratings)], "years": [None, plan.rating_years()]}))
+    _insert(AuditLog, logs)
+
+
+def _insert(model, rows):
+    """INSERT ``rows`` (dicts with the same keys) in multi-row statements.
+
+    Built by hand because peewee's ``insert_many`` spends most of an import composing
+    SQL value by value; the values still pass through each field's ``db_value``.
+    """
+    if not rows:
+        return
+    names = list(rows[0])
+    fields = [model._meta.fields[name] for name in names]
+    # Both drivers take str, int, bool, date, datetime and Decimal as they are; other
+    # field types go through their own conversion.
+    convert = [None if isinstance(f, _PLAIN) else f.db_value for f in fields]
+    db = model._meta.database
+    one = "(" + ", ".join([db.param] * len(fields)) + ")"
+    head = (f'INSERT INTO "{model._meta.table_name}" ('
+            + ", ".join(f'"{f.column_name}"' for f in fields) + ") VALUES ")
+    for batch in chunked(rows, BATCH):
+        params = [row[name] if c is None else c(row[name])
+                  for row in batch for name, c in zip(names, convert)]
+        db.execute_sql(head + ", ".join([one] * len(batch)), params)
+
+
+def _staff_ids(unit_ids):
+    if not unit_ids:
+        return {}
+    query = Staff.select(Staff.id, Staff.unit, Staff.code).where(Staff.unit.in_(list(unit_ids)))
+    return {(unit_id, code): sid for sid, unit_id, code in query.tuples()}
+
+
+def _log(actor, action, table, row_id, changes):
+    return {
+        "at": datetime.datetime.now().replace(microsecond=0),
+        "actor": str(actor or "system"),
+        "action": action,
+        "table_name": table,
+        "row_id": row_id,
+        "changes": json.dumps(changes, ensure_ascii=False, default=str),
+        "reason": "Nhập từ tệp",
+    }

@@ -1,0 +1,206 @@
+"""A unit's catalogue of output products (ND 335/2025 Điều 13): edit, decide, XLSX.
+
+The personnel officer edits the catalogue; the chairman's decision (number and date)
+locks it, after which work is assigned from it.  The XLSX layout is the one units
+already circulate: one row per product with the columns *Nhóm*, *Sản phẩm*, *Khung
+điểm* and *Hệ số quy đổi*; a row with a group and no product is a group heading whose
+group carries on to the rows below it.
+"""
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+import openpyxl
+from openpyxl.styles import Alignment, Font
+
+from canbo.db import database
+from canbo.errors import InvalidInput, NoData, RuleViolation
+from canbo.models.tracking import MAX_GROUPS, Catalogue, Product
+from canbo.records import audit
+from canbo.vietnamese import fold
+
+HEADERS = ("Nhóm", "Sản phẩm", "Khung điểm", "Hệ số quy đổi")
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+
+
+def catalogue_for(unit, year, create=False):
+    """The unit's catalogue of ``year``; created empty when ``create``."""
+    if create:
+        return Catalogue.get_or_create(unit=unit, year=year)[0]
+    found = Catalogue.get_or_none(Catalogue.unit == unit, Catalogue.year == year)
+    if found is None:
+        raise NoData(f"{unit.name} chưa có danh mục sản phẩm năm {year}.", year=year)
+    return found
+
+
+def _check_open(catalogue):
+    if catalogue.locked:
+        raise RuleViolation(
+            f"Danh mục sản phẩm năm {catalogue.year} đã được phê duyệt (quyết định số "
+            f"{catalogue.decision_number}); không sửa được.", catalogue=catalogue.id)
+
+
+def parse_group(value, row=None):
+    """1–5 from ``3``, ``"N3"``, ``"Nhóm 3"`` or ``"III"`` (at most 5 groups, Điều 13)."""
+    text = fold(str(value if value is not None else "")).strip()
+    match = re.search(r"(\d+)", text)
+    number = int(match.group(1)) if match else ROMAN.get(text.replace("nhom", "").strip())
+    if number is None or not 1 <= number <= MAX_GROUPS:
+        where = f"dòng {row}: " if row else ""
+        raise InvalidInput(f"{where}nhóm «{value}» không hợp lệ; cho phép 1 – {MAX_GROUPS}.",
+                           row=row, value=value)
+    return number
+
+
+def parse_decimal(value, what, row=None):
+    """A Decimal from a number or a text with a decimal comma ("1,25")."""
+    if isinstance(value, (int, float, Decimal)):
+        return Decimal(str(value))
+    try:
+        return Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, AttributeError):
+        where = f"dòng {row}: " if row else ""
+        raise InvalidInput(f"{where}{what} «{value}» không phải là số.", row=row,
+                           value=value) from None
+
+
+def parse_range(value, row=None):
+    """``(min, max)`` from ``"1–10"``, ``"11 - 50"``, ``"5"`` or a number; None when empty."""
+    if value is None or str(value).strip() == "":
+        return None, None
+    if isinstance(value, (int, float)):
+        number = Decimal(str(value))
+        return number, number
+    parts = [p for p in re.split(r"\s*[–—-]\s*", str(value).strip()) if p]
+    numbers = [parse_decimal(p, "khung điểm", row) for p in parts]
+    if len(numbers) not in (1, 2) or numbers[0] > numbers[-1]:
+        raise InvalidInput(f"dòng {row}: khung điểm «{value}» không hợp lệ (ví dụ 1–10).",
+                           row=row, value=value)
+    return numbers[0], numbers[-1]
+
+
+def add_product(catalogue, group, name, coefficient, points_min=None, points_max=None,
+                actor="system"):
+    """Add a product to an undecided catalogue; checks group 1–5 and coefficient > 0."""
+    _check_open(catalogue)
+    group = parse_group(group)
+    coefficient = parse_decimal(coefficient, "hệ số quy đổi")
+    if coefficient <= 0:
+        raise InvalidInput(f"Hệ số quy đổi của «{name}» phải lớn hơn 0.", value=coefficient)
+    position = Product.select().where(Product.catalogue == catalogue).count()
+    product = Product.create(catalogue=catalogue, complexity_group=group, name=name.strip(),
+                             coefficient=coefficient, points_min=points_min,
+                             points_max=points_max, position=position)
+    audit.record(actor, "catalogue.add_product", product)
+    return product
+
+
+def decide(catalogue, number, date, actor="system"):
+    """Record the chairman's decision (number, date), which locks the catalogue."""
+    _check_open(catalogue)
+    if not str(number or "").strip() or not isinstance(date, datetime.date):
+        raise InvalidInput("Cần số và ngày của quyết định phê duyệt danh mục.")
+    if not catalogue.products.count():
+        raise RuleViolation(f"Danh mục sản phẩm năm {catalogue.year} chưa có sản phẩm nào.")
+    catalogue.decision_number = str(number).strip()
+    catalogue.decision_date = date
+    catalogue.decided_by = str(actor)
+    catalogue.save()
+    audit.record(actor, "catalogue.decide", catalogue,
+                 changes={"decision_number": [None, catalogue.decision_number],
+                          "decision_date": [None, date.isoformat()]})
+    return catalogue
+
+
+# --- XLSX ----------------------------------------------------------------------------
+
+
+def _header_columns(sheet):
+    """``(row number, {header: column index})`` of the header row, searched in the top 20."""
+    wanted = {fold(h): h for h in HEADERS}
+    for row in sheet.iter_rows(min_row=1, max_row=20):
+        found = {}
+        for cell in row:
+            key = fold(str(cell.value or "")).strip()
+            if key in wanted:
+                found[wanted[key]] = cell.column - 1
+        if "Sản phẩm" in found and "Hệ số quy đổi" in found:
+            return row[0].row, found
+    raise InvalidInput("Không tìm thấy dòng tiêu đề (cần các cột: " + ", ".join(HEADERS) + ").")
+
+
+def read_xlsx(file):
+    """Rows ``{group, name, points_min, points_max, coefficient}`` of a catalogue file."""
+    book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        header, cols = _header_columns(sheet)
+        rows, group = [], None
+        for number, values in enumerate(sheet.iter_rows(min_row=header + 1, values_only=True),
+                                        start=header + 1):
+            def cell(name):
+                i = cols.get(name)
+                return values[i] if i is not None and i < len(values) else None
+            name = str(cell("Sản phẩm") or "").strip()
+            if cell("Nhóm") not in (None, ""):
+                group = parse_group(cell("Nhóm"), number)
+            if not name:
+                continue  # a group heading or a blank line
+            if group is None:
+                raise InvalidInput(f"dòng {number}: sản phẩm «{name}» chưa thuộc nhóm nào.",
+                                   row=number)
+            low, high = parse_range(cell("Khung điểm"), number)
+            coefficient = parse_decimal(cell("Hệ số quy đổi"), "hệ số quy đổi", number)
+            rows.append({"group": group, "name": name, "points_min": low,
+                         "points_max": high, "coefficient": coefficient})
+    finally:
+        book.close()
+    if not rows:
+        raise NoData("Tệp không có sản phẩm nào.")
+    return rows
+
+
+def import_xlsx(catalogue, file, actor="system"):
+    """Replace an undecided catalogue's products with those of ``file``; returns the count."""
+    _check_open(catalogue)
+    rows = read_xlsx(file)
+    with database.atomic():
+        Product.delete().where(Product.catalogue == catalogue).execute()
+        for row in rows:
+            add_product(catalogue, row["group"], row["name"], row["coefficient"],
+                        row["points_min"], row["points_max"], actor=actor)
+    return len(rows)
+
+
+def _range_text(product):
+    low, high = product.points_min, product.points_max
+    if low is None:
+        return None
+    fmt = lambda v: f"{Decimal(v).normalize():f}".replace(".", ",")  # noqa: E731
+    return fmt(low) if low == high else f"{fmt(low)}–{fmt(high)}"
+
+
+def export_xlsx(catalogue, file):
+    """Write the catalogue in the units' layout (title, decision, then the four columns)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = f"Danh mục {catalogue.year}"
+    sheet.append([f"DANH MỤC SẢN PHẨM ĐẦU RA NĂM {catalogue.year}"])
+    sheet.append([catalogue.unit.name])
+    decision = (f"Kèm theo Quyết định số {catalogue.decision_number} ngày "
+                f"{catalogue.decision_date:%d/%m/%Y}" if catalogue.locked else "Dự thảo")
+    sheet.append([decision])
+    sheet.append(list(HEADERS))
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    sheet["A1"].font = Font(bold=True, size=13)
+    products = (Product.select().where(Product.catalogue == catalogue)
+                .order_by(Product.complexity_group, Product.position, Product.id))
+    for p in products:
+        sheet.append([f"N{p.complexity_group}", p.name, _range_text(p), float(p.coefficient)])
+        sheet.cell(row=sheet.max_row, column=4).number_format = "0.00"
+    for column, width in zip("ABCD", (8, 60, 14, 14)):
+        sheet.column_dimensions[column].width = width
+    book.save(file)
+    return file

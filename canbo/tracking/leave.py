@@ -1,0 +1,109 @@
+"""What the workflow's records say about a year's points (ND 335/2025 Điều 17, 19.3, 20).
+
+The year's points (``year_points.year_grid``) need, per person, the months worked, the
+kind of leave that took the others away and whether a discipline forces KHTNV.  They
+come from the rows the officer keeps on the rating screen (``workflow_models.Absence``
+and ``Discipline``):
+
+- a month is worked unless sick, maternity or unpaid leave (``scoring.LEAVE_KINDS``)
+  covers more than ``ScoringRules.leave_month_share`` of its days — the decree does not
+  say when a part month counts, so this is a setting with a default of "more than
+  half" (**unconfirmed**, REFERENCE.md §3, §5); other leave keeps the month worked;
+- the year is then averaged over the months worked (Điều 17, 11.2, 19.3; REFERENCE.md
+  §5), maternity leave rated even under 6 months worked (``scoring.year_average``);
+- a discipline counted in the year that the person's rule set says forces KHTNV —
+  under ND 335, reprimand (khiển trách) or above for a public-service violation — is
+  judged by ``rules.disciplines_forcing_khtnv`` (the workflow's own rule).
+"""
+import calendar
+import datetime
+
+from canbo.models.cycle import Absence, Cycle, Discipline
+from canbo.rules import rulesets, scoring
+from canbo.rules import yearly as rules
+
+MONTHS = range(1, 13)
+
+
+def _merged(periods):
+    """Overlapping or touching inclusive periods joined, so no day counts twice."""
+    out = []
+    for a, b in sorted(periods):
+        if out and a <= out[-1][1] + datetime.timedelta(days=1):
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def leave_days(year, month, periods):
+    """Days of ``month`` covered by the inclusive ``periods`` (already merged)."""
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    return sum(max(0, (min(b, last) - max(a, first)).days + 1) for a, b in periods)
+
+
+def months_worked(year, absences, rules=scoring.RULES[scoring.ND335]):
+    """``(months worked, leave kind)`` from a person's ``absences`` (objects with ``kind``,
+    ``starts_on``, ``ends_on``), or ``(None, None)`` when no month was lost to leave.
+
+    The leave kind is maternity when a maternity leave took a month (it is rated under 6
+    months worked), else the kind with the most days in the lost months.
+    """
+    leaves = [a for a in absences if a.kind in scoring.LEAVE_KINDS]
+    periods = _merged((a.starts_on, a.ends_on) for a in leaves)
+    lost = set()
+    for month in MONTHS:
+        days = calendar.monthrange(year, month)[1]
+        if leave_days(year, month, periods) > rules.leave_month_share * days:
+            lost.add(month)
+    if not lost:
+        return None, None
+    by_kind = {}
+    for a in leaves:
+        for month in lost:
+            by_kind[a.kind] = by_kind.get(a.kind, 0) + leave_days(
+                year, month, [(a.starts_on, a.ends_on)])
+    kind = "MATERNITY" if by_kind.get("MATERNITY") else max(by_kind, key=by_kind.get)
+    return set(MONTHS) - lost, kind
+
+
+def load(year, staff_query):
+    """``(absences, disciplines)`` ``{staff_id: [rows]}`` of the people of ``staff_query``
+    (a SELECT of staff ids) touching ``year``: two queries for any number of people."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    absences, disciplines = {}, {}
+    for a in (Absence.select().where(Absence.staff.in_(staff_query),
+                                     Absence.starts_on <= last, Absence.ends_on >= first)):
+        absences.setdefault(a.staff_id, []).append(a)
+    counted = (Discipline.counted_year == year) | (
+        Discipline.counted_year.is_null() & Discipline.decided_on.between(first, last))
+    for d in Discipline.select().where(Discipline.staff.in_(staff_query), counted):
+        disciplines.setdefault(d.staff_id, []).append(d)
+    return absences, disciplines
+
+
+def cadre_frames(year):
+    """``{unit_id: cadre frame}`` of the units whose cycle of ``year`` is open."""
+    return dict(Cycle.select(Cycle.unit, Cycle.cadre_frame).where(Cycle.year == year).tuples())
+
+
+def for_grid(year, people, staff_query, rules_of_unit):
+    """``(months_worked, leave, reprimanded)`` for ``year_points.year_grid``.
+
+    ``people`` are ``(id, code, name, kind, unit_id)`` tuples; ``rules_of_unit(unit_id)``
+    gives the unit's ``ScoringRules`` (its leave-month share).
+    """
+    absences, disciplines = load(year, staff_query)
+    frames = cadre_frames(year) if disciplines else {}
+    worked, leave, reprimanded = {}, {}, set()
+    for sid, _, _, kind, uid in people:
+        if sid in absences:
+            months, why = months_worked(year, absences[sid], rules_of_unit(uid))
+            if months is not None:
+                worked[sid], leave[sid] = months, why
+        if sid in disciplines:
+            code = rulesets.rule_set_for(year, kind, frames.get(uid, rulesets.QD366))
+            if rules.disciplines_forcing_khtnv(rulesets.get(code), year, disciplines[sid]):
+                reprimanded.add(sid)
+    return worked, leave, reprimanded

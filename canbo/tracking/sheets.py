@@ -1,0 +1,223 @@
+"""The period's tracking: assigning products, recording results, form Mẫu 01.
+
+ND 335/2025 (REFERENCE.md §6): each month (or quarter, a unit setting) the civil
+servant self-scores the general criteria on Mẫu 01, the evaluating person scores and
+comments, then confirms, which locks the period: its assignments, results and sheet
+no longer change.  The task score comes from the period's assignments through
+``scoring`` (Điều 13–17) with the unit's ``TrackingSetting``.
+"""
+import datetime
+from decimal import Decimal
+
+from canbo.db import database
+from canbo.errors import InvalidInput, RuleViolation
+from canbo.levels import LeaderRole
+from canbo.models.tracking import Assignment, Period, Sheet, SheetItem, SheetStatus, TrackingSetting
+from canbo.records import audit
+from canbo.rules import scoring
+from canbo.rules.rulesets import rule_set_for
+
+MONTHS = range(1, 13)
+
+
+def setting_for(unit_id, year):
+    """The unit's ``TrackingSetting`` of ``year``, or an unsaved default (monthly)."""
+    found = TrackingSetting.get_or_none(TrackingSetting.unit == unit_id,
+                                        TrackingSetting.year == year)
+    return found or TrackingSetting(unit=unit_id, year=year, period=Period.MONTH.code)
+
+
+def rules_of(setting, rule_set=scoring.ND335):
+    """The scoring rules with the unit's open settings applied (empty = default)."""
+    return scoring.rules_for(rule_set, cap_at_100=setting.cap_at_100,
+                             deduction_floor=setting.deduction_floor,
+                             middle_value_dd=setting.middle_value_dd,
+                             decimals=setting.decimals)
+
+
+def period_end(month, period):
+    """The month a sheet is filed under: the month itself, or its quarter's last month."""
+    if not 1 <= int(month) <= 12:
+        raise InvalidInput(f"Tháng «{month}» không hợp lệ; cho phép 1 – 12.", month=month)
+    return -(-int(month) // 3) * 3 if period == Period.QUARTER.code else int(month)
+
+
+def period_months(month, period):
+    end = period_end(month, period)
+    return list(range(end - 2, end + 1)) if period == Period.QUARTER.code else [end]
+
+
+def _check_unlocked(staff, year, month):
+    end = period_end(month, setting_for(staff.unit_id, year).period)
+    sheet = Sheet.get_or_none(Sheet.staff == staff.id, Sheet.year == year, Sheet.month == end)
+    if sheet is not None and sheet.locked:
+        raise RuleViolation(
+            f"Kỳ tháng {sheet.month}/{year} của {staff.full_name} đã được xác nhận; "
+            "không sửa được.", sheet=sheet.id)
+
+
+def assign(staff, year, month, product, quantity, deadline=None, extra=False,
+           actor="system"):
+    """Assign ``quantity`` of a decided catalogue's ``product`` for a month (Điều 13)."""
+    if not product.catalogue.locked:
+        raise RuleViolation(f"Danh mục sản phẩm năm {product.catalogue.year} chưa được phê "
+                            "duyệt; chưa giao việc từ danh mục được.")
+    if product.catalogue.year != year:
+        raise InvalidInput(f"Sản phẩm «{product.name}» thuộc danh mục năm "
+                           f"{product.catalogue.year}, không phải năm {year}.")
+    if product.catalogue.unit_id != staff.unit_id:
+        raise InvalidInput(f"Sản phẩm «{product.name}» thuộc danh mục của đơn vị khác; hãy "
+                           f"chọn trong danh mục của {staff.unit.name}.")
+    if int(quantity) < 0 or (int(quantity) == 0 and not extra):
+        raise InvalidInput(f"Số lượng giao «{quantity}» phải lớn hơn 0.", value=quantity)
+    _check_unlocked(staff, year, month)
+    row = Assignment.create(staff=staff, year=year, month=month, product=product,
+                            coefficient=product.coefficient, quantity=quantity,
+                            deadline=deadline, extra=extra)
+    audit.record(actor, "tracking.assign", row)
+    return row
+
+
+def record_result(assignment, actor="system", **fields):
+    """Record the result of an assignment: completed, failed_reviews, delays,
+    objective_cause, note.  Counts must be whole numbers ≥ 0."""
+    allowed = {"completed", "failed_reviews", "delays", "objective_cause", "note"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise InvalidInput("Không có trường " + ", ".join(sorted(unknown)))
+    _check_unlocked(assignment.staff, assignment.year, assignment.month)
+    before = audit.snapshot(assignment)
+    for name, value in fields.items():
+        if name in ("completed", "failed_reviews", "delays") and int(value) < 0:
+            raise InvalidInput(f"{name} = {value} không hợp lệ (phải ≥ 0).", field=name)
+        setattr(assignment, name, value)
+    assignment.save()
+    audit.record(actor, "tracking.result", assignment,
+                 changes=audit.diff(before, audit.snapshot(assignment)))
+    return assignment
+
+
+def sheet_for(staff, year, month):
+    """The person's sheet of the period containing ``month``, created with its items."""
+    setting = setting_for(staff.unit_id, year)
+    end = period_end(month, setting.period)
+    sheet = Sheet.get_or_none(Sheet.staff == staff, Sheet.year == year, Sheet.month == end)
+    if sheet is not None:
+        return sheet
+    rule_set = rule_set_for(year, staff.kind)
+    rules = rules_of(setting, rule_set if rule_set in scoring.RULES else scoring.ND335)
+    with database.atomic():
+        sheet = Sheet.create(staff=staff, unit=staff.unit_id, year=year, month=end,
+                             period=setting.period, rule_set=rule_set,
+                             leader=staff.leader_role != LeaderRole.NONE.code)
+        SheetItem.insert_many([
+            {"sheet": sheet.id, "code": code, "label": label, "max_points": top,
+             "position": i} for i, (code, label, top) in enumerate(rules.items())
+        ]).execute()
+    return sheet
+
+
+def _items(sheet):
+    return {i.code: i for i in sheet.items.order_by(SheetItem.position)}
+
+
+def _score_items(sheet, scores, field):
+    items = _items(sheet)
+    for code, value in scores.items():
+        if code not in items:
+            raise InvalidInput(f"Tiêu chí «{code}» không có trong phiếu; cho phép: "
+                               + ", ".join(items), item=code)
+        value = Decimal(str(value).replace(",", "."))
+        if not 0 <= value <= items[code].max_points:
+            raise InvalidInput(f"Điểm tiêu chí {code} = {scoring.vi_decimal(value)} ngoài "
+                               f"khoảng 0 – {scoring.vi_decimal(items[code].max_points)}.",
+                               item=code, value=value)
+        setattr(items[code], field, value)
+        items[code].save()
+    values = [getattr(i, field) for i in items.values()]
+    return sum(values) if all(v is not None for v in values) else None
+
+
+def self_score(sheet, scores, strengths=None, weaknesses=None, actor="system"):
+    """The person's own points per general sub-item, strengths and weaknesses."""
+    if sheet.locked:
+        raise RuleViolation(f"Phiếu tháng {sheet.month}/{sheet.year} đã được xác nhận.")
+    with database.atomic():
+        sheet.self_general = _score_items(sheet, scores, "self_points")
+        sheet.strengths = strengths if strengths is not None else sheet.strengths
+        sheet.weaknesses = weaknesses if weaknesses is not None else sheet.weaknesses
+        if sheet.self_general is not None:
+            sheet.status = SheetStatus.SELF_SCORED.code
+        sheet.save()
+        audit.record(actor, "sheet.self_score", sheet)
+    return sheet
+
+
+def evaluate(sheet, scores, d=None, dd=None, e=None, comment=None, actor="system"):
+    """The evaluator's points per sub-item, d, đ, e for a leader, and comment."""
+    if sheet.locked:
+        raise RuleViolation(f"Phiếu tháng {sheet.month}/{sheet.year} đã được xác nhận.")
+    rules = rules_of(setting_for(sheet.unit_id, sheet.year), sheet.rule_set)
+    with database.atomic():
+        sheet.general = _score_items(sheet, scores, "points")
+        for name, attr, value in (("d", "d", d), ("đ", "dd", dd), ("e", "e", e)):
+            if value is not None:
+                setattr(sheet, attr, scoring.check_leader_value(name, value, rules))
+        sheet.comment = comment if comment is not None else sheet.comment
+        sheet.evaluator = str(actor)
+        sheet.save()
+    return sheet
+
+
+def compute(sheet):
+    """Fill a, b, c, task score and total from the period's results; returns the sheet."""
+    rules = rules_of(setting_for(sheet.unit_id, sheet.year), sheet.rule_set)
+    rows = Assignment.select().where(
+        Assignment.staff == sheet.staff_id, Assignment.year == sheet.year,
+        Assignment.month.in_(period_months(sheet.month, sheet.period)))
+    results = [scoring.Result(r.quantity, r.completed, r.coefficient, r.failed_reviews,
+                              r.delays, r.objective_cause, r.extra) for r in rows]
+    a, b, c = scoring.abc(scoring.totals(results, rules), rules)
+    leader = (sheet.d, sheet.dd, sheet.e) if sheet.leader else (None, None, None)
+    task = scoring.task_score(a, b, c, *leader)
+    sheet.a, sheet.b, sheet.c = (rules.round(v) for v in (a, b, c))
+    sheet.task_score = rules.round(task)
+    if sheet.general is not None:
+        sheet.total = scoring.period_score(sheet.general, task, rules)
+    return sheet
+
+
+def confirm(sheet, actor="system"):
+    """The evaluator's confirmation: needs every item scored; locks the period."""
+    if sheet.locked:
+        raise RuleViolation(f"Phiếu tháng {sheet.month}/{sheet.year} đã được xác nhận.")
+    if sheet.status != SheetStatus.SELF_SCORED.code:
+        raise RuleViolation("Người được đánh giá chưa tự đánh giá phiếu này.")
+    if sheet.general is None:
+        raise RuleViolation("Người đánh giá chưa chấm đủ các tiêu chí chung.")
+    if sheet.leader and None in (sheet.d, sheet.dd, sheet.e):
+        raise RuleViolation("Người giữ chức vụ lãnh đạo cần đủ ba tiêu chí d, đ, e.")
+    with database.atomic():
+        compute(sheet)
+        sheet.status = SheetStatus.CONFIRMED.code
+        sheet.evaluator = str(actor)
+        sheet.confirmed_at = datetime.datetime.now().replace(microsecond=0)
+        sheet.save()
+        audit.record(actor, "sheet.confirm", sheet,
+                     changes={"status": ["SELF_SCORED", "CONFIRMED"], "total": [None,
+                                                                               str(sheet.total)]})
+    return sheet
+
+
+def return_sheet(sheet, reason, actor="system"):
+    """Send a self-scored sheet back to the person (Trả lại), with the reason."""
+    if sheet.status != SheetStatus.SELF_SCORED.code:
+        raise RuleViolation("Chỉ trả lại được phiếu đã tự đánh giá, chưa xác nhận.")
+    if not str(reason or "").strip():
+        raise InvalidInput("Cần ghi lý do trả lại.")
+    with database.atomic():
+        sheet.status = SheetStatus.RETURNED.code
+        sheet.save()
+        audit.record(actor, "sheet.return", sheet, reason=reason,
+                     changes={"status": ["SELF_SCORED", "RETURNED"]})
+    return sheet
