@@ -32,7 +32,7 @@ How a feature module plugs in (see ``admin_views/base.py``; the access helpers l
         app.add_url_rule(...)               # a plain route: decorate with
                                             # @require_role("OFFICER", permission="print")
 
-- Roles are ``canbo.users.Role`` codes: ADMIN, OFFICER, CHAIRMAN, VIEWER; permissions
+- Roles are ``canbo.Role`` codes: ADMIN, OFFICER, CHAIRMAN, VIEWER; permissions
   ("staff.edit", "ratings.edit", "ratings.approve", "lists.edit", "units.edit",
   "users.manage", "audit.read", "print", "import") are in ``canbo.users.PERMISSIONS``;
   ``can("print")`` asks for the logged-in user.

@@ -72,7 +72,7 @@ def login_url():
 
 def require_role(*roles, permission=None):
     """Decorator for a plain view function: login required, then one of ``roles`` (codes
-    of ``canbo.users.Role``; empty = any role) and, when given, ``permission``."""
+    of ``canbo.Role``; empty = any role) and, when given, ``permission``."""
 
     def decorate(view):
         @functools.wraps(view)

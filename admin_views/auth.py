@@ -13,6 +13,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from canbo.errors import CanboError
+from canbo.levels import Role
 from canbo.models import User
 from canbo.records import users
 
@@ -33,7 +34,7 @@ class Account(UserMixin):
 
     @property
     def role_label(self):
-        return users.Role(self.user.role).label
+        return Role(self.user.role).label
 
     def __getattr__(self, name):
         return getattr(self.__dict__["user"], name)

@@ -16,8 +16,9 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 
 from canbo.errors import CanboError
+from canbo.levels import SheetStatus
 from canbo.models import Staff
-from canbo.models.tracking import Assignment, Sheet, SheetItem, SheetStatus
+from canbo.models.tracking import Assignment, Sheet, SheetItem
 from canbo.records import units
 from canbo.rules import scoring
 from canbo.tracking import sheets

@@ -9,6 +9,7 @@ from wtforms import PasswordField, SelectField
 from wtforms.validators import ValidationError
 
 from canbo.errors import InvalidInput
+from canbo.levels import Role
 from canbo.models import Unit, User
 from canbo.records import audit, users
 
@@ -28,12 +29,12 @@ class UserView(SecureModelView):
     column_list = ["username", "role", "unit", "active", "locked_until", "created_at"]
     column_details_list = ["username", "role", "unit", "active", "failed_logins",
                            "locked_until", "created_at"]
-    column_choices = {"role": users.Role.choices()}
+    column_choices = {"role": Role.choices()}
     column_default_sort = ("username", False)
     column_searchable_list = [User.username]
     form_columns = ["username", "role", "unit", "active", "new_password"]
     form_overrides = {"role": SelectField}
-    form_args = {"role": {"choices": users.Role.choices()}, "unit": {"get_label": "name"}}
+    form_args = {"role": {"choices": Role.choices()}, "unit": {"get_label": "name"}}
     form_extra_fields = {"new_password": PasswordField(
         "Mật khẩu mới", description=f"Ít nhất {users.MIN_PASSWORD_LENGTH} ký tự; để trống "
         "khi sửa nếu không đổi mật khẩu.")}
@@ -43,8 +44,8 @@ class UserView(SecureModelView):
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
-        if model.role != users.Role.ADMIN.code and model.unit_id is None:
-            raise ValidationError(f"Vai trò {users.Role(model.role).label} phải gắn với một đơn vị.")
+        if model.role != Role.ADMIN.code and model.unit_id is None:
+            raise ValidationError(f"Vai trò {Role(model.role).label} phải gắn với một đơn vị.")
         password = form.new_password.data
         if is_created and not password:
             raise ValidationError("Hãy đặt mật khẩu cho tài khoản mới.")

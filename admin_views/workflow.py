@@ -20,22 +20,19 @@ from flask_admin import expose
 from peewee import JOIN
 
 from canbo.errors import CanboError, InvalidInput
-from canbo.levels import Rating as Level
-from canbo.levels import RatingStatus, StaffKind
+from canbo.levels import AbsenceKind, DisciplineKind, DisciplineSystem, RatingStatus, StaffKind
+from canbo.levels import Rating as RatingLevel
 from canbo.models import Rating, Staff
 from canbo.models.cycle import (
     CRITERIA,
     Absence,
-    AbsenceKind,
     Cycle,
     Discipline,
-    DisciplineKind,
-    DisciplineSystem,
     Evaluation,
     Objection,
     TaskGroup,
 )
-from canbo.rating import compliance
+from canbo.rating import compliance, guards
 from canbo.rating import points as wp
 from canbo.rating import records as wr
 from canbo.rating import workflow as wf
@@ -99,7 +96,7 @@ class WorkflowView(SecureView):
         year = chosen_year(request.args.get("year"), today)
         _visible(unit.id)
         cycle = Cycle.get_or_none(Cycle.unit == unit, Cycle.year == year)
-        ratings = wf.cycle_ratings(cycle) if cycle else []
+        ratings = guards.cycle_ratings(cycle) if cycle else []
         ids = [r.id for r in ratings] or [0]
         evaluations = {e.rating_id: e for e in Evaluation.select(Evaluation, TaskGroup)
                        .join(TaskGroup, JOIN.LEFT_OUTER).where(Evaluation.rating.in_(ids))}
@@ -110,7 +107,7 @@ class WorkflowView(SecureView):
             meters=compliance.quota_meters(cycle, ratings) if cycle else [],
             warning=wf.deadline_warning(cycle, today) if cycle else None,
             role=current_account().role, statuses=RatingStatus.labels(),
-            levels=Level.choices(), kinds=StaffKind.labels(), rule_sets=rulesets.LABELS,
+            levels=RatingLevel.choices(), kinds=StaffKind.labels(), rule_sets=rulesets.LABELS,
             frames=[(c, rulesets.LABELS[c]) for c in rulesets.CADRE_FRAMES],
             years=range(today.year + 1, today.year - 6, -1), pct=_pct,
             tracked=year >= wp.FIRST_YEAR,
@@ -123,7 +120,7 @@ class WorkflowView(SecureView):
         year = chosen_year(form.get("year"), datetime.date.today())
         back = url_for(".index", unit=unit.code, year=year)
         _visible(unit.id)
-        if form.get("action") == "pull_points" and account.role not in wf.PREPARERS:
+        if form.get("action") == "pull_points" and account.role not in guards.PREPARERS:
             abort(403)  # the officer's button; canbo.workflow_points checks again
         try:
             self._act(form.get("action"), account, unit, year, form)
@@ -196,7 +193,7 @@ class WorkflowView(SecureView):
             disciplines=list(rating.staff.disciplines.order_by(Discipline.decided_on)),
             absence_kinds=AbsenceKind.choices(), discipline_kinds=DisciplineKind.choices(),
             discipline_systems=DisciplineSystem.choices(),
-            levels=Level.choices(), statuses=RatingStatus.labels(),
+            levels=RatingLevel.choices(), statuses=RatingStatus.labels(),
             rule_set=rulesets.LABELS.get(rating.rule_set, rating.rule_set),
             own=current_account().staff_id == rating.staff_id, role=current_account().role,
         )
@@ -257,7 +254,7 @@ class WorkflowView(SecureView):
         _visible(person.unit_id, person.id)
         ratings = list(person.ratings.order_by(Rating.year.desc()))
         return self.render("admin/workflow_person.html", person=person, ratings=ratings,
-                           rule_sets=rulesets.LABELS, levels=Level.labels(),
+                           rule_sets=rulesets.LABELS, levels=RatingLevel.labels(),
                            statuses=RatingStatus.labels())
 
 

@@ -4,7 +4,7 @@ Every list here is fixed by law (REFERENCE.md §2 and §8). Titles and departmen
 *not* here: they change with local reorganisations and live in the database as data.
 
 Each enumeration member is ``(code, label)``; the declaration order is the order used in
-reports and forms (best / highest first).  ``Level.parse()`` accepts a code or a label in
+reports and forms (best / highest first).  ``Classification.parse()`` accepts a code or a label in
 any case, with or without diacritics.
 """
 import enum
@@ -12,7 +12,7 @@ import enum
 from canbo.vietnamese import fold
 
 
-class Level(enum.Enum):
+class Classification(enum.Enum):
     """Base of every classification: ``member.code``, ``member.label``, ``member.rank``."""
 
     def __new__(cls, code, label):
@@ -59,7 +59,7 @@ class Level(enum.Enum):
         return self.label
 
 
-class Rating(Level):
+class Rating(Classification):
     """Rating levels (ND 90/2020 Điều 2; ND 335/2025 Điều 20; REFERENCE.md §2)."""
 
     HTXSNV = ("HTXSNV", "Hoàn thành xuất sắc nhiệm vụ")
@@ -86,7 +86,7 @@ class Rating(Level):
 ND56_HTNV_LABEL = "Hoàn thành nhiệm vụ nhưng còn hạn chế về năng lực"
 
 
-class Education(Level):
+class Education(Classification):
     """Professional education, trình độ chuyên môn (REFERENCE.md §8)."""
 
     TS = ("TS", "Tiến sĩ")
@@ -98,7 +98,7 @@ class Education(Level):
     NONE = ("NONE", "Chưa qua đào tạo")
 
 
-class PoliticalTheory(Level):
+class PoliticalTheory(Classification):
     """Political theory, lý luận chính trị (REFERENCE.md §8)."""
 
     CN = ("CN", "Cử nhân")
@@ -108,7 +108,7 @@ class PoliticalTheory(Level):
     NONE = ("NONE", "Chưa qua đào tạo")
 
 
-class StateManagement(Level):
+class StateManagement(Classification):
     """State management, quản lý nhà nước (REFERENCE.md §8)."""
 
     CVCC = ("CVCC", "Chuyên viên cao cấp")
@@ -118,7 +118,7 @@ class StateManagement(Level):
     NONE = ("NONE", "Chưa qua đào tạo")
 
 
-class StaffKind(Level):
+class StaffKind(Classification):
     """Kinds of staff (Luật Cán bộ, công chức; REFERENCE.md vocabulary)."""
 
     CADRE = ("CADRE", "Cán bộ")
@@ -132,12 +132,12 @@ class StaffKind(Level):
         return {"Không chuyên trách": "PART_TIME", "Hợp đồng": "CONTRACT"}
 
 
-class Gender(Level):
+class Gender(Classification):
     MALE = ("M", "Nam")
     FEMALE = ("F", "Nữ")
 
 
-class LeaderRole(Level):
+class LeaderRole(Classification):
     """Whether a person leads the unit: heads and deputies have extra criteria and duties."""
 
     HEAD = ("HEAD", "Người đứng đầu")
@@ -145,7 +145,7 @@ class LeaderRole(Level):
     NONE = ("NONE", "Không giữ chức vụ lãnh đạo")
 
 
-class QualificationKind(Level):
+class QualificationKind(Classification):
     """The three qualification histories a person carries; each maps to its level list."""
 
     EDUCATION = ("EDUCATION", "Trình độ chuyên môn")
@@ -161,7 +161,7 @@ class QualificationKind(Level):
         }[self.code]
 
 
-class RatingStatus(Level):
+class RatingStatus(Classification):
     """Where a yearly rating stands in its cycle (the workflow is in ``workflow.py``)."""
 
     NOT_ELIGIBLE = ("NOT_ELIGIBLE", "Không thực hiện đánh giá, xếp loại")
@@ -172,6 +172,64 @@ class RatingStatus(Level):
     RETURNED = ("RETURNED", "Bị trả lại")
     APPROVED = ("APPROVED", "Đã phê duyệt")
     PUBLISHED = ("PUBLISHED", "Đã công bố")
+
+
+class Role(Classification):
+    """Roles of the panel, with the glossary's labels (REFERENCE.md §10)."""
+
+    ADMIN = ("ADMIN", "Quản trị hệ thống")
+    OFFICER = ("OFFICER", "Cán bộ phụ trách tổ chức")
+    CHAIRMAN = ("CHAIRMAN", "Chủ tịch")
+    VIEWER = ("VIEWER", "Người xem")
+
+
+class CycleStatus(Classification):
+    """Where a unit's yearly cycle stands: open for work, or published and locked."""
+
+    OPEN = ("OPEN", "Đang đánh giá")
+    PUBLISHED = ("PUBLISHED", "Đã công bố")
+
+
+class AbsenceKind(Classification):
+    """Kinds of absence (REFERENCE.md §5): maternity counts as worked for eligibility."""
+
+    MATERNITY = ("MATERNITY", "Nghỉ thai sản")
+    SICK = ("SICK", "Nghỉ ốm đau")
+    UNPAID = ("UNPAID", "Nghỉ không lương")
+    OTHER = ("OTHER", "Nghỉ khác theo quy định")
+
+
+class DisciplineSystem(Classification):
+    PARTY = ("PARTY", "Kỷ luật Đảng")
+    ADMINISTRATIVE = ("ADMINISTRATIVE", "Kỷ luật hành chính")
+
+
+class DisciplineKind(Classification):
+    """Forms of discipline, lightest first (Luật CBCC; Party rules): all are reprimand or above."""
+
+    REPRIMAND = ("REPRIMAND", "Khiển trách")
+    WARNING = ("WARNING", "Cảnh cáo")
+    SALARY_REDUCTION = ("SALARY_REDUCTION", "Hạ bậc lương")
+    DEMOTION = ("DEMOTION", "Giáng chức")
+    DISMISSAL = ("DISMISSAL", "Cách chức")
+    FORCED_RESIGNATION = ("FORCED_RESIGNATION", "Buộc thôi việc")
+    EXPULSION = ("EXPULSION", "Khai trừ")
+
+
+class Period(Classification):
+    """How often a unit tracks its civil servants (ND 335 Điều 17)."""
+
+    MONTH = ("MONTH", "Tháng")
+    QUARTER = ("QUARTER", "Quý")
+
+
+class SheetStatus(Classification):
+    """Where a period's sheet stands (REFERENCE.md §6, ND 335 procedure)."""
+
+    OPEN = ("OPEN", "Chưa tự đánh giá")
+    SELF_SCORED = ("SELF_SCORED", "Đã tự đánh giá")
+    RETURNED = ("RETURNED", "Bị trả lại")
+    CONFIRMED = ("CONFIRMED", "Đã xác nhận")
 
 
 #: Statuses whose level is final and counts in statistics.

@@ -10,10 +10,10 @@ import uuid
 
 import peewee
 import pytest
-from canbo.cli import cli
 from click.testing import CliRunner
 
 from canbo import db as dbm
+from canbo.cli import cli
 
 PG_URL = os.environ.get(
     "CANBO_TEST_POSTGRES_URL", "postgresql://postgres:postgres@localhost:5432/postgres"

@@ -14,7 +14,7 @@ from canbo.documents import batch as documents_batch
 from canbo.documents import forms as documents_forms
 from canbo.documents import render as documents
 from canbo.documents.forms import FormTexts
-from canbo.levels import Rating as Level
+from canbo.levels import Rating as RatingLevel
 from canbo.models import Rating, Staff, Unit
 from canbo.models.cycle import Evaluation
 
@@ -37,7 +37,7 @@ def pages_text(data, tmp_path):
 
 def ticked(text):
     """The labels printed next to a ticked box ("X  Hoàn thành tốt nhiệm vụ")."""
-    labels = "|".join(re.escape(m.label) for m in Level)
+    labels = "|".join(re.escape(m.label) for m in RatingLevel)
     return re.findall(rf"^\s*X\s+({labels})\s*$", text, re.M)
 
 
@@ -78,7 +78,7 @@ def test_nd90_form_shows_person_sections_and_levels(demo_db, tmp_path, code, for
     for expected in (QUOC_HIEU, TIEU_NGU, form_no, title, "Năm 2022", staff.full_name,
                      "I. KẾT QUẢ TỰ ĐÁNH GIÁ", "II. TỰ NHẬN XÉT, XẾP LOẠI CHẤT LƯỢNG",
                      "III. Ý KIẾN NHẬN XÉT", "IV. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG",
-                     "ỦY BAN NHÂN DÂN", "XÃ KIM TÂN", *[m.label for m in Level]):
+                     "ỦY BAN NHÂN DÂN", "XÃ KIM TÂN", *[m.label for m in RatingLevel]):
         assert expected in text
     assert ("PHẦN DÀNH RIÊNG CHO" in text) is leaders
     sizes = {(round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2))
@@ -88,14 +88,14 @@ def test_nd90_form_shows_person_sections_and_levels(demo_db, tmp_path, code, for
 
 @pytest.mark.parametrize("code, level", [("KT18", "HTNV"), ("KT12", "HTTNV"), ("KT13", "HTXSNV")])
 def test_self_rating_and_final_rating_are_ticked(demo_db, tmp_path, code, level):
-    assert ticked(pdftotext(form(code), tmp_path)) == [Level(level).label] * 2
+    assert ticked(pdftotext(form(code), tmp_path)) == [RatingLevel(level).label] * 2
 
 
 def test_a_rating_not_yet_approved_ticks_only_the_self_rating(demo_db, tmp_path):
     rating = Rating.get(Rating.staff == Staff.get(Staff.code == "KT12").id, Rating.year == 2022)
     rating.status, rating.self_level = "PROPOSED", "HTXSNV"
     rating.save()
-    assert ticked(pdftotext(form("KT12"), tmp_path)) == [Level.HTXSNV.label]
+    assert ticked(pdftotext(form("KT12"), tmp_path)) == [RatingLevel.HTXSNV.label]
 
 
 def test_texts_from_the_workflow_are_printed(demo_db, tmp_path, monkeypatch):
@@ -141,7 +141,7 @@ def test_nd335_yearly_form_prints_monthly_totals_and_average(demo_db, tmp_path, 
     assert "PHIẾU XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC" in text
     assert "Năm 2026" in text and "Nguyễn Thị Ngọc Ánh" in text
     assert "81,00" in text and "92,00" in text and "86,50" in text
-    assert ticked(text) == [Level.HTTNV.label] * 2
+    assert ticked(text) == [RatingLevel.HTTNV.label] * 2
 
 
 def test_nd335_form_prints_empty_table_until_tracking_lands(demo_db, tmp_path):

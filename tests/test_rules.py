@@ -6,8 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from canbo.errors import InvalidInput
-from canbo.rules import rulesets
-from canbo.rules import yearly as rules
+from canbo.rules import rulesets, yearly
 from canbo.rules.rulesets import ND56, ND90, ND90_ND48, ND335, QD366
 
 D = datetime.date
@@ -75,12 +74,12 @@ def test_each_rule_set_carries_its_quota_and_scoring(code, ratio, ceiling, point
     (0, 1, False),
 ])
 def test_excellent_is_at_most_the_floor_of_20_percent_of_good(good, excellent, allowed):
-    found = rules.excellent_quota(RS[ND335], "Công chức", ["g"] * good, ["e"] * excellent)
+    found = yearly.excellent_quota(RS[ND335], "Công chức", ["g"] * good, ["e"] * excellent)
     assert (found is None) is allowed
 
 
 def test_the_quota_message_names_the_numbers_and_the_rounding():
-    found = rules.excellent_quota(RS[ND90_ND48], "Công chức", [f"G{i}" for i in range(17)],
+    found = yearly.excellent_quota(RS[ND90_ND48], "Công chức", [f"G{i}" for i in range(17)],
                                   [f"E{i}" for i in range(5)])
     assert "17 người HTTNV × 20% = 3,4 → tối đa 3 người HTXSNV; đang đề xuất 5" in found.message
     assert "làm tròn xuống" in found.message
@@ -91,7 +90,7 @@ def test_the_quota_message_names_the_numbers_and_the_rounding():
 
 @pytest.mark.parametrize("code", [ND56, ND90])
 def test_no_quota_before_15_september_2023(code):
-    assert rules.excellent_quota(RS[code], "Công chức", ["g"] * 4, ["e"] * 16) is None
+    assert yearly.excellent_quota(RS[code], "Công chức", ["g"] * 4, ["e"] * 16) is None
 
 
 @pytest.mark.parametrize("code, ratio, refused", [
@@ -104,14 +103,14 @@ def test_no_quota_before_15_september_2023(code):
     (ND56, "0.25", True),
 ])
 def test_an_exception_may_not_pass_the_ceiling(code, ratio, refused):
-    assert (rules.check_exception(RS[code], Decimal(ratio)) is not None) is refused
+    assert (yearly.check_exception(RS[code], Decimal(ratio)) is not None) is refused
 
 
 def test_an_exception_raises_the_cap_up_to_the_ceiling():
     good = ["g"] * 8
-    assert rules.excellent_quota(RS[ND335], "X", good, ["e"] * 2) is not None  # 1,6 → 1
-    assert rules.excellent_quota(RS[ND335], "X", good, ["e"] * 2, Decimal("0.25")) is None
-    assert rules.quota_ratio(RS[ND335], Decimal("0.40")) == Decimal("0.25")
+    assert yearly.excellent_quota(RS[ND335], "X", good, ["e"] * 2) is not None  # 1,6 → 1
+    assert yearly.excellent_quota(RS[ND335], "X", good, ["e"] * 2, Decimal("0.25")) is None
+    assert yearly.quota_ratio(RS[ND335], Decimal("0.40")) == Decimal("0.25")
 
 
 # --- eligibility -----------------------------------------------------------------------
@@ -124,36 +123,36 @@ def test_an_exception_raises_the_cap_up_to_the_ceiling():
     (D(2023, 1, 1), True),
 ])
 def test_under_six_months_worked_is_not_rated(joined, eligible):
-    result = rules.eligibility(RS[ND90_ND48], 2023, joined, None, [])
+    result = yearly.eligibility(RS[ND90_ND48], 2023, joined, None, [])
     assert result.eligible is eligible
     if not eligible:
         assert "dưới 6 tháng" in result.reason
 
 
 def test_five_months_29_days_is_named_in_the_reason():
-    result = rules.eligibility(RS[ND335], 2026, D(2026, 7, 3), None, [])
+    result = yearly.eligibility(RS[ND335], 2026, D(2026, 7, 3), None, [])
     assert "5 tháng 29 ngày" in result.reason
 
 
 def test_leaving_mid_year_counts_the_days_before_leaving():
-    assert rules.months_worked(2023, None, D(2023, 7, 1), []) == (6, 0)
-    assert not rules.eligibility(RS[ND90_ND48], 2023, None, D(2023, 6, 30), []).eligible
+    assert yearly.months_worked(2023, None, D(2023, 7, 1), []) == (6, 0)
+    assert not yearly.eligibility(RS[ND90_ND48], 2023, None, D(2023, 6, 30), []).eligible
 
 
 @pytest.mark.parametrize("year", [2023, 2024])
 def test_maternity_leave_across_the_year_end_counts_as_worked(year):
     leave = [absence("MATERNITY", D(2023, 9, 1), D(2024, 2, 29))]
-    assert rules.eligibility(RS[ND90_ND48], year, D(2015, 1, 1), None, leave).eligible
+    assert yearly.eligibility(RS[ND90_ND48], year, D(2015, 1, 1), None, leave).eligible
 
 
 def test_maternity_leave_does_not_make_up_for_time_not_in_post():
     leave = [absence("MATERNITY", D(2023, 10, 1), D(2024, 3, 31))]
-    assert not rules.eligibility(RS[ND90_ND48], 2023, D(2023, 8, 1), None, leave).eligible
+    assert not yearly.eligibility(RS[ND90_ND48], 2023, D(2023, 8, 1), None, leave).eligible
 
 
 def test_sick_leave_counts_against_time_worked():
     leave = [absence("SICK", D(2023, 1, 1), D(2023, 7, 3))]
-    assert not rules.eligibility(RS[ND90_ND48], 2023, D(2010, 1, 1), None, leave).eligible
+    assert not yearly.eligibility(RS[ND90_ND48], 2023, D(2010, 1, 1), None, leave).eligible
 
 
 @pytest.mark.parametrize("start, end, capped", [
@@ -163,7 +162,7 @@ def test_sick_leave_counts_against_time_worked():
     (D(2023, 11, 1), D(2024, 2, 29), False),  # across the year end: 2 months in 2024
 ])
 def test_lawful_absence_of_3_to_6_months_caps_at_htnv(start, end, capped):
-    result = rules.eligibility(RS[ND90_ND48], 2024, D(2010, 1, 1), None,
+    result = yearly.eligibility(RS[ND90_ND48], 2024, D(2010, 1, 1), None,
                                [absence("SICK", start, end)])
     assert result.eligible
     assert (result.cap == "HTNV") is capped
@@ -171,8 +170,8 @@ def test_lawful_absence_of_3_to_6_months_caps_at_htnv(start, end, capped):
 
 def test_the_absence_cap_is_nd90s_not_nd335s():
     leave = [absence("UNPAID", D(2026, 3, 1), D(2026, 6, 30))]
-    assert rules.eligibility(RS[ND335], 2026, D(2010, 1, 1), None, leave).cap is None
-    assert rules.eligibility(RS[ND90_ND48], 2026, D(2010, 1, 1), None, leave).cap == "HTNV"
+    assert yearly.eligibility(RS[ND335], 2026, D(2010, 1, 1), None, leave).cap is None
+    assert yearly.eligibility(RS[ND90_ND48], 2026, D(2010, 1, 1), None, leave).cap == "HTNV"
 
 
 # --- discipline ------------------------------------------------------------------------
@@ -180,14 +179,14 @@ def test_the_absence_cap_is_nd90s_not_nd335s():
 
 def test_discipline_decided_in_january_counts_in_the_following_year():
     d = discipline(D(2024, 1, 15))  # for a violation of 2023
-    assert rules.disciplines_forcing_khtnv(RS[ND90_ND48], 2023, [d]) == []
-    assert rules.disciplines_forcing_khtnv(RS[ND90_ND48], 2024, [d]) == [d]
+    assert yearly.disciplines_forcing_khtnv(RS[ND90_ND48], 2023, [d]) == []
+    assert yearly.disciplines_forcing_khtnv(RS[ND90_ND48], 2024, [d]) == [d]
 
 
 def test_a_violation_already_counted_is_not_counted_again():
     d = discipline(D(2024, 1, 15), counted_year=2023)
-    assert rules.disciplines_forcing_khtnv(RS[ND90_ND48], 2023, [d]) == [d]
-    assert rules.disciplines_forcing_khtnv(RS[ND90_ND48], 2024, [d]) == []
+    assert yearly.disciplines_forcing_khtnv(RS[ND90_ND48], 2023, [d]) == [d]
+    assert yearly.disciplines_forcing_khtnv(RS[ND90_ND48], 2024, [d]) == []
 
 
 @pytest.mark.parametrize("code, public_service, forces", [
@@ -199,7 +198,7 @@ def test_a_violation_already_counted_is_not_counted_again():
 ])
 def test_which_discipline_forces_khtnv(code, public_service, forces):
     d = discipline(D(2026, 5, 5), public_service=public_service)
-    assert bool(rules.disciplines_forcing_khtnv(RS[code], 2026, [d])) is forces
+    assert bool(yearly.disciplines_forcing_khtnv(RS[code], 2026, [d])) is forces
 
 
 # --- points ---------------------------------------------------------------------------
@@ -210,23 +209,23 @@ def test_which_discipline_forces_khtnv(code, public_service, forces):
     ("69.99", "HTNV"), ("50", "HTNV"), ("49.99", "KHTNV"), ("0", "KHTNV"),
 ])
 def test_points_propose_the_level(points, level):
-    assert rules.level_from_points(RS[ND335], Decimal(points)) == level
+    assert yearly.level_from_points(RS[ND335], Decimal(points)) == level
 
 
 def test_a_khtnv_condition_overrides_the_points():
-    assert rules.proposed_level(RS[ND335], Decimal("95"), ["kỷ luật"]) == "KHTNV"
-    assert rules.proposed_level(RS[ND335], Decimal("95")) == "HTXSNV"
+    assert yearly.proposed_level(RS[ND335], Decimal("95"), ["kỷ luật"]) == "KHTNV"
+    assert yearly.proposed_level(RS[ND335], Decimal("95")) == "HTXSNV"
 
 
 def test_a_head_is_not_above_the_unit():
-    assert rules.above("HTXSNV", "HTTNV") and not rules.above("HTTNV", "HTTNV")
+    assert yearly.above("HTXSNV", "HTTNV") and not yearly.above("HTTNV", "HTTNV")
 
 
 # --- dates ----------------------------------------------------------------------------
 
 
 def test_the_deadline_is_15_december():
-    assert rules.deadline(2026) == D(2026, 12, 15)
+    assert yearly.deadline(2026) == D(2026, 12, 15)
 
 
 @pytest.mark.parametrize("code, lodged, due", [
@@ -235,11 +234,11 @@ def test_the_deadline_is_15_december():
     (ND90_ND48, D(2024, 11, 27), None),
 ])
 def test_an_objection_is_answered_within_7_working_days_under_nd335(code, lodged, due):
-    assert rules.objection_due(RS[code], lodged) == due
+    assert yearly.objection_due(RS[code], lodged) == due
 
 
 @pytest.mark.parametrize("value, text", [
     (Decimal("3.4"), "3,4"), (Decimal("4.0"), "4"), (Decimal("0.8"), "0,8"), (Decimal("0"), "0"),
 ])
 def test_numbers_are_written_the_vietnamese_way(value, text):
-    assert rules.vi_decimal(value) == text
+    assert yearly.vi_decimal(value) == text

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from canbo.errors import InvalidInput, RuleViolation
-from canbo.levels import Rating as Level
+from canbo.levels import Rating as RatingLevel
 from canbo.models import Rating, Staff, Unit
 from canbo.models.tracking import Assignment, Product, Sheet, TrackingSetting
 from canbo.rules import scoring
@@ -169,8 +169,8 @@ def grid_of(unit, **kwargs):
 
 
 @pytest.mark.parametrize("general, level", [
-    (D("20.00"), Level.HTXSNV), (D("19.99"), Level.HTTNV),
-    (D("0.00"), Level.HTTNV),
+    (D("20.00"), RatingLevel.HTXSNV), (D("19.99"), RatingLevel.HTTNV),
+    (D("0.00"), RatingLevel.HTTNV),
 ])
 def test_year_average_and_level(unit, decided, general, level):
     staff = person(unit, "CC10")
@@ -193,7 +193,7 @@ def test_maternity_june_to_november_averages_six_months(unit, decided):
 def test_reprimand_gives_khtnv(unit, decided):
     staff = person(unit, "CC12")
     fill_year(staff, standard(decided), {m: D(30) for m in range(1, 13)})
-    assert grid_of(unit, reprimanded={staff.id})["CC12"].level is Level.KHTNV
+    assert grid_of(unit, reprimanded={staff.id})["CC12"].level is RatingLevel.KHTNV
 
 
 def test_grid_names_what_is_missing(unit, decided):

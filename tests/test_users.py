@@ -4,6 +4,7 @@ import datetime
 import pytest
 
 from canbo.errors import Forbidden, InvalidInput
+from canbo.levels import Role
 from canbo.models import AuditLog, Unit, User
 from canbo.records import users
 
@@ -20,7 +21,7 @@ def units(db):
 
 
 def test_every_role_has_the_glossary_label():
-    assert users.Role.labels() == {
+    assert Role.labels() == {
         "ADMIN": "Quản trị hệ thống", "OFFICER": "Cán bộ phụ trách tổ chức",
         "CHAIRMAN": "Chủ tịch", "VIEWER": "Người xem",
     }

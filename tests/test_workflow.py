@@ -9,6 +9,7 @@ import pytest
 from canbo.errors import Forbidden, InvalidInput, RuleViolation
 from canbo.models import AuditLog, Rating, Staff, Unit, User
 from canbo.models.cycle import CRITERIA, Cycle, Objection, TaskGroup
+from canbo.rating import guards
 from canbo.rating import records as wr
 from canbo.rating import workflow as wf
 
@@ -51,7 +52,7 @@ def rating_of(staff, year):
 
 def prepare(officer, cycle, levels, points=None, party="Đồng ý"):
     """Take every rating of ``levels`` ({staff code: level}) up to "proposed"."""
-    for r in wf.cycle_ratings(cycle):
+    for r in guards.cycle_ratings(cycle):
         if r.staff.code not in levels:
             continue
         first = CRITERIA[r.rule_set][0][0]
@@ -81,7 +82,7 @@ def test_opening_rates_everyone_in_post_and_marks_the_not_eligible(actors, unit)
     add_people(unit, 1, prefix="PT", kind="PART_TIME")
     add_people(unit, 1, prefix="GONE", left_on=D(2023, 6, 1))
     cycle = wf.open_cycle(actors["OFFICER"], unit, 2024, today=D(2024, 11, 1))
-    ratings = {r.staff.code: r for r in wf.cycle_ratings(cycle)}
+    ratings = {r.staff.code: r for r in guards.cycle_ratings(cycle)}
     assert sorted(ratings) == ["CB00", "NEW00", "S00"]
     assert ratings["NEW00"].status == "NOT_ELIGIBLE"
     assert "5 tháng 29 ngày" in ratings["NEW00"].not_eligible_reason
@@ -321,7 +322,7 @@ def test_excellent_are_counted_against_the_good_already_approved(actors, unit):
     excellent = [rating_of(Staff.get(Staff.code == "E00"), 2024).id]
     with pytest.raises(RuleViolation, match="0 người HTTNV"):
         wf.approve(actors["CHAIRMAN"], cycle, excellent)
-    good = [r.id for r in wf.cycle_ratings(cycle) if r.level == "HTTNV"]
+    good = [r.id for r in guards.cycle_ratings(cycle) if r.level == "HTTNV"]
     wf.approve(actors["CHAIRMAN"], cycle, good)
     wf.approve(actors["CHAIRMAN"], cycle, excellent)
 
@@ -420,8 +421,8 @@ def test_a_head_is_not_rated_above_the_unit_and_needs_the_party_opinion(actors, 
 
 def test_two_racing_approvals_never_pass_the_quota_together(db, actors, unit):
     cycle = cycle_with(actors, unit, 2024, [("G", "HTTNV", 10), ("E", "HTXSNV", 3)])
-    good = [r.id for r in wf.cycle_ratings(cycle) if r.level == "HTTNV"]
-    first, *racing = [r.id for r in wf.cycle_ratings(cycle) if r.level == "HTXSNV"]
+    good = [r.id for r in guards.cycle_ratings(cycle) if r.level == "HTTNV"]
+    first, *racing = [r.id for r in guards.cycle_ratings(cycle) if r.level == "HTXSNV"]
     wf.approve(actors["CHAIRMAN"], cycle, good + [first])  # 10 good → at most 2 excellent
     db.close()
     barrier, results = threading.Barrier(2), []

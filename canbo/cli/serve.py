@@ -7,6 +7,7 @@ import click
 
 from canbo import db as dbm
 from canbo.cli.common import UserError, pass_context
+from canbo.levels import Role
 from canbo.models import User
 from canbo.records import demo as demo_mod
 from canbo.records import users
@@ -40,7 +41,7 @@ def prepare_demo(url):
                 users.create_user(username, password, role, None if role == "ADMIN" else unit)
             else:
                 users.set_password(user, password)
-            accounts.append((username, users.Role(role).label, password))
+            accounts.append((username, Role(role).label, password))
     return accounts
 
 

@@ -10,6 +10,7 @@ import click
 
 from canbo import db as dbm
 from canbo.cli.common import UserError, pass_context
+from canbo.levels import Role
 from canbo.records import users
 
 
@@ -38,7 +39,7 @@ def user_add(ctx, username, role, unit):
     """Thêm tài khoản USERNAME; mật khẩu nhập ở lời nhắc (hoặc dòng đầu của stdin)."""
     ctx.open()
     try:
-        role = users.Role.parse(role)
+        role = Role.parse(role)
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     password = read_password()

@@ -23,43 +23,9 @@ from peewee import (
 )
 
 from canbo.db import BaseModel
-from canbo.levels import Level
+from canbo.levels import AbsenceKind, CycleStatus, DisciplineKind, DisciplineSystem
 from canbo.models.records import Rating, Staff, Unit, now
 from canbo.rules.rulesets import ND56, ND90, ND90_ND48, ND335, QD366
-
-
-class CycleStatus(Level):
-    """Where a unit's yearly cycle stands: open for work, or published and locked."""
-
-    OPEN = ("OPEN", "Đang đánh giá")
-    PUBLISHED = ("PUBLISHED", "Đã công bố")
-
-
-class AbsenceKind(Level):
-    """Kinds of absence (REFERENCE.md §5): maternity counts as worked for eligibility."""
-
-    MATERNITY = ("MATERNITY", "Nghỉ thai sản")
-    SICK = ("SICK", "Nghỉ ốm đau")
-    UNPAID = ("UNPAID", "Nghỉ không lương")
-    OTHER = ("OTHER", "Nghỉ khác theo quy định")
-
-
-class DisciplineSystem(Level):
-    PARTY = ("PARTY", "Kỷ luật Đảng")
-    ADMINISTRATIVE = ("ADMINISTRATIVE", "Kỷ luật hành chính")
-
-
-class DisciplineKind(Level):
-    """Forms of discipline, lightest first (Luật CBCC; Party rules): all are reprimand or above."""
-
-    REPRIMAND = ("REPRIMAND", "Khiển trách")
-    WARNING = ("WARNING", "Cảnh cáo")
-    SALARY_REDUCTION = ("SALARY_REDUCTION", "Hạ bậc lương")
-    DEMOTION = ("DEMOTION", "Giáng chức")
-    DISMISSAL = ("DISMISSAL", "Cách chức")
-    FORCED_RESIGNATION = ("FORCED_RESIGNATION", "Buộc thôi việc")
-    EXPULSION = ("EXPULSION", "Khai trừ")
-
 
 #: The headings a person self-assesses on, by form (REFERENCE.md §3, §7).
 _ND90_CRITERIA = [

@@ -32,26 +32,10 @@ from peewee import (
 )
 
 from canbo.db import BaseModel
-from canbo.levels import Level
+from canbo.levels import Period, SheetStatus
 from canbo.models.records import Staff, Unit
 
 MAX_GROUPS = 5  # Điều 13: at most five complexity groups
-
-
-class Period(Level):
-    """How often a unit tracks its civil servants (ND 335 Điều 17)."""
-
-    MONTH = ("MONTH", "Tháng")
-    QUARTER = ("QUARTER", "Quý")
-
-
-class SheetStatus(Level):
-    """Where a period's sheet stands (REFERENCE.md §6, ND 335 procedure)."""
-
-    OPEN = ("OPEN", "Chưa tự đánh giá")
-    SELF_SCORED = ("SELF_SCORED", "Đã tự đánh giá")
-    RETURNED = ("RETURNED", "Bị trả lại")
-    CONFIRMED = ("CONFIRMED", "Đã xác nhận")
 
 
 class TrackingSetting(BaseModel):

@@ -11,12 +11,11 @@ import datetime
 
 from peewee import JOIN
 
-from canbo.levels import LeaderRole, StaffKind
-from canbo.levels import Rating as Level
+from canbo.levels import DisciplineKind, LeaderRole, StaffKind
+from canbo.levels import Rating as RatingLevel
 from canbo.models import Rating, Staff
-from canbo.models.cycle import Absence, Cycle, Discipline, DisciplineKind, Evaluation, TaskGroup
-from canbo.rules import rulesets
-from canbo.rules import yearly as rules
+from canbo.models.cycle import Absence, Cycle, Discipline, Evaluation, TaskGroup
+from canbo.rules import rulesets, yearly
 
 
 @dataclasses.dataclass
@@ -100,9 +99,9 @@ def judge(cases, year, rule_set_of=None, unit_level=None, exception_ratio=None,
         findings.extend(_person(case, rs, year, unit_level, points, procedure))
     for (group, code), members in groups.items():
         rs = rulesets.get(code)
-        good = [c.staff.code for c in members if c.level == Level.HTTNV.code]
-        excellent = [c for c in members if c.level == Level.HTXSNV.code]
-        found = rules.excellent_quota(rs, group, good, [c.staff.code for c in excellent],
+        good = [c.staff.code for c in members if c.level == RatingLevel.HTTNV.code]
+        excellent = [c for c in members if c.level == RatingLevel.HTXSNV.code]
+        found = yearly.excellent_quota(rs, group, good, [c.staff.code for c in excellent],
                                       exception_ratio, verb)
         if found:
             found.message = found.message.rstrip(".") + " — HTXSNV: " + ", ".join(
@@ -116,31 +115,31 @@ def _person(case, rs, year, unit_level, points, procedure):
     ev = case.evaluation
     if not level:
         return out
-    elig = rules.eligibility(rs, year, staff.joined_on, staff.left_on, case.absences)
+    elig = yearly.eligibility(rs, year, staff.joined_on, staff.left_on, case.absences)
     if not elig.eligible:
-        out.append(rules.Finding(
-            rules.NOT_ELIGIBLE,
+        out.append(yearly.Finding(
+            yearly.NOT_ELIGIBLE,
             f"{case.who}: {elig.reason} → không thực hiện đánh giá, xếp loại "
             f"(NĐ 90/2020 Điều 2; NĐ 335/2025 Điều 11); đang {level}.",
             [staff.code], {"level": level, "reason": elig.reason}))
         return out
-    if elig.cap and rules.above(level, elig.cap):
-        out.append(rules.Finding(
-            rules.ABSENCE_CAP, f"{case.who}: {elig.cap_reason}; đang {level}.",
+    if elig.cap and yearly.above(level, elig.cap):
+        out.append(yearly.Finding(
+            yearly.ABSENCE_CAP, f"{case.who}: {elig.cap_reason}; đang {level}.",
             [staff.code], {"level": level, "cap": elig.cap}))
-    forced = rules.disciplines_forcing_khtnv(rs, year, case.disciplines)
-    if forced and level != Level.KHTNV.code:
+    forced = yearly.disciplines_forcing_khtnv(rs, year, case.disciplines)
+    if forced and level != RatingLevel.KHTNV.code:
         d = forced[0]
         what = DisciplineKind(d.kind).label if d.kind in DisciplineKind.labels() else d.kind
         number = f" (quyết định {d.decision_number})" if d.decision_number else ""
-        out.append(rules.Finding(
-            rules.DISCIPLINE,
+        out.append(yearly.Finding(
+            yearly.DISCIPLINE,
             f"{case.who}: bị kỷ luật {what}{number} ngày {d.decided_on:%d/%m/%Y}, tính vào năm "
-            f"{rules.counted_year(d)} → phải xếp loại KHTNV ({rs.short}); đang {level}.",
+            f"{yearly.counted_year(d)} → phải xếp loại KHTNV ({rs.short}); đang {level}.",
             [staff.code], {"level": level, "decided_on": d.decided_on.isoformat()}))
-    if ev is not None and ev.khtnv_finding and level != Level.KHTNV.code:
-        out.append(rules.Finding(
-            rules.KHTNV_CONDITION,
+    if ev is not None and ev.khtnv_finding and level != RatingLevel.KHTNV.code:
+        out.append(yearly.Finding(
+            yearly.KHTNV_CONDITION,
             f"{case.who}: {ev.khtnv_finding} → phải xếp loại KHTNV ({rs.short}); đang {level}.",
             [staff.code], {"level": level}))
     if points and rs.rates_on_points:
@@ -148,20 +147,20 @@ def _person(case, rs, year, unit_level, points, procedure):
     if rs.head_capped_by_unit and staff.leader_role == LeaderRole.HEAD.code:
         if unit_level is None:
             if procedure:
-                out.append(rules.Finding(
-                    rules.UNIT_RATING_MISSING,
+                out.append(yearly.Finding(
+                    yearly.UNIT_RATING_MISSING,
                     f"{case.who} là người đứng đầu: chưa ghi mức xếp loại của đơn vị năm "
                     f"{year} để đối chiếu (NĐ 335/2025 Điều 20.6).", [staff.code], {}))
-        elif rules.above(level, unit_level):
-            out.append(rules.Finding(
-                rules.HEAD_ABOVE_UNIT,
+        elif yearly.above(level, unit_level):
+            out.append(yearly.Finding(
+                yearly.HEAD_ABOVE_UNIT,
                 f"{case.who} là người đứng đầu: không được xếp loại cao hơn đơn vị "
                 f"({unit_level}) (NĐ 335/2025 Điều 20.6); đang {level}.",
                 [staff.code], {"level": level, "unit_level": unit_level}))
     if procedure and staff.leader_role in (LeaderRole.HEAD.code, LeaderRole.DEPUTY.code):
         if ev is None or not (ev.party_opinion or "").strip():
-            out.append(rules.Finding(
-                rules.PARTY_OPINION_MISSING,
+            out.append(yearly.Finding(
+                yearly.PARTY_OPINION_MISSING,
                 f"{case.who} là lãnh đạo: chưa có ý kiến của cấp ủy (NĐ 90/2020 Điều 20; "
                 "NĐ 335/2025 Điều 21).", [staff.code], {}))
     return out
@@ -170,16 +169,16 @@ def _person(case, rs, year, unit_level, points, procedure):
 def _points(case, rs, level, overridden):
     points = case.rating.points
     if points is None:
-        return [rules.Finding(
-            rules.POINTS_MISSING,
+        return [yearly.Finding(
+            yearly.POINTS_MISSING,
             f"{case.who}: {rs.short} xếp loại theo điểm nhưng chưa có điểm của năm.",
             [case.staff.code], {"level": level})]
-    expected = rules.level_from_points(rs, points)
+    expected = yearly.level_from_points(rs, points)
     if overridden or level == expected:
         return []
-    return [rules.Finding(
-        rules.POINTS_LEVEL,
-        f"{case.who}: {rules.vi_decimal(points)} điểm → {expected} (NĐ 335/2025 Điều 20: "
+    return [yearly.Finding(
+        yearly.POINTS_LEVEL,
+        f"{case.who}: {yearly.vi_decimal(points)} điểm → {expected} (NĐ 335/2025 Điều 20: "
         f"≥ 90 HTXSNV, 70 – < 90 HTTNV, 50 – < 70 HTNV, < 50 KHTNV); đang {level}.",
         [case.staff.code], {"level": level, "points": str(points), "expected": expected})]
 
@@ -253,11 +252,11 @@ def quota_meters(cycle, ratings):
     for c in cases:
         key = (c.group, c.rating.rule_set)
         good, excellent = counts.get(key, (0, 0))
-        counts[key] = (good + (c.level == Level.HTTNV.code),
-                       excellent + (c.level == Level.HTXSNV.code))
+        counts[key] = (good + (c.level == RatingLevel.HTTNV.code),
+                       excellent + (c.level == RatingLevel.HTXSNV.code))
     out = []
     for (group, code), (good, excellent) in sorted(counts.items()):
-        ratio = rules.quota_ratio(rulesets.get(code), cycle.exception_ratio)
-        allowed = rules.quota_allowed(good, ratio) if ratio is not None else None
+        ratio = yearly.quota_ratio(rulesets.get(code), cycle.exception_ratio)
+        allowed = yearly.quota_allowed(good, ratio) if ratio is not None else None
         out.append(Meter(group, code, good, excellent, ratio, allowed))
     return out

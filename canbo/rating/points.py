@@ -5,7 +5,7 @@ From 2026 a civil servant's year is the average of their monthly scores (ND 335/
 complete average from the tracking (``year_points.year_grid``, which reads leave and
 discipline from the workflow's records) into ``Rating.points`` (``write_points``) and
 sets the level the points propose — by the workflow's own rule
-(``rules.proposed_level``: thresholds, overridden by KHTNV for a discipline counted in
+(``yearly.proposed_level``: thresholds, overridden by KHTNV for a discipline counted in
 the year or a KHTNV finding) — on every rating of the cycle that is scored on 100 points
 and not yet approved or published.  Cadres under the QĐ 366 frame are tracked on the same
 100 points and are filled the same way.  The officer's proposal step may still change the
@@ -21,10 +21,9 @@ from canbo.levels import FINAL_STATUSES
 from canbo.levels import RatingStatus as S
 from canbo.models import Rating
 from canbo.models.cycle import Evaluation
-from canbo.rating.workflow import PREPARERS, _not_published, _require, cycle_ratings, lock
+from canbo.rating import guards
 from canbo.records import audit
-from canbo.rules import rulesets, scoring
-from canbo.rules import yearly as rules
+from canbo.rules import rulesets, scoring, yearly
 from canbo.tracking import year_points as yp
 
 FIRST_YEAR = 2026  # ND 335/2025 scores civil servants monthly from 01/01/2026
@@ -46,7 +45,7 @@ def fill_points(actor, cycle):
     [codes], "kept": [codes]}``: ratings changed, people whose year is not complete yet,
     ratings left alone because they are approved or published."""
     grid = {p.staff_id: p for p in yp.year_grid(cycle.year, [cycle.unit_id])}
-    ratings = [r for r in cycle_ratings(cycle) if _scored(r)]
+    ratings = [r for r in guards.cycle_ratings(cycle) if _scored(r)]
     before = {r.id: (r.points, r.level) for r in ratings}
     yp.write_points(cycle.year, list(grid.values()), unit_ids=[cycle.unit_id])
     findings = {e.rating_id: e.khtnv_finding for e in Evaluation.select().where(
@@ -63,10 +62,10 @@ def fill_points(actor, cycle):
         rating = Rating.get_by_id(rating.id)  # the points just written
         if rating.status != S.NOT_ELIGIBLE.code:
             rs = rulesets.get(rating.rule_set)
-            forced = rules.disciplines_forcing_khtnv(rs, rating.year,
+            forced = yearly.disciplines_forcing_khtnv(rs, rating.year,
                                                      list(rating.staff.disciplines))
             reasons = forced + ([findings[rating.id]] if findings.get(rating.id) else [])
-            rating.level = rules.proposed_level(rs, rating.points, reasons)
+            rating.level = yearly.proposed_level(rs, rating.points, reasons)
             rating.save()
         after = (rating.points, rating.level)
         if after != before[rating.id]:
@@ -82,12 +81,12 @@ def pull_points(actor, cycle):
     """Lấy điểm theo dõi hằng tháng: the officer refreshes the cycle's points and
     proposed levels from the tracking (roles: officer, admin; the cycle not published;
     a 2026+ cycle)."""
-    _require(actor, PREPARERS, ACTION, cycle.unit_id)
+    guards.require(actor, guards.PREPARERS, ACTION, cycle.unit_id)
     if cycle.year < FIRST_YEAR:
         raise RuleViolation(f"Năm {cycle.year}: Nghị định 335/2025 chấm điểm hằng tháng từ "
                             f"năm {FIRST_YEAR}; không có điểm theo dõi để lấy.",
                             year=cycle.year)
     with database.atomic():
-        cycle = lock(cycle.id)
-        _not_published(cycle, ACTION)
+        cycle = guards.lock(cycle.id)
+        guards.not_published(cycle, ACTION)
         return fill_points(actor, cycle)

@@ -6,32 +6,14 @@ import datetime
 
 from canbo.db import database
 from canbo.errors import InvalidInput, NotFound, RuleViolation
-from canbo.levels import Rating as Level
+from canbo.levels import AbsenceKind, DisciplineKind, DisciplineSystem
+from canbo.levels import Rating as RatingLevel
 from canbo.levels import RatingStatus as S
 from canbo.models import Rating
-from canbo.models.cycle import (
-    Absence,
-    AbsenceKind,
-    Cycle,
-    Discipline,
-    DisciplineKind,
-    DisciplineSystem,
-    Evaluation,
-    Objection,
-    TaskGroup,
-)
-from canbo.rating.workflow import (
-    DECIDERS,
-    PREPARERS,
-    _not_published,
-    _open_cycle_of,
-    _require,
-    cycle_ratings,
-    lock,
-)
+from canbo.models.cycle import Absence, Cycle, Discipline, Evaluation, Objection, TaskGroup
+from canbo.rating import guards
 from canbo.records import audit
-from canbo.rules import rulesets
-from canbo.rules import yearly as rules
+from canbo.rules import rulesets, yearly
 
 
 def _text(value, what):
@@ -47,16 +29,16 @@ def _text(value, what):
 def lodge_objection(actor, rating, text, lodged_on):
     """Record a person's kiến nghị about their published rating; under ND 335 it must be
     answered within 7 working days (``answer_due``)."""
-    _require(actor, PREPARERS, "ghi kiến nghị", rating.unit_id, own_staff_id=rating.staff_id)
+    guards.require(actor, guards.PREPARERS, "ghi kiến nghị", rating.unit_id, own_staff_id=rating.staff_id)
     text = _text(text, "nội dung kiến nghị")
     with database.atomic():
-        lock(_open_cycle_of(rating).id)
+        guards.lock(guards.open_cycle_of(rating).id)
         rating = Rating.get_by_id(rating.id)
         if rating.status != S.PUBLISHED.code:
             raise RuleViolation(
                 f"Chỉ ghi kiến nghị khi kết quả của {rating.staff.full_name} đã công bố "
                 f"(đang «{S(rating.status).label}»).")
-        due = rules.objection_due(rulesets.get(rating.rule_set), lodged_on)
+        due = yearly.objection_due(rulesets.get(rating.rule_set), lodged_on)
         objection = Objection.create(rating=rating, lodged_on=lodged_on, text=text,
                                      answer_due=due, recorded_by=actor.username)
         audit.record(actor.username, "objection.lodge", objection, changes={
@@ -67,7 +49,7 @@ def lodge_objection(actor, rating, text, lodged_on):
 def answer_objection(actor, objection, answer, answered_on):
     """The competent person's answer to a kiến nghị (typed by the chairman, or by the
     officer from the signed reply)."""
-    _require(actor, DECIDERS + PREPARERS, "trả lời kiến nghị", objection.rating.unit_id)
+    guards.require(actor, guards.DECIDERS + guards.PREPARERS, "trả lời kiến nghị", objection.rating.unit_id)
     answer = _text(answer, "nội dung trả lời")
     with database.atomic():
         objection = Objection.get_by_id(objection.id)
@@ -87,7 +69,7 @@ def answer_objection(actor, objection, answer, answered_on):
 def overdue_objections(cycle, today=None):
     """Kiến nghị of the cycle not answered by their due date."""
     today = today or datetime.date.today()
-    ids = [r.id for r in cycle_ratings(cycle)] or [0]
+    ids = [r.id for r in guards.cycle_ratings(cycle)] or [0]
     return list(Objection.select().where(
         Objection.rating.in_(ids), Objection.answered_on.is_null(),
         Objection.answer_due < today))
@@ -98,11 +80,11 @@ def overdue_objections(cycle, today=None):
 
 def set_unit_level(actor, cycle, level):
     """The unit's own rating for the year, against which its head is capped (ND 335 Điều 20.6)."""
-    _require(actor, DECIDERS + PREPARERS, "ghi mức xếp loại của đơn vị", cycle.unit_id)
-    code = Level.parse(level).code
+    guards.require(actor, guards.DECIDERS + guards.PREPARERS, "ghi mức xếp loại của đơn vị", cycle.unit_id)
+    code = RatingLevel.parse(level).code
     with database.atomic():
-        cycle = lock(cycle.id)
-        _not_published(cycle, "sửa mức xếp loại của đơn vị")
+        cycle = guards.lock(cycle.id)
+        guards.not_published(cycle, "sửa mức xếp loại của đơn vị")
         before, cycle.unit_level = cycle.unit_level, code
         cycle.save()
         audit.record(actor.username, "cycle.unit_level", cycle,
@@ -114,20 +96,20 @@ def set_quota_exception(actor, cycle, ratio, doc_number, doc_date):
     """A higher excellent ratio for an outstanding unit, decided by the competent level:
     carries the document's number and date and may not pass the ceiling of any rule set
     in the cycle (ND 48/2023; ND 335/2025 Điều 20.5.b).  ``ratio=None`` removes it."""
-    _require(actor, DECIDERS + PREPARERS, "ghi tỷ lệ ngoại lệ", cycle.unit_id)
+    guards.require(actor, guards.DECIDERS + guards.PREPARERS, "ghi tỷ lệ ngoại lệ", cycle.unit_id)
     with database.atomic():
-        cycle = lock(cycle.id)
-        _not_published(cycle, "sửa tỷ lệ ngoại lệ")
+        cycle = guards.lock(cycle.id)
+        guards.not_published(cycle, "sửa tỷ lệ ngoại lệ")
         if ratio is not None:
             doc_number = _text(doc_number, "số văn bản quyết định tỷ lệ ngoại lệ")
             if doc_date is None:
                 raise InvalidInput("Cần ghi ngày của văn bản quyết định tỷ lệ ngoại lệ.")
-            codes = {r.rule_set for r in cycle_ratings(cycle)} or {
+            codes = {r.rule_set for r in guards.cycle_ratings(cycle)} or {
                 rulesets.rule_set_for(cycle.year, "CIVIL_SERVANT", cycle.cadre_frame)}
             sets = [rulesets.get(c) for c in sorted(codes)]
             # a rule set without a quota has nothing to except; refuse only if none has one
             for rs in [r for r in sets if r.has_quota] or sets[:1]:
-                found = rules.check_exception(rs, ratio)
+                found = yearly.check_exception(rs, ratio)
                 if found:
                     raise RuleViolation(found.message, finding=found.as_dict())
         else:
@@ -143,11 +125,11 @@ def set_quota_exception(actor, cycle, ratio, doc_number, doc_date):
 
 
 def add_task_group(actor, cycle, name):
-    _require(actor, PREPARERS, "thêm nhóm nhiệm vụ", cycle.unit_id)
+    guards.require(actor, guards.PREPARERS, "thêm nhóm nhiệm vụ", cycle.unit_id)
     name = _text(name, "tên nhóm nhiệm vụ tương đồng")
     with database.atomic():
-        cycle = lock(cycle.id)
-        _not_published(cycle, "thêm nhóm nhiệm vụ")
+        cycle = guards.lock(cycle.id)
+        guards.not_published(cycle, "thêm nhóm nhiệm vụ")
         if TaskGroup.get_or_none(TaskGroup.cycle == cycle, TaskGroup.name == name):
             raise InvalidInput(f"Nhóm «{name}» đã có trong kỳ đánh giá này.")
         group = TaskGroup.create(cycle=cycle, name=name, position=cycle.task_groups.count())
@@ -157,10 +139,10 @@ def add_task_group(actor, cycle, name):
 
 def assign_task_group(actor, rating, group):
     """Move a person into another task group of the same cycle (before approval)."""
-    _require(actor, PREPARERS, "xếp nhóm nhiệm vụ", rating.unit_id)
+    guards.require(actor, guards.PREPARERS, "xếp nhóm nhiệm vụ", rating.unit_id)
     with database.atomic():
-        cycle = lock(_open_cycle_of(rating).id)
-        _not_published(cycle, "xếp nhóm nhiệm vụ")
+        cycle = guards.lock(guards.open_cycle_of(rating).id)
+        guards.not_published(cycle, "xếp nhóm nhiệm vụ")
         if group.cycle_id != cycle.id:
             raise InvalidInput(f"Nhóm «{group.name}» không thuộc kỳ đánh giá năm {cycle.year}.")
         rating = Rating.get_by_id(rating.id)
@@ -179,7 +161,7 @@ def assign_task_group(actor, rating, group):
 
 
 def record_absence(actor, staff, kind, starts_on, ends_on, note=None):
-    _require(actor, PREPARERS, "ghi thời gian nghỉ", staff.unit_id)
+    guards.require(actor, guards.PREPARERS, "ghi thời gian nghỉ", staff.unit_id)
     kind = AbsenceKind.parse(kind).code
     if ends_on < starts_on:
         raise InvalidInput(f"Thời gian nghỉ từ {starts_on:%d/%m/%Y} đến {ends_on:%d/%m/%Y} "
@@ -206,7 +188,7 @@ def _refresh_eligibility(actor, staff, year):
     rating = Rating.get_or_none(Rating.staff == staff, Rating.year == year)
     if rating is None or rating.status not in _UNDECIDED:
         return
-    elig = rules.eligibility(rulesets.get(rating.rule_set), year, staff.joined_on,
+    elig = yearly.eligibility(rulesets.get(rating.rule_set), year, staff.joined_on,
                              staff.left_on, list(Absence.select().where(Absence.staff == staff)))
     was_eligible = rating.status != S.NOT_ELIGIBLE.code
     if elig.eligible == was_eligible:
@@ -223,7 +205,7 @@ def record_discipline(actor, staff, system, kind, decided_on, violation_year,
                       public_service=True, decision_number=None, counted_year=None):
     """A disciplinary decision; ``counted_year`` when the violation was already counted in
     that year's rating, so that it counts once only (ND 48/2023)."""
-    _require(actor, PREPARERS, "ghi kỷ luật", staff.unit_id)
+    guards.require(actor, guards.PREPARERS, "ghi kỷ luật", staff.unit_id)
     system, kind = DisciplineSystem.parse(system).code, DisciplineKind.parse(kind).code
     if violation_year > decided_on.year:
         raise InvalidInput(f"Năm vi phạm {violation_year} sau ngày quyết định "
@@ -234,7 +216,7 @@ def record_discipline(actor, staff, system, kind, decided_on, violation_year,
                               decision_number=decision_number, counted_year=counted_year)
         audit.record(actor.username, "discipline.add", d, changes={
             "staff": staff.id, "kind": kind, "decided_on": decided_on.isoformat(),
-            "counted_year": rules.counted_year(d)})
+            "counted_year": yearly.counted_year(d)})
     return d
 
 

@@ -13,22 +13,13 @@ import datetime
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from canbo.errors import Forbidden, InvalidInput, NotFound
-from canbo.levels import Level, RatingStatus
+from canbo.levels import RatingStatus, Role
 from canbo.models import Unit, User
 from canbo.records import audit, units
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 8
-
-
-class Role(Level):
-    """Roles of the panel, with the glossary's labels (REFERENCE.md §10)."""
-
-    ADMIN = ("ADMIN", "Quản trị hệ thống")
-    OFFICER = ("OFFICER", "Cán bộ phụ trách tổ chức")
-    CHAIRMAN = ("CHAIRMAN", "Chủ tịch")
-    VIEWER = ("VIEWER", "Người xem")
 
 
 #: What each role may do.  Views ask ``can(user, "staff.edit")``; reading the records of

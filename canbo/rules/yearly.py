@@ -11,7 +11,7 @@ import datetime
 import math
 from decimal import Decimal
 
-from canbo.levels import Rating as Level
+from canbo.levels import Rating as RatingLevel
 
 # Stable rule codes (documented in README.md, "Rule codes").
 EXCELLENT_QUOTA = "excellent_quota"
@@ -185,9 +185,9 @@ def eligibility(rule_set, year, joined_on, left_on, absences):
         low, high = ABSENCE_CAP_MONTHS
         if (low, 0) <= absent < (high, 0):
             return Eligibility(
-                True, cap=Level.HTNV.code,
+                True, cap=RatingLevel.HTNV.code,
                 cap_reason=f"nghỉ theo quy định {absent[0]} tháng {absent[1]} ngày trong năm "
-                f"(từ {low} đến dưới {high} tháng): tối đa «{Level.HTNV.label}» "
+                f"(từ {low} đến dưới {high} tháng): tối đa «{RatingLevel.HTNV.label}» "
                 f"({rule_set.short})",
             )
     return Eligibility(True)
@@ -228,19 +228,19 @@ def level_from_points(rule_set, points):
     for lowest, code in rule_set.thresholds:
         if points >= lowest:
             return code
-    return Level.KHTNV.code
+    return RatingLevel.KHTNV.code
 
 
 def proposed_level(rule_set, points, khtnv_reasons=()):
     """The points' level, overridden by KHTNV when any KHTNV condition holds (Điều 20)."""
     if khtnv_reasons:
-        return Level.KHTNV.code
+        return RatingLevel.KHTNV.code
     return level_from_points(rule_set, points)
 
 
 def above(level, cap):
     """Whether ``level`` is better than ``cap`` (HTXSNV is the best)."""
-    return Level(level).rank < Level(cap).rank
+    return RatingLevel(level).rank < RatingLevel(cap).rank
 
 
 # --- the excellent quota (REFERENCE.md §4) --------------------------------------------

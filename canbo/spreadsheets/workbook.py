@@ -26,7 +26,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls (Excel 97–2003)
 
 
 @dataclasses.dataclass
-class Sheet:
+class Worksheet:
     """One sheet as read: its name and its rows, ``rows[i]`` being row ``i + 1`` of the
     sheet (a list of values; empty rows are empty lists, trailing ones dropped)."""
 
@@ -76,7 +76,7 @@ def read(source, filename=None):
     if data.startswith(XLSX_MAGIC):
         sheets = _read_xlsx(data, name)
     else:
-        sheets = [Sheet(pathlib.Path(name).stem, _read_csv(data, name))]
+        sheets = [Worksheet(pathlib.Path(name).stem, _read_csv(data, name))]
     return _to_unicode(sheets)
 
 
@@ -89,7 +89,7 @@ def _read_xlsx(data, name):
         for ws in book.worksheets:
             ws.reset_dimensions()  # some writers store a wrong size; read what is there
             rows = [_trim(list(r)) for r in ws.iter_rows(values_only=True)]
-            sheets.append(Sheet(ws.title, _trim(rows)))
+            sheets.append(Worksheet(ws.title, _trim(rows)))
         book.close()
         return sheets
     except Exception as exc:  # noqa: BLE001 - zlib, zipfile, XML and openpyxl all raise

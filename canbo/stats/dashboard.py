@@ -23,8 +23,7 @@ from canbo.models.cycle import Cycle, Evaluation, TaskGroup
 from canbo.rating.compliance import default_group
 from canbo.rating.workflow import DEADLINE_WARNING_DAYS, RATED_KINDS
 from canbo.records.units import in_post_on, unit_ids
-from canbo.rules import rulesets
-from canbo.rules import yearly as rules
+from canbo.rules import rulesets, yearly
 from canbo.stats import reports
 
 #: The cycle's stages as the dashboard shows them, in order.
@@ -107,7 +106,7 @@ class QuotaMeter:
             return "Quy định của năm này không giới hạn tỷ lệ."
         if self.units > 1:
             return (f"Cộng {self.units} đơn vị: {self.excellent} người HTXSNV, tối đa "
-                    f"{self.limit} (tính riêng từng đơn vị: {rules.vi_percent(self.ratio)} "
+                    f"{self.limit} (tính riêng từng đơn vị: {yearly.vi_percent(self.ratio)} "
                     "số người HTTNV, làm tròn xuống).")
         return quota_explanation(self.good, self.excellent, self.ratio)
 
@@ -174,22 +173,22 @@ def sort_units(rows, key="excellent"):
 
 
 def quota_ratio(rule_set, exception_ratio=None):
-    """The cap on HTXSNV as a share of HTTNV for a rule set code (``rules.quota_ratio``:
+    """The cap on HTXSNV as a share of HTTNV for a rule set code (``yearly.quota_ratio``:
     none before ND 48/2023, else 20% or the cycle's exception within its ceiling)."""
-    return rules.quota_ratio(rulesets.get(rule_set), exception_ratio)
+    return yearly.quota_ratio(rulesets.get(rule_set), exception_ratio)
 
 
 def excellent_limit(rule_set, good, exception_ratio=None):
     """At most how many may be rated HTXSNV when ``good`` are rated HTTNV; ``None`` = no
-    cap (``rules.quota_allowed``: floor, REFERENCE.md §4)."""
+    cap (``yearly.quota_allowed``: floor, REFERENCE.md §4)."""
     ratio = quota_ratio(rule_set, exception_ratio)
-    return None if ratio is None else rules.quota_allowed(good, ratio)
+    return None if ratio is None else yearly.quota_allowed(good, ratio)
 
 
 def quota_explanation(good, excellent, ratio):
     """ "17 người HTTNV × 20% = 3,4 → tối đa 3 người HTXSNV (làm tròn xuống); hiện có 5." """
-    return (f"{good} người HTTNV × {rules.vi_percent(ratio)} = {rules.vi_decimal(good * ratio)}"
-            f" → tối đa {rules.quota_allowed(good, ratio)} người HTXSNV (làm tròn xuống); "
+    return (f"{good} người HTTNV × {yearly.vi_percent(ratio)} = {yearly.vi_decimal(good * ratio)}"
+            f" → tối đa {yearly.quota_allowed(good, ratio)} người HTXSNV (làm tròn xuống); "
             f"hiện có {excellent}.")
 
 
@@ -329,7 +328,7 @@ def dashboard(unit, year=None, today=None, include_subunits=True):
     quotas = {}
     for (uid, label, rule_set), meter in meters.items():
         meter.ratio = quota_ratio(rule_set, cycles.get(uid, (None, None))[1])
-        meter.limit = None if meter.ratio is None else rules.quota_allowed(meter.good,
+        meter.limit = None if meter.ratio is None else yearly.quota_allowed(meter.good,
                                                                           meter.ratio)
         meter.units = 1
         over = meter.limit is not None and meter.excellent > meter.limit
@@ -349,7 +348,7 @@ def dashboard(unit, year=None, today=None, include_subunits=True):
     for row in rows.values():
         progress.add(row.progress)
     own_cycle = cycles.get(unit.id)
-    deadline = own_cycle[0] if own_cycle and not with_subunits else rules.deadline(year)
+    deadline = own_cycle[0] if own_cycle and not with_subunits else yearly.deadline(year)
     history = rating_history(unit, year, include_subunits)
     try:
         qualifications = reports.qualification_report(unit, today, include_subunits)

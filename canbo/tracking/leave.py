@@ -13,14 +13,13 @@ and ``Discipline``):
   §5), maternity leave rated even under 6 months worked (``scoring.year_average``);
 - a discipline counted in the year that the person's rule set says forces KHTNV —
   under ND 335, reprimand (khiển trách) or above for a public-service violation — is
-  judged by ``rules.disciplines_forcing_khtnv`` (the workflow's own rule).
+  judged by ``yearly.disciplines_forcing_khtnv`` (the workflow's own rule).
 """
 import calendar
 import datetime
 
 from canbo.models.cycle import Absence, Cycle, Discipline
-from canbo.rules import rulesets, scoring
-from canbo.rules import yearly as rules
+from canbo.rules import rulesets, scoring, yearly
 
 MONTHS = range(1, 13)
 
@@ -88,22 +87,22 @@ def cadre_frames(year):
     return dict(Cycle.select(Cycle.unit, Cycle.cadre_frame).where(Cycle.year == year).tuples())
 
 
-def for_grid(year, people, staff_query, rules_of_unit):
+def for_grid(year, people, staff_query, unit_rules):
     """``(months_worked, leave, reprimanded)`` for ``year_points.year_grid``.
 
-    ``people`` are ``(id, code, name, kind, unit_id)`` tuples; ``rules_of_unit(unit_id)``
-    gives the unit's ``ScoringRules`` (its leave-month share).
+    ``people`` are ``(id, code, name, kind, unit_id)`` tuples; ``unit_rules`` is
+    ``{unit_id: ScoringRules}``, settled once by the caller (its leave-month share).
     """
     absences, disciplines = load(year, staff_query)
     frames = cadre_frames(year) if disciplines else {}
     worked, leave, reprimanded = {}, {}, set()
     for sid, _, _, kind, uid in people:
         if sid in absences:
-            months, why = months_worked(year, absences[sid], rules_of_unit(uid))
+            months, why = months_worked(year, absences[sid], unit_rules[uid])
             if months is not None:
                 worked[sid], leave[sid] = months, why
         if sid in disciplines:
             code = rulesets.rule_set_for(year, kind, frames.get(uid, rulesets.QD366))
-            if rules.disciplines_forcing_khtnv(rulesets.get(code), year, disciplines[sid]):
+            if yearly.disciplines_forcing_khtnv(rulesets.get(code), year, disciplines[sid]):
                 reprimanded.add(sid)
     return worked, leave, reprimanded

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from canbo.db import database
 from canbo.errors import InvalidInput, RuleViolation
-from canbo.levels import LeaderRole
-from canbo.models.tracking import Assignment, Period, Sheet, SheetItem, SheetStatus, TrackingSetting
+from canbo.levels import LeaderRole, Period, SheetStatus
+from canbo.models.tracking import Assignment, Sheet, SheetItem, TrackingSetting
 from canbo.records import audit
 from canbo.rules import scoring
 from canbo.rules.rulesets import rule_set_for

@@ -19,9 +19,9 @@ from peewee import SQL, Case, fn
 
 from canbo.db import database
 from canbo.errors import InvalidInput
-from canbo.levels import FINAL_STATUSES, StaffKind
+from canbo.levels import FINAL_STATUSES, Period, SheetStatus, StaffKind
 from canbo.models import Rating, Staff
-from canbo.models.tracking import Assignment, Period, Sheet, SheetStatus, TrackingSetting
+from canbo.models.tracking import Assignment, Sheet, TrackingSetting
 from canbo.rules import scoring
 from canbo.tracking import leave as year_records
 from canbo.tracking.sheets import period_end, rules_of
@@ -196,16 +196,17 @@ def year_grid(year, unit_ids=None, months_worked=None, leave=None, reprimanded=N
     stored = {s.unit_id: s for s in TrackingSetting.select().where(TrackingSetting.year == year)}
     default = TrackingSetting(year=year, period=Period.MONTH.code)
     settings = {uid: stored.get(uid, default) for uid in {p[4] for p in people}}
+    # Each unit-year's scoring rules are settled here, once, and passed down.
     default_rules = rules_of(default, rule_set)
+    unit_rules = {uid: rules_of(setting, rule_set) if setting.id else default_rules
+                  for uid, setting in settings.items()}
     if months_worked is None and leave is None and reprimanded is None:
         months_worked, leave, reprimanded = year_records.for_grid(
-            year, people, scope if scope is not None else Staff.select(Staff.id),
-            lambda uid: rules_of(settings[uid], rule_set))
+            year, people, scope if scope is not None else Staff.select(Staff.id), unit_rules)
     months_worked, leave, reprimanded = months_worked or {}, leave or {}, set(reprimanded or ())
     sums = month_totals(year, scope, default_rules)
     # A unit that changed the deduction floor needs its own sums; the rest share one scan.
-    for uid, setting in settings.items():
-        rules = rules_of(setting, rule_set)
+    for uid, rules in unit_rules.items():
         if rules.deduction_floor != default_rules.deduction_floor:
             sums.update(month_totals(
                 year, Staff.select(Staff.id).where(Staff.unit == uid), rules))
@@ -217,8 +218,7 @@ def year_grid(year, unit_ids=None, months_worked=None, leave=None, reprimanded=N
     sheets = {(row[0], row[1]): row[2:] for row in database.execute(sheet_rows)}
     out = []
     for sid, code, name, kind, uid in people:
-        setting = settings[uid]
-        rules = rules_of(setting, rule_set) if setting.id else default_rules
+        setting, rules = settings[uid], unit_rules[uid]
         cells = {}
         if setting.period == QUARTER:
             for end in (3, 6, 9, 12):
