@@ -61,17 +61,9 @@ def year_filter_url(year):
 
 
 #: Short names of the rule sets for the list; the details show the full name.
-RULE_SET_SHORT = {
-    rulesets.ND56: "NĐ 56/2015",
-    rulesets.ND90: "NĐ 90/2020",
-    rulesets.ND90_ND48: "NĐ 90/2020 + NĐ 48/2023",
-    rulesets.ND335: "NĐ 335/2025",
-    rulesets.QD366: "QĐ 366-QĐ/TW",
-}
-
-
 def rule_set_short(view, context, model, name):
-    return RULE_SET_SHORT.get(model.rule_set, model.rule_set)
+    rule_set = rulesets.RULE_SETS.get(model.rule_set)
+    return rule_set.short if rule_set else model.rule_set
 
 
 def rule_set_full(view, context, model, name):

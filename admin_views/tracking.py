@@ -20,7 +20,7 @@ from canbo.levels import SheetStatus
 from canbo.models import Staff
 from canbo.models.tracking import Assignment, Sheet, SheetItem
 from canbo.records import units
-from canbo.rules import scoring
+from canbo.rules import rulesets, scoring
 from canbo.tracking import sheets
 from canbo.tracking import year_points as yp
 
@@ -29,7 +29,7 @@ from .dashboard import chosen_unit, chosen_year
 
 GRID_ROLES = ("ADMIN", "OFFICER", "CHAIRMAN")
 EVALUATOR_ROLES = ("ADMIN", "CHAIRMAN")
-FIRST_YEAR = 2026  # ND 335 scores from 2026
+FIRST_YEAR = rulesets.MONTHLY_TRACKING_FROM
 
 
 def _person(staff_id):

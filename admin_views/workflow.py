@@ -24,7 +24,6 @@ from canbo.levels import AbsenceKind, DisciplineKind, DisciplineSystem, RatingSt
 from canbo.levels import Rating as RatingLevel
 from canbo.models import Rating, Staff
 from canbo.models.cycle import (
-    CRITERIA,
     Absence,
     Cycle,
     Discipline,
@@ -110,7 +109,7 @@ class WorkflowView(SecureView):
             levels=RatingLevel.choices(), kinds=StaffKind.labels(), rule_sets=rulesets.LABELS,
             frames=[(c, rulesets.LABELS[c]) for c in rulesets.CADRE_FRAMES],
             years=range(today.year + 1, today.year - 6, -1), pct=_pct,
-            tracked=year >= wp.FIRST_YEAR,
+            tracked=rulesets.tracked_monthly(year),
         )
 
     @expose("/action", methods=("POST",))
@@ -185,7 +184,7 @@ class WorkflowView(SecureView):
         evaluation = rating.evaluations.first()
         return self.render(
             "admin/workflow_rating.html", rating=rating, cycle=cycle, evaluation=evaluation,
-            criteria=CRITERIA.get(rating.rule_set, []),
+            criteria=rulesets.get(rating.rule_set).criteria,
             texts=evaluation.criteria_texts if evaluation else {},
             groups=list(cycle.task_groups) if cycle else [],
             objections=list(rating.objections.order_by(Objection.lodged_on)),
@@ -202,7 +201,7 @@ class WorkflowView(SecureView):
         account, step = current_account(), form.get("step")
         if step == "self":
             texts = {code: form.get(f"c-{code}", "").strip()
-                     for code, _ in CRITERIA.get(rating.rule_set, [])}
+                     for code, _ in rulesets.get(rating.rule_set).criteria}
             wf.self_assess(account, rating, {k: v for k, v in texts.items() if v},
                            form.get("self_level"))
             flash("Đã lưu phần tự đánh giá.", "success")

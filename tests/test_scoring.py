@@ -1,11 +1,14 @@
 """The ND 335 score: the numbers of issue 8 must come out exactly."""
+import datetime
+import types
 from decimal import Decimal as D
 
 import pytest
 
 from canbo.errors import InvalidInput
 from canbo.levels import Rating
-from canbo.rules import scoring
+from canbo.rules import rulesets, scoring, yearly
+from canbo.rules.rulesets import ND335, QD366
 
 STAFF_MONTH = [
     scoring.Result(quantity=7, completed=7),
@@ -93,13 +96,33 @@ def test_fewer_than_six_months_is_not_rated_except_maternity():
     (D("50.00"), Rating.HTNV),
     (D("49.99"), Rating.KHTNV),
 ])
-def test_thresholds(points, level):
-    assert scoring.proposed_level(points) is level
+@pytest.mark.parametrize("rule_set", [ND335, QD366])
+def test_thresholds(points, level, rule_set):
+    assert yearly.proposed_level(rulesets.get(rule_set), points) == level.code
 
 
-@pytest.mark.parametrize("flag", ["reprimand", "degraded", "leader_breach"])
-def test_reprimand_gives_khtnv_whatever_the_points(flag):
-    assert scoring.proposed_level(D(99), **{flag: True}) is Rating.KHTNV
+def _discipline(public_service, year=2026):
+    return types.SimpleNamespace(public_service=public_service, counted_year=year,
+                                 decided_on=datetime.date(year, 5, 4))
+
+
+@pytest.mark.parametrize("disciplines, finding", [
+    ([_discipline(True)], None),  # reprimand or above for a public-service violation
+    ([], "Suy thoái về tư tưởng chính trị, đạo đức, lối sống"),
+    ([], "Để xảy ra tham nhũng, lãng phí ở đơn vị trực tiếp quản lý"),
+])
+def test_reprimand_or_finding_gives_khtnv_whatever_the_points(disciplines, finding):
+    rs = rulesets.get(ND335)
+    reasons = yearly.khtnv_reasons(rs, 2026, disciplines, finding)
+    assert yearly.proposed_level(rs, D(99), reasons) == "KHTNV"
+
+
+def test_a_discipline_outside_public_service_or_counted_elsewhere_leaves_the_points():
+    rs = rulesets.get(ND335)
+    for disciplines in ([_discipline(False)], [_discipline(True, year=2025)]):
+        assert yearly.khtnv_reasons(rs, 2026, disciplines) == []
+        assert yearly.proposed_level(rs, D(99), yearly.khtnv_reasons(rs, 2026, disciplines)) \
+            == "HTXSNV"
 
 
 def test_quarter_is_the_average_of_its_months():

@@ -8,10 +8,11 @@ import pytest
 
 from canbo.errors import Forbidden, InvalidInput, RuleViolation
 from canbo.models import AuditLog, Rating, Staff, Unit, User
-from canbo.models.cycle import CRITERIA, Cycle, Objection, TaskGroup
+from canbo.models.cycle import Cycle, Objection, TaskGroup
 from canbo.rating import guards
 from canbo.rating import records as wr
 from canbo.rating import workflow as wf
+from canbo.rules import rulesets
 
 D = datetime.date
 
@@ -55,7 +56,7 @@ def prepare(officer, cycle, levels, points=None, party="Đồng ý"):
     for r in guards.cycle_ratings(cycle):
         if r.staff.code not in levels:
             continue
-        first = CRITERIA[r.rule_set][0][0]
+        first = rulesets.get(r.rule_set).criteria[0][0]
         wf.self_assess(officer, r, {first: "Tốt"}, levels[r.staff.code] or "HTTNV")
         wf.record_comments(officer, r, "Nhất trí", D(cycle.year, 12, 1), party_opinion=party)
         wf.propose(officer, r, levels[r.staff.code],

@@ -5,7 +5,7 @@ import click
 
 from canbo.cli.common import UNIT, YEAR, UserError, pass_context
 from canbo.records import units
-from canbo.rules import scoring
+from canbo.rules import rulesets, scoring
 from canbo.tracking import year_points as yp
 
 MARKS = {yp.Missing.NO_ASSIGNMENT: "GV", yp.Missing.NOT_SELF_SCORED: "TĐG",
@@ -85,8 +85,9 @@ def score(ctx, year, unit, month, fmt, save):
     """Điểm theo dõi công chức theo Nghị định 335/2025: điểm từng tháng, điểm trung bình
     năm và mức xếp loại đề xuất của từng người (đơn vị và các đơn vị trực thuộc)."""
     ctx.open()
-    if year < 2026:
-        raise UserError(f"Năm {year}: Nghị định 335/2025 chấm điểm từ năm 2026.")
+    if not rulesets.tracked_monthly(year):
+        raise UserError(f"Năm {year}: Nghị định 335/2025 chấm điểm từ năm "
+                        f"{rulesets.MONTHLY_TRACKING_FROM}.")
     found = units.find_unit(unit)
     grid = yp.year_grid(year, units.unit_ids(found))
     if month is not None:

@@ -57,7 +57,7 @@ ND90_FORMS = {
                         "PHẦN DÀNH RIÊNG CHO VIÊN CHỨC QUẢN LÝ"),
 }
 RATED_KINDS = tuple(ND90_FORMS)
-#: The workflow's codes of the leaders' criteria (``workflow_models.CRITERIA``); the
+#: The workflow's codes of the leaders' criteria (``RuleSet.criteria``); the
 #: cadre form prints them as 6–8, the others as 7–9.
 LEADER_CODES = (7, 8, 9)
 

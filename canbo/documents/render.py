@@ -32,6 +32,7 @@ from canbo.levels import FINAL_STATUSES, RatingStatus
 from canbo.levels import Rating as RatingLevel
 from canbo.models import Rating, Staff, Title
 from canbo.records import units
+from canbo.rules import rulesets
 from canbo.stats import reports
 from canbo.vietnamese import fold
 
@@ -286,29 +287,6 @@ def ratings_list_pdf(unit, year, include_subunits=True, day=None):
 
 # --- the chairman's decision ------------------------------------------------------------
 
-#: The "Căn cứ" lines of the decision, per rule set (REFERENCE.md §1).
-LEGAL_BASES = {
-    "ND56_2015": [
-        "Căn cứ Nghị định số 56/2015/NĐ-CP ngày 09 tháng 6 năm 2015 của Chính phủ về đánh "
-        "giá và phân loại cán bộ, công chức, viên chức; Nghị định số 88/2017/NĐ-CP ngày 27 "
-        "tháng 7 năm 2017 của Chính phủ sửa đổi, bổ sung một số điều của Nghị định số "
-        "56/2015/NĐ-CP;",
-    ],
-    "ND90_2020": [
-        "Căn cứ Nghị định số 90/2020/NĐ-CP ngày 13 tháng 8 năm 2020 của Chính phủ về đánh "
-        "giá, xếp loại chất lượng cán bộ, công chức, viên chức;",
-    ],
-    "ND90_ND48_2023": [
-        "Căn cứ Nghị định số 90/2020/NĐ-CP ngày 13 tháng 8 năm 2020 của Chính phủ về đánh "
-        "giá, xếp loại chất lượng cán bộ, công chức, viên chức;",
-        "Căn cứ Nghị định số 48/2023/NĐ-CP ngày 17 tháng 7 năm 2023 của Chính phủ sửa đổi, "
-        "bổ sung một số điều của Nghị định số 90/2020/NĐ-CP;",
-    ],
-    "ND335_2025": [
-        "Căn cứ Nghị định số 335/2025/NĐ-CP của Chính phủ quy định về đánh giá, xếp loại "
-        "chất lượng công chức;",
-    ],
-}
 #: The local-government law in force on the decision's date: the 2025 law (two-level
 #: local government, from 01/07/2025), before it the 2015 law as amended in 2019.
 LOCAL_GOVERNMENT_LAWS = [
@@ -330,9 +308,9 @@ def legal_bases(unit, year, include_subunits=True, day=None):
         (Rating.year == year) & Rating.unit.in_(units.unit_ids(unit, include_subunits)))
         .tuples()}
     lines = [law]
-    for code, bases in LEGAL_BASES.items():
-        if code in used:
-            lines.extend(line for line in bases if line not in lines)
+    for rule_set in rulesets.RULE_SETS.values():
+        if rule_set.code in used:
+            lines.extend(line for line in rule_set.legal_bases if line not in lines)
     return lines
 
 

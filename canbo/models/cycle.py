@@ -8,7 +8,6 @@ Party committee's opinion); ``Absence`` and ``Discipline`` are per person and de
 eligibility; ``Objection`` is a kiến nghị and its answer.  The transitions are in
 ``workflow.py``.
 """
-import datetime
 import json
 
 from peewee import (
@@ -25,41 +24,7 @@ from peewee import (
 from canbo.db import BaseModel
 from canbo.levels import AbsenceKind, CycleStatus, DisciplineKind, DisciplineSystem
 from canbo.models.records import Rating, Staff, Unit, now
-from canbo.rules.rulesets import ND56, ND90, ND90_ND48, ND335, QD366
-
-#: The headings a person self-assesses on, by form (REFERENCE.md §3, §7).
-_ND90_CRITERIA = [
-    ("1", "Chính trị tư tưởng"),
-    ("2", "Đạo đức, lối sống"),
-    ("3", "Tác phong, lề lối làm việc"),
-    ("4", "Ý thức tổ chức kỷ luật"),
-    ("5", "Kết quả thực hiện chức trách, nhiệm vụ được giao"),
-    ("6", "Thái độ phục vụ nhân dân, doanh nghiệp"),
-    ("7", "Kết quả hoạt động của cơ quan, tổ chức, đơn vị được giao lãnh đạo, quản lý"),
-    ("8", "Năng lực lãnh đạo, quản lý"),
-    ("9", "Năng lực tập hợp, đoàn kết"),
-    ("II", "Tự nhận xét ưu, khuyết điểm"),
-]
-_ND335_CRITERIA = [
-    ("I", "Phẩm chất và kỷ luật"),
-    ("II", "Năng lực, trách nhiệm, thái độ"),
-    ("III", "Đổi mới, dám nghĩ dám làm"),
-    ("TASKS", "Kết quả thực hiện nhiệm vụ"),
-    ("STRENGTHS", "Ưu điểm"),
-    ("WEAKNESSES", "Hạn chế"),
-]
-CRITERIA = {
-    ND56: _ND90_CRITERIA,
-    ND90: _ND90_CRITERIA,
-    ND90_ND48: _ND90_CRITERIA,
-    ND335: _ND335_CRITERIA,
-    QD366: _ND335_CRITERIA,
-}
-
-
-def default_deadline(year):
-    """Before 15 December (REFERENCE.md §6)."""
-    return datetime.date(year, 12, 15)
+from canbo.rules.rulesets import QD366
 
 
 class Cycle(BaseModel):

@@ -26,7 +26,6 @@ from canbo.records import audit
 from canbo.rules import rulesets, scoring, yearly
 from canbo.tracking import year_points as yp
 
-FIRST_YEAR = 2026  # ND 335/2025 scores civil servants monthly from 01/01/2026
 ACTION = "lấy điểm theo dõi hằng tháng"
 
 
@@ -62,9 +61,8 @@ def fill_points(actor, cycle):
         rating = Rating.get_by_id(rating.id)  # the points just written
         if rating.status != S.NOT_ELIGIBLE.code:
             rs = rulesets.get(rating.rule_set)
-            forced = yearly.disciplines_forcing_khtnv(rs, rating.year,
-                                                     list(rating.staff.disciplines))
-            reasons = forced + ([findings[rating.id]] if findings.get(rating.id) else [])
+            reasons = yearly.khtnv_reasons(rs, rating.year, list(rating.staff.disciplines),
+                                           findings.get(rating.id))
             rating.level = yearly.proposed_level(rs, rating.points, reasons)
             rating.save()
         after = (rating.points, rating.level)
@@ -82,9 +80,9 @@ def pull_points(actor, cycle):
     proposed levels from the tracking (roles: officer, admin; the cycle not published;
     a 2026+ cycle)."""
     guards.require(actor, guards.PREPARERS, ACTION, cycle.unit_id)
-    if cycle.year < FIRST_YEAR:
+    if not rulesets.tracked_monthly(cycle.year):
         raise RuleViolation(f"Năm {cycle.year}: Nghị định 335/2025 chấm điểm hằng tháng từ "
-                            f"năm {FIRST_YEAR}; không có điểm theo dõi để lấy.",
+                            f"năm {rulesets.MONTHLY_TRACKING_FROM}; không có điểm theo dõi để lấy.",
                             year=cycle.year)
     with database.atomic():
         cycle = guards.lock(cycle.id)

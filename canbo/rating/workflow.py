@@ -22,7 +22,7 @@ from canbo.levels import CycleStatus, StaffKind
 from canbo.levels import Rating as RatingLevel
 from canbo.levels import RatingStatus as S
 from canbo.models import Rating, Staff, now
-from canbo.models.cycle import CRITERIA, Absence, Cycle, Evaluation, TaskGroup, default_deadline
+from canbo.models.cycle import Absence, Cycle, Evaluation, TaskGroup
 from canbo.rating import compliance, guards
 from canbo.records import audit
 from canbo.rules import rulesets, yearly
@@ -70,7 +70,7 @@ def open_cycle(actor, unit, year, cadre_frame=rulesets.QD366, today=None):
         if Cycle.get_or_none(Cycle.unit == unit, Cycle.year == year):
             raise RuleViolation(f"Kỳ đánh giá năm {year} của {unit.name} đã được mở.")
         cycle = Cycle.create(unit=unit, year=year, cadre_frame=cadre_frame,
-                             deadline=default_deadline(year), opened_by=actor.username)
+                             deadline=yearly.deadline(year), opened_by=actor.username)
         people = [s for s in Staff.select().where(Staff.unit == unit,
                                                   Staff.kind.in_(RATED_KINDS))
                   .order_by(Staff.sort_name) if s.in_post_on(on)]
@@ -100,7 +100,7 @@ def open_cycle(actor, unit, year, cadre_frame=rulesets.QD366, today=None):
                                      defaults={"task_group": groups[person.kind]})
         _log(actor, "cycle.open", cycle, None, CycleStatus.OPEN.code,
              year=year, cadre_frame=cadre_frame)
-        if year >= 2026:  # ND 335: the points come from the monthly tracking
+        if rulesets.tracked_monthly(year):  # the points come from the monthly tracking
             from canbo.rating.points import fill_points  # it builds on this module
 
             fill_points(actor, cycle)
@@ -127,7 +127,7 @@ def self_assess(actor, rating, criteria, self_level):
     """Tự đánh giá: the person's text on each criterion and their self-rating, typed by
     the officer from the paper form or by the person through their staff account."""
     guards.require(actor, guards.PREPARERS, "ghi tự đánh giá", rating.unit_id, own_staff_id=rating.staff_id)
-    known = dict(CRITERIA[rating.rule_set])
+    known = dict(rulesets.get(rating.rule_set).criteria)
     unknown = sorted(set(criteria) - set(known))
     if unknown:
         raise InvalidInput(f"Tiêu chí {', '.join(unknown)} không có trên phiếu; cho phép: "
@@ -193,9 +193,8 @@ def propose(actor, rating, level=None, points=None, khtnv_finding=None):
         if level is None:
             if not rs.rates_on_points or rating.points is None:
                 raise InvalidInput(f"Cần chọn mức xếp loại cho {rating.staff.full_name}.")
-            forced = yearly.disciplines_forcing_khtnv(rs, rating.year,
-                                                     list(rating.staff.disciplines))
-            reasons = forced + ([ev.khtnv_finding] if ev.khtnv_finding else [])
+            reasons = yearly.khtnv_reasons(rs, rating.year, list(rating.staff.disciplines),
+                                           ev.khtnv_finding)
             level = yearly.proposed_level(rs, rating.points, reasons)
         before = rating.level
         rating.level = RatingLevel.parse(level).code

@@ -31,6 +31,20 @@ CADRE_FRAMES = (QD366, ND90_ND48)
 
 FIRST_YEAR = 2000  # no record of this kind is older; a smaller year is a typing error
 
+#: ND 335/2025 tracks civil servants month by month, and rates their year on the
+#: tracked points, from 2026 (Điều 27: in force 01/01/2026); the QĐ 366 frame scores
+#: cadres the same way from the same year.
+MONTHLY_TRACKING_FROM = 2026
+
+#: Under six months of work in the year → not rated (ND 90/2020 Điều 2.2 as amended;
+#: ND 335/2025 Điều 11.1), with the exceptions each rule states.
+MIN_MONTHS_WORKED = 6
+
+
+def tracked_monthly(year):
+    """Whether ``year``'s civil servants are scored month by month (ND 335/2025)."""
+    return int(year) >= MONTHLY_TRACKING_FROM
+
 
 def rule_set_for(year, kind, cadre_frame=QD366):
     """The code of the rule set that governs a rating of ``year`` for a person of ``kind``.
@@ -51,7 +65,7 @@ def rule_set_for(year, kind, cadre_frame=QD366):
         return ND56
     if year <= 2022:
         return ND90
-    if year <= 2025:
+    if not tracked_monthly(year):
         return ND90_ND48
     if kind is StaffKind.CIVIL_SERVANT:
         return ND335
@@ -79,6 +93,56 @@ DISCIPLINE_PUBLIC_SERVICE = "REPRIMAND_PUBLIC_SERVICE"
 POINT_THRESHOLDS = ((Decimal(90), "HTXSNV"), (Decimal(70), "HTTNV"), (Decimal(50), "HTNV"))
 
 
+#: The headings a person self-assesses on, by form (REFERENCE.md §3, §7).
+_ND90_CRITERIA = (
+    ("1", "Chính trị tư tưởng"),
+    ("2", "Đạo đức, lối sống"),
+    ("3", "Tác phong, lề lối làm việc"),
+    ("4", "Ý thức tổ chức kỷ luật"),
+    ("5", "Kết quả thực hiện chức trách, nhiệm vụ được giao"),
+    ("6", "Thái độ phục vụ nhân dân, doanh nghiệp"),
+    ("7", "Kết quả hoạt động của cơ quan, tổ chức, đơn vị được giao lãnh đạo, quản lý"),
+    ("8", "Năng lực lãnh đạo, quản lý"),
+    ("9", "Năng lực tập hợp, đoàn kết"),
+    ("II", "Tự nhận xét ưu, khuyết điểm"),
+)
+_ND335_CRITERIA = (
+    ("I", "Phẩm chất và kỷ luật"),
+    ("II", "Năng lực, trách nhiệm, thái độ"),
+    ("III", "Đổi mới, dám nghĩ dám làm"),
+    ("TASKS", "Kết quả thực hiện nhiệm vụ"),
+    ("STRENGTHS", "Ưu điểm"),
+    ("WEAKNESSES", "Hạn chế"),
+)
+
+#: The "Căn cứ" lines of the unit's decision, per rule set (REFERENCE.md §1).
+_BASES_ND56 = (
+        "Căn cứ Nghị định số 56/2015/NĐ-CP ngày 09 tháng 6 năm 2015 của Chính phủ về đánh "
+        "giá và phân loại cán bộ, công chức, viên chức; Nghị định số 88/2017/NĐ-CP ngày 27 "
+        "tháng 7 năm 2017 của Chính phủ sửa đổi, bổ sung một số điều của Nghị định số "
+        "56/2015/NĐ-CP;",
+)
+_BASES_ND90 = (
+        "Căn cứ Nghị định số 90/2020/NĐ-CP ngày 13 tháng 8 năm 2020 của Chính phủ về đánh "
+        "giá, xếp loại chất lượng cán bộ, công chức, viên chức;",
+)
+_BASES_ND90_ND48 = (
+        "Căn cứ Nghị định số 90/2020/NĐ-CP ngày 13 tháng 8 năm 2020 của Chính phủ về đánh "
+        "giá, xếp loại chất lượng cán bộ, công chức, viên chức;",
+        "Căn cứ Nghị định số 48/2023/NĐ-CP ngày 17 tháng 7 năm 2023 của Chính phủ sửa đổi, "
+        "bổ sung một số điều của Nghị định số 90/2020/NĐ-CP;",
+)
+_BASES_ND335 = (
+        "Căn cứ Nghị định số 335/2025/NĐ-CP của Chính phủ quy định về đánh giá, xếp loại "
+        "chất lượng công chức;",
+)
+_BASES_QD366 = (
+    "Căn cứ Quy định số 366-QĐ/TW ngày 30 tháng 8 năm 2025 của Bộ Chính trị về kiểm điểm "
+    "và đánh giá, xếp loại chất lượng hằng năm đối với tập thể, cá nhân trong hệ thống "
+    "chính trị;",
+)
+
+
 @dataclasses.dataclass(frozen=True)
 class RuleSet:
     """The data of one regulation (REFERENCE.md §1, §3, §4, §5).
@@ -92,6 +156,9 @@ class RuleSet:
     - ``absence_cap``: lawful absence of 3 to < 6 months caps the level at HTNV.
     - ``head_capped_by_unit``: a head may not be rated above the unit (ND 335 Điều 20.6).
     - ``objection_days``: working days to answer a kiến nghị (ND 335 Điều 22).
+    - ``criteria``: ``(code, heading)`` of what a person self-assesses on (the form's
+      headings, REFERENCE.md §3, §7).
+    - ``legal_bases``: the "Căn cứ" lines a decision under this rule set cites.
     """
 
     code: str
@@ -106,6 +173,8 @@ class RuleSet:
     absence_cap: bool = False
     head_capped_by_unit: bool = False
     objection_days: int = None
+    criteria: tuple = ()
+    legal_bases: tuple = ()
 
     @property
     def has_quota(self):
@@ -115,24 +184,26 @@ class RuleSet:
 RULE_SETS = {
     # ND 56/2015 had no quota (REFERENCE.md §4); its discipline and absence clauses are not
     # in the reference, so none are encoded (unconfirmed — never guess a rule as law).
-    ND56: RuleSet(ND56, LABELS[ND56], "NĐ 56/2015"),
+    ND56: RuleSet(ND56, LABELS[ND56], "NĐ 56/2015", criteria=_ND90_CRITERIA,
+                  legal_bases=_BASES_ND56),
     # ND 90/2020 as first issued: no quota (the clause was added by ND 48).  Điều 2: the
     # 3-to-6-months absence cap.  Discipline → KHTNV: REFERENCE.md §5 cites ND 48; the
     # first text is treated the same (unconfirmed; the default follows ND 48).
     ND90: RuleSet(ND90, LABELS[ND90], "NĐ 90/2020", discipline=DISCIPLINE_ANY,
-                  absence_cap=True),
+                  absence_cap=True, criteria=_ND90_CRITERIA, legal_bases=_BASES_ND90),
     # ND 90 + ND 48/2023: 20% of HTTNV (the Party-member ratio, QĐ 124/2023); a higher
     # ratio may be set for an outstanding unit, with no ceiling stated.
     ND90_ND48: RuleSet(ND90_ND48, LABELS[ND90_ND48], "NĐ 90/2020 + NĐ 48/2023",
                        excellent_ratio=Decimal("0.20"), exception_allowed=True,
-                       discipline=DISCIPLINE_ANY, absence_cap=True),
+                       discipline=DISCIPLINE_ANY, absence_cap=True,
+                       criteria=_ND90_CRITERIA, legal_bases=_BASES_ND90_ND48),
     # ND 335/2025 Điều 20.5.a/b (20%, exception ≤ 25%), Điều 20 (points), Điều 20.6
     # (head ≤ unit), Điều 22 (kiến nghị answered within 7 working days).
     ND335: RuleSet(ND335, LABELS[ND335], "NĐ 335/2025", excellent_ratio=Decimal("0.20"),
                    exception_allowed=True, exception_ceiling=Decimal("0.25"),
                    rates_on_points=True, thresholds=POINT_THRESHOLDS,
                    discipline=DISCIPLINE_PUBLIC_SERVICE, head_capped_by_unit=True,
-                   objection_days=7),
+                   objection_days=7, criteria=_ND335_CRITERIA, legal_bases=_BASES_ND335),
     # The cadre frame from 2026 (QĐ 366-QĐ/TW): ND 335's frame, thresholds and quota
     # (REFERENCE.md §1 default; a per-unit setting).  The 7-working-day answer to a kiến
     # nghị is ND 335's, assumed for the frame (unconfirmed for cadres).
@@ -140,7 +211,8 @@ RULE_SETS = {
                    exception_allowed=True, exception_ceiling=Decimal("0.25"),
                    rates_on_points=True, thresholds=POINT_THRESHOLDS,
                    discipline=DISCIPLINE_PUBLIC_SERVICE, head_capped_by_unit=True,
-                   objection_days=7),
+                   objection_days=7, criteria=_ND335_CRITERIA,
+                   legal_bases=_BASES_ND335 + _BASES_QD366),
 }
 
 

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from canbo.errors import InvalidInput
 from canbo.levels import Rating
-from canbo.rules.rulesets import ND335, QD366
+from canbo.rules.rulesets import MIN_MONTHS_WORKED, ND335, QD366
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -66,8 +66,6 @@ class ScoringRules:
     general_max: Decimal = Decimal(30)          # Điều 12
     task_max: Decimal = Decimal(70)             # Điều 13
     deduction_rate: Decimal = Decimal("0.25")   # Điều 14–15: 25% per failed review / delay
-    thresholds: tuple = ((Decimal(90), Rating.HTXSNV), (Decimal(70), Rating.HTTNV),
-                         (Decimal(50), Rating.HTNV))  # Điều 20
     leader_values: tuple = (HUNDRED, Decimal(50))    # d, đ, e (Điều 16)
     cap_at_100: bool = True                     # open: a, b, c ≤ 100% unless extra work
     deduction_floor: Decimal = ZERO             # open: a row's points never go below this
@@ -282,7 +280,6 @@ LEAVE_KINDS = {
     "MATERNITY": "nghỉ thai sản",
     "UNPAID": "nghỉ không lương",
 }
-MIN_MONTHS_WORKED = 6  # REFERENCE.md §5: fewer months worked → not rated, but maternity
 
 
 def _months_rated(months_worked, leave):
@@ -333,21 +330,3 @@ def running_average(monthly):
     """The average of the months scored so far (for the officer's grid), or None."""
     values = [Decimal(v) for v in monthly.values() if v is not None]
     return sum(values) / len(values) if values else None
-
-
-def proposed_level(points, reprimand=False, degraded=False, leader_breach=False,
-                   rules=RULES[ND335]):
-    """The level the points propose (Điều 20), compared without rounding.
-
-    KHTNV whatever the points when, in the year, the person was disciplined at
-    reprimand (khiển trách) or above for a public-service violation, was found degraded
-    in ideology, ethics or lifestyle, or (a leader) let corruption or waste happen in a
-    unit they directly manage (Điều 20; ND 335 Điều 11.3).
-    """
-    if reprimand or degraded or leader_breach:
-        return Rating.KHTNV
-    points = Decimal(points)
-    for threshold, level in rules.thresholds:
-        if points >= threshold:
-            return level
-    return Rating.KHTNV

@@ -12,6 +12,7 @@ import math
 from decimal import Decimal
 
 from canbo.levels import Rating as RatingLevel
+from canbo.rules.rulesets import MIN_MONTHS_WORKED
 
 # Stable rule codes (documented in README.md, "Rule codes").
 EXCELLENT_QUOTA = "excellent_quota"
@@ -31,7 +32,6 @@ QUOTA_EXCEPTION = "quota_exception"
 MATERNITY = "MATERNITY"
 LAWFUL_ABSENCE = ("SICK", "UNPAID", "OTHER")
 
-MIN_MONTHS_WORKED = 6
 ABSENCE_CAP_MONTHS = (3, 6)
 
 
@@ -232,10 +232,22 @@ def level_from_points(rule_set, points):
 
 
 def proposed_level(rule_set, points, khtnv_reasons=()):
-    """The points' level, overridden by KHTNV when any KHTNV condition holds (Điều 20)."""
+    """The points' level, overridden by KHTNV when any KHTNV condition holds (ND 335/2025
+    Điều 11.3.a, Điều 20): the one function the officer's grid, ``canbo score``, the
+    cycle's proposal and the pulled points all decide a level with."""
     if khtnv_reasons:
         return RatingLevel.KHTNV.code
     return level_from_points(rule_set, points)
+
+
+def khtnv_reasons(rule_set, year, disciplines, finding=None):
+    """Why the ``year``'s rating must be KHTNV whatever the points: each discipline that
+    forces it under ``rule_set`` (``disciplines_forcing_khtnv``) and the recorded KHTNV
+    finding (degradation, a leader's breach; ND 335/2025 Điều 20), if any."""
+    reasons = list(disciplines_forcing_khtnv(rule_set, year, disciplines))
+    if finding:
+        reasons.append(finding)
+    return reasons
 
 
 def above(level, cap):

@@ -13,12 +13,14 @@ and ``Discipline``):
   §5), maternity leave rated even under 6 months worked (``scoring.year_average``);
 - a discipline counted in the year that the person's rule set says forces KHTNV —
   under ND 335, reprimand (khiển trách) or above for a public-service violation — is
-  judged by ``yearly.disciplines_forcing_khtnv`` (the workflow's own rule).
+  judged by ``yearly.khtnv_reasons`` (the workflow's own rule), as is a KHTNV finding
+  recorded on the year's rating.
 """
 import calendar
 import datetime
 
-from canbo.models.cycle import Absence, Cycle, Discipline
+from canbo.models import Rating
+from canbo.models.cycle import Absence, Cycle, Discipline, Evaluation
 from canbo.rules import rulesets, scoring, yearly
 
 MONTHS = range(1, 13)
@@ -87,22 +89,36 @@ def cadre_frames(year):
     return dict(Cycle.select(Cycle.unit, Cycle.cadre_frame).where(Cycle.year == year).tuples())
 
 
+def findings(year, staff_query):
+    """``{staff_id: KHTNV finding}`` recorded on the ``year``'s ratings of the people of
+    ``staff_query`` (``Evaluation.khtnv_finding``): one query."""
+    rows = (Evaluation.select(Rating.staff, Evaluation.khtnv_finding).join(Rating)
+            .where(Rating.year == year, Rating.staff.in_(staff_query),
+                   Evaluation.khtnv_finding.is_null(False)).tuples())
+    return {sid: text for sid, text in rows if text}
+
+
 def for_grid(year, people, staff_query, unit_rules):
-    """``(months_worked, leave, reprimanded)`` for ``year_points.year_grid``.
+    """``(months_worked, leave, khtnv)`` for ``year_points.year_grid``.
 
     ``people`` are ``(id, code, name, kind, unit_id)`` tuples; ``unit_rules`` is
     ``{unit_id: ScoringRules}``, settled once by the caller (its leave-month share).
+    ``khtnv`` holds the ids whose year must be KHTNV whatever the points
+    (``yearly.khtnv_reasons``: a discipline counted in the year, or a recorded finding),
+    so the grid proposes what the cycle will.
     """
     absences, disciplines = load(year, staff_query)
+    found = findings(year, staff_query)
     frames = cadre_frames(year) if disciplines else {}
-    worked, leave, reprimanded = {}, {}, set()
+    worked, leave, khtnv = {}, {}, set()
     for sid, _, _, kind, uid in people:
         if sid in absences:
             months, why = months_worked(year, absences[sid], unit_rules[uid])
             if months is not None:
                 worked[sid], leave[sid] = months, why
-        if sid in disciplines:
+        if sid in disciplines or sid in found:
             code = rulesets.rule_set_for(year, kind, frames.get(uid, rulesets.QD366))
-            if yearly.disciplines_forcing_khtnv(rulesets.get(code), year, disciplines[sid]):
-                reprimanded.add(sid)
-    return worked, leave, reprimanded
+            if yearly.khtnv_reasons(rulesets.get(code), year, disciplines.get(sid, []),
+                                    found.get(sid)):
+                khtnv.add(sid)
+    return worked, leave, khtnv

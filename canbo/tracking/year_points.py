@@ -20,9 +20,10 @@ from peewee import SQL, Case, fn
 from canbo.db import database
 from canbo.errors import InvalidInput
 from canbo.levels import FINAL_STATUSES, Period, SheetStatus, StaffKind
+from canbo.levels import Rating as RatingLevel
 from canbo.models import Rating, Staff
 from canbo.models.tracking import Assignment, Sheet, TrackingSetting
-from canbo.rules import scoring
+from canbo.rules import rulesets, scoring, yearly
 from canbo.tracking import leave as year_records
 from canbo.tracking.sheets import period_end, rules_of
 
@@ -204,6 +205,7 @@ def year_grid(year, unit_ids=None, months_worked=None, leave=None, reprimanded=N
         months_worked, leave, reprimanded = year_records.for_grid(
             year, people, scope if scope is not None else Staff.select(Staff.id), unit_rules)
     months_worked, leave, reprimanded = months_worked or {}, leave or {}, set(reprimanded or ())
+    level_rules = rulesets.get(rule_set)
     sums = month_totals(year, scope, default_rules)
     # A unit that changed the deduction floor needs its own sums; the rest share one scan.
     for uid, rules in unit_rules.items():
@@ -229,7 +231,7 @@ def year_grid(year, unit_ids=None, months_worked=None, leave=None, reprimanded=N
             for m in MONTHS:
                 cells[m] = _combine(m, sums.get((sid, m)), sheets.get((sid, m)), rules)
         out.append(_person_year(sid, code, name, cells, months_worked.get(sid),
-                                leave.get(sid), sid in reprimanded, rules, setting.period))
+                                leave.get(sid), sid in reprimanded, level_rules, setting.period))
     return out
 
 
@@ -241,7 +243,7 @@ def _merge(parts):
                           any(p.extra for p in parts))
 
 
-def _person_year(sid, code, name, cells, worked, leave, reprimand, rules, period):
+def _person_year(sid, code, name, cells, worked, leave, reprimand, rule_set, period):
     scores = {m: c.score for m, c in cells.items()}
     person = PersonYear(sid, code, name, cells)
     try:
@@ -257,8 +259,9 @@ def _person_year(sid, code, name, cells, worked, leave, reprimand, rules, period
         person.average = scoring.running_average(
             {m: s for m, s in scores.items() if counted is None or m in counted})
     if person.average is not None or reprimand:
-        person.level = scoring.proposed_level(person.average or 0, reprimand=reprimand,
-                                              rules=rules)
+        # which discipline or finding it was is the cycle's to show; the grid needs the fact
+        reasons = ("kỷ luật hoặc kết luận không hoàn thành nhiệm vụ",) if reprimand else ()
+        person.level = RatingLevel(yearly.proposed_level(rule_set, person.average or 0, reasons))
     return person
 
 
