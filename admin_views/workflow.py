@@ -3,7 +3,7 @@
 - ``/admin/workflow/?unit=CODE&year=Y``: the cycle page.  The officer sees the progress
   table (who has self-assessed, the proposals, the non-eligible with reasons), a quota
   meter per task group, the 15 December deadline, and from 2026 the button "Lấy điểm
-  theo dõi hằng tháng" (``canbo.workflow_points``); the chairman approves all or the
+  theo dõi hằng tháng" (``canbo.rating.points``); the chairman approves all or the
   selected, returns with a reason, publishes and reopens.
 - ``/admin/workflow/rating/<id>``: one person's form — self-assessment per criterion
   (the officer from the paper form, or the person through their own account), the unit
@@ -120,7 +120,7 @@ class WorkflowView(SecureView):
         back = url_for(".index", unit=unit.code, year=year)
         _visible(unit.id)
         if form.get("action") == "pull_points" and account.role not in guards.PREPARERS:
-            abort(403)  # the officer's button; canbo.workflow_points checks again
+            abort(403)  # the officer's button; canbo.rating.points checks again
         try:
             self._act(form.get("action"), account, unit, year, form)
         except CanboError as exc:

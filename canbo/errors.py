@@ -1,6 +1,6 @@
 """Domain exceptions. Each carries a Vietnamese message a user can act on.
 
-Only the edges (``cli.py``, ``admin_app.py``) turn them into exit codes, flashed
+Only the edges (``cli/``, ``admin_app.py``) turn them into exit codes, flashed
 messages or HTTP statuses.
 """
 

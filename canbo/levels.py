@@ -162,7 +162,7 @@ class QualificationKind(Classification):
 
 
 class RatingStatus(Classification):
-    """Where a yearly rating stands in its cycle (the workflow is in ``workflow.py``)."""
+    """Where a yearly rating stands in its cycle (the workflow is in ``rating/workflow.py``)."""
 
     NOT_ELIGIBLE = ("NOT_ELIGIBLE", "Không thực hiện đánh giá, xếp loại")
     OPEN = ("OPEN", "Chưa tự đánh giá")

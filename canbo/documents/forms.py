@@ -11,7 +11,7 @@ Which form (REFERENCE.md §6–7):
 
 Texts typed in the workflow (self-assessment, comments) and the ND 335 monthly points
 come from two small interfaces, ``form_texts`` and ``monthly_totals``, which read the
-workflow's and the tracking's records (``workflow_models``, ``year_points``) when those
+workflow's and the tracking's records (``models.cycle``, ``year_points``) when those
 modules are present; whatever is not filled in prints as dotted lines to write on.
 
 Contexts are plain dicts of strings and numbers, so batch printing can send them to
@@ -76,7 +76,7 @@ class FormTexts:
 def form_texts(ratings):
     """``{rating id: FormTexts}`` for ``ratings``, in one query.
 
-    From the workflow's ``Evaluation`` records (``workflow_models``): the text per
+    From the workflow's ``Evaluation`` records (``models.cycle``): the text per
     criterion ("1" … "9"), the self-review ("II", or ND 335's "STRENGTHS"/"WEAKNESSES")
     and the unit meeting's comments, printed in section III with the meeting's date.
     Ratings without a record print lines to write on.

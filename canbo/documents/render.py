@@ -9,8 +9,8 @@ Safety: templates autoescape everything, and WeasyPrint fetches resources only t
 ``templates/documents`` and refuses every other URL (``file:`` elsewhere, ``http(s):``,
 ``data:``), so text a user typed can neither read a local file nor reach the network.
 
-The rating forms are in ``documents_forms.py``, the batch printing in
-``documents_batch.py``; this module holds what every document shares plus the yearly
+The rating forms are in ``documents/forms.py``, the batch printing in
+``documents/batch.py``; this module holds what every document shares plus the yearly
 list, the chairman's decision and the qualification structure.
 """
 import atexit

@@ -6,7 +6,7 @@ exception with its deciding document), the unit's own rating and the notice date
 ``Evaluation`` (the paper form: self-assessment per criterion, meeting comments, the
 Party committee's opinion); ``Absence`` and ``Discipline`` are per person and decide
 eligibility; ``Objection`` is a kiến nghị and its answer.  The transitions are in
-``workflow.py``.
+``rating/workflow.py``.
 """
 import json
 

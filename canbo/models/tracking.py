@@ -17,8 +17,8 @@
 - ``TrackingSetting``: per unit and year, monthly or quarterly tracking and the open
   settings of ``scoring.ScoringRules`` (empty = the rule set's default).
 
-Operations are in ``catalogue.py`` (catalogue, XLSX), ``sheets.py`` (assigning,
-scoring, confirming) and ``year_points.py`` (the year's points in SQL).
+Operations are in ``catalogue.py`` (catalogue, XLSX), ``tracking/sheets.py`` (assigning,
+scoring, confirming) and ``tracking/year_points.py`` (the year's points in SQL).
 """
 from peewee import (
     BooleanField,

@@ -1,4 +1,4 @@
-"""Judging the ratings of one unit and year by a rule set: every rule of ``rules.py``.
+"""Judging the ratings of one unit and year by a rule set: every rule of ``rules/yearly.py``.
 
 ``load(unit, year)`` reads what the rules need in a handful of queries (ratings with
 their people, evaluations and task groups, absences, disciplines, the cycle);

@@ -1,6 +1,6 @@
 """The records around a cycle: objections and their answers, the cycle's settings (the
 unit's own rating, a quota exception), task groups, and each person's absences and
-disciplines.  Same guards as ``workflow.py``: role check, one transaction, audit entry.
+disciplines.  Same guards as ``rating/workflow.py``: role check, one transaction, audit entry.
 """
 import datetime
 

@@ -59,7 +59,7 @@ def open_cycle(actor, unit, year, cadre_frame=rulesets.QD366, today=None):
     """Open the unit's cycle of ``year``: one task group per staff kind, one rating for
     every person in post (on the year's last day, or today for the current year), marked
     not eligible with the reason where the rules say so (REFERENCE.md §5); from 2026 the
-    points and proposed levels come from the monthly tracking (``workflow_points``)."""
+    points and proposed levels come from the monthly tracking (``rating.points``)."""
     guards.require(actor, guards.PREPARERS, "mở kỳ đánh giá", unit.id)
     if cadre_frame not in rulesets.CADRE_FRAMES:
         raise InvalidInput(f"Khung đánh giá cán bộ «{cadre_frame}» không hợp lệ; cho phép: "

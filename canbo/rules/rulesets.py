@@ -3,7 +3,7 @@
 A rule set is named by a stable code stored on every rating; a rating keeps the code it
 was made under for ever, so a 2022 rating is judged by 2022's rules.  ``RULE_SETS`` holds
 each rule set's data (quota ratio and ceiling, points thresholds, which discipline
-counts); the functions applying them are in ``rules.py``.
+counts); the functions applying them are in ``rules/yearly.py``.
 """
 import dataclasses
 from decimal import Decimal

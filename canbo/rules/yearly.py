@@ -1,9 +1,9 @@
 """The rules of a yearly rating: small pure functions over plain data, each citing its article.
 
-Every function takes the ``RuleSet`` (``rulesets.py``) that governs the rating, so a
+Every function takes the ``RuleSet`` (``rules/rulesets.py``) that governs the rating, so a
 2022 rating is judged by 2022's rules.  Rules that can fail return ``Finding`` objects
 — a stable rule code, a Vietnamese message with the people and the numbers, the staff
-codes and the details — which approval (``workflow.py``) turns into ``RuleViolation``
+codes and the details — which approval (``rating/workflow.py``) turns into ``RuleViolation``
 and ``canbo check`` prints.  Nothing here touches the database.
 """
 import dataclasses

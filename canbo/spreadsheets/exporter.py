@@ -1,7 +1,7 @@
 """Export to spreadsheets: the staff list, the ratings of a year, the two reports, and
 the empty templates to fill in.
 
-The staff list and the ratings use exactly the importer's columns (``import_columns``),
+The staff list and the ratings use exactly the importer's columns (``columns``),
 so an exported file imports back unchanged.  Lists go unit by unit (by code), each in
 Vietnamese name order (``vietnamese.sort_string``, stored as ``Staff.sort_name``).  Each
 function returns ``spreadsheets.Table`` objects; ``export()`` writes them as XLSX or CSV.

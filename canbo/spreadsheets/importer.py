@@ -11,7 +11,7 @@ history only when that level is not there yet, and a rating of a past year is st
 an approved historical rating under the rule set of its year (REFERENCE.md §1, §2;
 ``rulesets.rule_set_for``), so importing the same file twice changes nothing.
 
-The checking is ``importer_plan``; this module runs it and writes the plan in bulk.
+The checking is ``plan``; this module runs it and writes the plan in bulk.
 """
 import dataclasses
 import datetime

@@ -1,6 +1,6 @@
 """Row by row: the staff and ratings sheets checked and turned into planned writes.
 
-Each function reads its sheets with the planner (``importer_plan._Planner``), which
+Each function reads its sheets with the planner (``plan._Planner``), which
 holds the database state loaded in bulk; a row with any problem adds nothing to the
 plan, so ``skip_invalid`` writes exactly the rows that passed.
 """

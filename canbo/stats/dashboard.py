@@ -8,7 +8,7 @@ once, never one query per unit, so a province of a hundred communes costs what o
 commune costs.
 
 The rules themselves (which statuses are final, who is rated, the quota on "excellent",
-the deadline) are those of ``levels.py``, ``rules.py`` and ``workflow.py``; this module
+the deadline) are those of ``levels.py``, ``rules/yearly.py`` and ``rating/workflow.py``; this module
 only counts.
 """
 import dataclasses

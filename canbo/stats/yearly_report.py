@@ -122,7 +122,7 @@ def render_text(report):
 
 
 def render_pdf(report, day=None):
-    """The section as an A4 PDF with its two charts (``documents.py``'s safe renderer).
+    """The section as an A4 PDF with its two charts (``documents/render.py``'s safe renderer).
 
     ``day`` is the date printed in the place-and-date line; without it the line is left
     to fill by hand.

@@ -2,7 +2,7 @@
 
 The year's points (``year_points.year_grid``) need, per person, the months worked, the
 kind of leave that took the others away and whether a discipline forces KHTNV.  They
-come from the rows the officer keeps on the rating screen (``workflow_models.Absence``
+come from the rows the officer keeps on the rating screen (``models.Absence``
 and ``Discipline``):
 
 - a month is worked unless sick, maternity or unpaid leave (``scoring.LEAVE_KINDS``)

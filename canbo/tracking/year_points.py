@@ -8,7 +8,7 @@ or what is missing), the running average and the proposed level; ``write_points`
 stores the year's average in ``Rating.points`` for the yearly cycle (the workflow
 reads it there).
 
-Leave and discipline come from the workflow's records (``year_records``: Absence and
+Leave and discipline come from the workflow's records (``tracking.leave``: Absence and
 Discipline rows) unless a caller passes them in: ``months_worked`` / ``leave`` per
 person id and the ids ``reprimanded``.
 """
@@ -190,7 +190,7 @@ def year_grid(year, unit_ids=None, months_worked=None, leave=None, reprimanded=N
     (scoring.LEAVE_KINDS) make the average run over the months worked; ``reprimanded``
     holds the ids disciplined at reprimand or above in the year (KHTNV, Điều 20).
     When none of the three is given they are read from the workflow's Absence and
-    Discipline records (``year_records.for_grid``).
+    Discipline records (``leave.for_grid``).
     """
     people = list(_people(year, unit_ids).tuples())
     scope = None if unit_ids is None else Staff.select(Staff.id).where(Staff.unit.in_(unit_ids))
