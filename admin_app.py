@@ -34,6 +34,7 @@ from admin_views import (
 )
 from canbo import assets
 from canbo import db as dbm
+from canbo.rules import scoring
 
 #: Feature modules of ``admin_views``, in menu order; a new feature adds its module here.
 FEATURES = [
@@ -81,6 +82,8 @@ def create_app(config=None):
             raise ConfigurationError(NO_SECRET)
 
     _init_database(app)
+    app.add_template_filter(scoring.points_text, "points")
+    app.add_template_filter(scoring.points_exact, "points_exact")
     Babel(app, locale_selector=_locale)
     CSRFProtect(app)
     login = LoginManager(app)

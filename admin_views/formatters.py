@@ -5,6 +5,8 @@ import datetime
 from flask_admin.model import typefmt
 from markupsafe import Markup
 
+from canbo.rules import scoring
+
 
 def vi_date(view, value, name=None):
     """Dates read dd/mm/yyyy on every screen and export (REFERENCE.md §10)."""
@@ -13,6 +15,11 @@ def vi_date(view, value, name=None):
 
 def vi_datetime(view, value, name=None):
     return value.strftime("%H:%M %d/%m/%Y")
+
+
+def points(view, context, model, name):
+    """A rating's points as shown: rounded for reading; the stored value decides."""
+    return scoring.points_text(getattr(model, name))
 
 
 def yes_no(view, value, name=None):

@@ -18,6 +18,7 @@ from canbo.models.cycle import Cycle
 from canbo.records import users
 from canbo.rules import rulesets
 
+from . import formatters
 from .base import (
     SecureModelView,
     choice_filter,
@@ -105,7 +106,7 @@ class RatingView(SecureModelView):
     column_formatters = {"level": level_label, "self_level": level_label,
                          "rule_set": rule_set_short, "status": status_badge}
     column_formatters_detail = {"level": level_label, "self_level": level_label,
-                                "rule_set": rule_set_full}
+                                "rule_set": rule_set_full, "points": formatters.points}
     column_formatters_export = {"level": level_label, "self_level": level_label,
                                 "rule_set": rule_set_full}
     column_sortable_list = ["year", ("staff", Staff.sort_name), "level", "status"]

@@ -136,7 +136,7 @@ class TrackingView(SecureView):
 
 
 def _num(value):
-    return "" if value is None else scoring.vi_decimal(scoring.ScoringRules().round(value))
+    return scoring.points_text(value)
 
 
 def register(app, admin):

@@ -30,7 +30,47 @@ def test_staff_month_gives_96_25():
 def test_head_month_gives_91_17():
     task = scoring.task_score(100, 100, 100, d=100, dd=50, e=100)
     assert scoring.ScoringRules().round(task) == D("91.67")
-    assert scoring.period_score(27, task) == D("91.17")
+    score = scoring.period_score(27, task)
+    assert scoring.ScoringRules().round(score) == D("91.17")  # as shown
+    assert score == D(27) + task * 70 / 100 < D("91.17")  # as decided: not rounded
+
+
+def test_task_points_stop_at_70_and_a_period_at_100_even_with_extra_work():
+    """ND 335/2025 Điều 12.3: the task results score at most 70 points, Điều 12.2 the
+    general criteria 30; a, b, c above 100% (extra work) do not pass that."""
+    rules = scoring.rules_for(cap_at_100=False)
+    t = scoring.totals([scoring.Result(quantity=4, completed=4),
+                        scoring.Result(quantity=0, completed=2, extra=True)], rules)
+    a, b, c = scoring.abc(t, rules)
+    assert a == D(150)
+    assert scoring.task_points(scoring.task_score(a, b, c), rules) == D(70)
+    assert scoring.period_score(D(30), scoring.task_score(a, b, c), rules) == D(100)
+    with pytest.raises(InvalidInput, match="tiêu chí chung"):
+        scoring.period_score(D("30.5"), D(100))
+
+
+def test_a_confirmed_objective_cause_removes_the_quality_deduction_too():
+    """ND 335/2025 Điều 14.2.b and c both except "nguyên nhân khách quan được cấp có
+    thẩm quyền xác nhận"."""
+    t = scoring.totals([scoring.Result(quantity=4, completed=4, failed_reviews=1,
+                                       delays=1, objective_cause=True)])
+    assert scoring.abc(t) == (D(100), D(100), D(100))
+    t = scoring.totals([scoring.Result(quantity=4, completed=4, failed_reviews=1)])
+    assert scoring.abc(t)[1] == D("93.75")
+
+
+def test_stored_points_decide_as_the_true_average():
+    """89.995833… is HTTNV: stored cut to six places it stays below 90."""
+    monthly = {m: D("90.00") for m in range(1, 13)}
+    monthly[1] = D("89.95")
+    true = scoring.year_average(monthly)
+    assert true < 90 and scoring.ScoringRules().round(true) == D("90.00")
+    stored = scoring.stored_points(true)
+    assert stored == D("89.995833")
+    assert yearly.level_from_points(rulesets.get(ND335), stored) == "HTTNV"
+    # shown to two places it is never "90,00" beside HTTNV: cut, not rounded up
+    assert scoring.points_text(stored) == "89,99"
+    assert scoring.points_text(D("91.1666")) == "91,17"
 
 
 def test_objective_cause_removes_the_delay_deduction():
@@ -80,11 +120,16 @@ def test_plain_year_is_the_average_of_twelve():
     assert scoring.year_average(monthly) == D("89.99")
 
 
-def test_fewer_than_six_months_is_not_rated_except_maternity():
+def test_fewer_than_six_months_is_not_rated_except_sick_and_maternity_leave():
+    """ND 335/2025 Điều 11.1–2: sick and maternity leave are rated on the time actually
+    worked; unpaid personal leave only with at least six months worked."""
     monthly = {m: D(95) for m in range(1, 6)}
     with pytest.raises(InvalidInput, match="không thực hiện đánh giá"):
-        scoring.year_average(monthly, set(monthly), leave="SICK")
+        scoring.year_average(monthly, set(monthly), leave="UNPAID")
+    assert scoring.year_average(monthly, set(monthly), leave="SICK") == D(95)
     assert scoring.year_average(monthly, set(monthly), leave="MATERNITY") == D(95)
+    six = {m: D(95) for m in range(1, 7)}
+    assert scoring.year_average(six, set(six), leave="UNPAID") == D(95)
 
 
 @pytest.mark.parametrize("points, level", [

@@ -182,12 +182,12 @@ def test_year_average_and_level(unit, decided, general, level):
 def test_maternity_june_to_november_averages_six_months(unit, decided):
     staff = person(unit, "CC11")
     worked = [1, 2, 3, 4, 5, 12]
-    fill_year(staff, standard(decided), {m: D(20 + m) for m in worked})
+    fill_year(staff, standard(decided), {m: D(18 + m) for m in worked})  # general ≤ 30
     plain = grid_of(unit)["CC11"]
     assert not plain.complete and "6, 7, 8, 9, 10, 11" in plain.note
     p = grid_of(unit, months_worked={staff.id: set(worked)}, leave={staff.id: "MATERNITY"})
     assert p["CC11"].complete
-    assert p["CC11"].average == D(70) + D(20 * 6 + 1 + 2 + 3 + 4 + 5 + 12) / 6
+    assert p["CC11"].average == D(70) + D(18 * 6 + 1 + 2 + 3 + 4 + 5 + 12) / 6
 
 
 def test_reprimand_gives_khtnv(unit, decided):
@@ -265,6 +265,21 @@ def test_write_points_fills_open_ratings_only(unit, decided):
     assert Rating.get(Rating.staff == b).points is None
 
 
+def test_a_year_of_89_9958_is_stored_below_90_and_stays_httnv(unit, decided):
+    """ND 335/2025 has no rounding rule: the level is decided on the true average, so
+    89.995833… is HTTNV in the grid and in the stored points (both engines)."""
+    staff = person(unit, "CC22")
+    months = {m: D("20.00") for m in range(1, 13)}
+    months[1] = D("19.95")
+    fill_year(staff, standard(decided), months)
+    Rating.create(staff=staff, unit=unit, year=YEAR, rule_set="ND335_2025", status="OPEN")
+    p = grid_of(unit)["CC22"]
+    assert p.average < 90 and p.level is RatingLevel.HTTNV
+    yp.write_points(YEAR, [p])
+    stored = Rating.get(Rating.staff == staff).points
+    assert stored == D("89.995833") and stored < 90
+
+
 def test_cli_score_year_text_and_json(unit, decided, run):
     import json
 
@@ -294,7 +309,9 @@ def test_cli_score_month_and_save(unit, decided, run):
     saved = run("score", "--year", "2026", "--save")
     assert "Đã ghi điểm năm vào 1" in saved.output
     expected = (D("96.25") + 11 * D(95)) / 12
-    assert Rating.get(Rating.staff == staff).points == expected.quantize(D("0.01"))
+    # stored cut to six places, never rounded up (a level is decided on the true value)
+    assert Rating.get(Rating.staff == staff).points == scoring.stored_points(expected)
+    assert scoring.stored_points(expected) == D("95.104166")
 
 
 def test_cli_score_before_2026_is_refused(unit, run):

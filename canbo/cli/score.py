@@ -15,11 +15,11 @@ RULES = scoring.ScoringRules()
 
 
 def _num(value):
-    return "" if value is None else scoring.vi_decimal(RULES.round(value))
+    return scoring.points_text(value, RULES)
 
 
 def _json_num(value):
-    return None if value is None else float(RULES.round(value))
+    return None if value is None else float(scoring.shown(value, RULES))
 
 
 def render_year(unit, year, grid):

@@ -161,7 +161,8 @@ class Rating(BaseModel):
     level = CharField(max_length=10, null=True)
     self_level = CharField(max_length=10, null=True)
     original_label = CharField(max_length=200, null=True)
-    points = DecimalField(max_digits=5, decimal_places=2, null=True)
+    # six places: the true average is what decides (scoring.stored_points); shown rounded
+    points = DecimalField(max_digits=9, decimal_places=6, null=True)
     status = CharField(max_length=20, choices=RatingStatus.choices(), default="OPEN")
     # Why a person is not rated this year (status NOT_ELIGIBLE; set by workflow.open_cycle).
     not_eligible_reason = CharField(max_length=300, null=True)

@@ -40,6 +40,10 @@ MONTHLY_TRACKING_FROM = 2026
 #: ND 335/2025 Điều 11.1), with the exceptions each rule states.
 MIN_MONTHS_WORKED = 6
 
+#: Leave rated on the time actually worked, even under six months (ND 335/2025 Điều
+#: 11.2: "nghỉ ốm hoặc nghỉ thai sản theo quy định của pháp luật về bảo hiểm xã hội").
+RATED_ON_TIME_WORKED = ("SICK", "MATERNITY")
+
 
 def tracked_monthly(year):
     """Whether ``year``'s civil servants are scored month by month (ND 335/2025)."""

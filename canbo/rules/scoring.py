@@ -15,11 +15,17 @@ which months of leave are not "months worked" (more than half of the month's day
 was reached.
 """
 import dataclasses
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from canbo.errors import InvalidInput
 from canbo.levels import Rating
-from canbo.rules.rulesets import MIN_MONTHS_WORKED, ND335, QD366
+from canbo.rules.rulesets import (
+    MIN_MONTHS_WORKED,
+    ND335,
+    POINT_THRESHOLDS,
+    QD366,
+    RATED_ON_TIME_WORKED,
+)
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -98,13 +104,55 @@ class ScoringRules:
         return lines
 
     def round(self, value):
-        """``value`` kept to ``decimals`` places (half up), for storing and showing."""
+        """``value`` to ``decimals`` places (half up), for showing only: no decision is
+        made on a rounded value (the decree has no rounding rule)."""
         return Decimal(value).quantize(_QUANTA[self.decimals], ROUND_HALF_UP)
 
 
 #: The rule sets that score on 100 points (REFERENCE.md §1): ND 335 for civil servants,
 #: the QĐ 366 frame (same 30 + 70 and 90/70/50) for cadres from 2026.
 RULES = {ND335: ScoringRules(), QD366: ScoringRules()}
+
+
+#: Places a year's points keep when stored on a rating (``Rating.points``).
+STORED_PLACES = 6
+
+
+def stored_points(value):
+    """``value`` as ``Rating.points`` keeps it: cut (never rounded up) to 6 places.
+
+    A threshold (90, 70, 50) has fewer places, so a value cut down is at or above it
+    exactly when the true value is: the level decided on the stored points is the level
+    of the true average — 89.995833… is stored 89.995833 and stays HTTNV, where
+    rounding to two places made it 90.00 and HTXSNV.
+    """
+    return Decimal(value).quantize(_QUANTA[STORED_PLACES], ROUND_FLOOR)
+
+
+def shown(value, rules=RULES[ND335]):
+    """``value`` as a person reads it: rounded half up to the rules' ``decimals`` (a
+    presentation setting), except that a value is never shown reaching a threshold it
+    does not reach — 89.995833 reads 89,99, not 90,00 beside "HTTNV"; such a value is
+    cut instead (the decree has no rounding rule; the level follows the true value)."""
+    value = Decimal(value)
+    rounded = rules.round(value)
+    if any(value < lowest <= rounded for lowest, _ in POINT_THRESHOLDS):
+        return value.quantize(_QUANTA[rules.decimals], ROUND_FLOOR)
+    return rounded
+
+
+def points_text(value, rules=RULES[ND335]):
+    """Points as text, as ``shown``, with the decimal comma; ``""`` for none."""
+    return "" if value is None else vi_decimal(shown(value, rules), rules.decimals)
+
+
+def points_exact(value):
+    """Stored points written out in full, for a form to send back unchanged:
+    ``89.995833`` → ``"89,995833"``, ``96.000000`` → ``"96"``."""
+    if value is None:
+        return ""
+    text = format(Decimal(value).normalize(), "f")
+    return text.replace(".", ",")
 
 
 def rules_for(rule_set=ND335, **overrides):
@@ -159,14 +207,18 @@ class Totals:
 def row_points(result, rules=RULES[ND335]):
     """``(completed, quality, on_time)`` converted points of one result (Điều 14–15).
 
-    Quality: the completed points less 25% of the product's points per failed review.
-    Progress: the same per delay, none when an objective cause is confirmed.  Neither
-    goes below ``deduction_floor`` × the completed points (open setting, default 0).
+    Quality: the completed points less 25% of the product's points per failed review
+    (Điều 14.2.b).  Progress: the same per delay (Điều 14.2.c).  Neither deduction is
+    made when the competent level confirmed an objective cause ("trừ trường hợp sai sót
+    do nguyên nhân khách quan được cấp có thẩm quyền xác nhận", in both b and c).
+    Neither goes below ``deduction_floor`` × the completed points (open setting,
+    default 0).
     """
     k = Decimal(result.coefficient)
     done = result.completed * k
     floor = done * rules.deduction_floor
-    quality = max(floor, done - rules.deduction_rate * k * result.failed_reviews)
+    failed = 0 if result.objective_cause else result.failed_reviews
+    quality = max(floor, done - rules.deduction_rate * k * failed)
     delays = 0 if result.objective_cause else result.delays
     on_time = max(floor, done - rules.deduction_rate * k * delays)
     return done, quality, on_time
@@ -260,9 +312,25 @@ def general_points(scores, rules=RULES[ND335]):
     return total
 
 
+def task_points(task, rules=RULES[ND335]):
+    """The task score in percent as points of the 70 (Điều 17.1): at most 70 (Điều 12.3,
+    "được chấm tối đa là 70 điểm"), extra work included."""
+    return min(Decimal(task) * rules.task_max / HUNDRED, rules.task_max)
+
+
 def period_score(general, task, rules=RULES[ND335]):
-    """General points + task score × 70, task score in percent (Điều 17); two decimals."""
-    return rules.round(Decimal(general) + Decimal(task) * rules.task_max / HUNDRED)
+    """General points (at most 30, Điều 12.2) + task score × 70 (at most 70, Điều 12.3):
+    a month or quarter never scores above 100 (Điều 17.1).
+
+    Unrounded: the decree has no rounding rule, so a level is decided on the true value
+    and ``ScoringRules.round`` is for showing it only.
+    """
+    general = Decimal(general)
+    if not ZERO <= general <= rules.general_max:
+        raise InvalidInput(
+            f"Điểm tiêu chí chung {vi_decimal(general)} ngoài khoảng 0 – "
+            f"{vi_decimal(rules.general_max, 0)} (Điều 12.2).", general=general)
+    return general + task_points(task, rules)
 
 
 def quarter_score(monthly, quarter, rules=RULES[ND335]):
@@ -272,7 +340,7 @@ def quarter_score(monthly, quarter, rules=RULES[ND335]):
     if missing:
         raise InvalidInput(f"Quý {quarter} thiếu điểm tháng " + ", ".join(map(str, missing)),
                            quarter=quarter)
-    return rules.round(sum(Decimal(monthly[m]) for m in months) / 3)
+    return sum(Decimal(monthly[m]) for m in months) / 3
 
 
 LEAVE_KINDS = {
@@ -283,14 +351,18 @@ LEAVE_KINDS = {
 
 
 def _months_rated(months_worked, leave):
-    """The months the year's average runs over; under 6 worked, only maternity leave is
-    still rated (ND 335 Điều 11.2, 19.3)."""
+    """The months the year's average runs over (Điều 11.1–2, 19.3).
+
+    Under 6 months worked a person is not rated (Điều 11.1), except sick and maternity
+    leave under social-insurance law, rated on the time actually worked (Điều 11.2);
+    unpaid personal leave is rated on the time worked only with at least 6 months.
+    """
     months = set(range(1, 13)) if months_worked is None else set(months_worked)
-    if leave != "MATERNITY" and len(months) < MIN_MONTHS_WORKED:
+    if leave not in RATED_ON_TIME_WORKED and len(months) < MIN_MONTHS_WORKED:
         raise InvalidInput(
             f"Chỉ làm việc {len(months)} tháng trong năm: không thực hiện đánh giá, xếp "
-            f"loại (cần ít nhất {MIN_MONTHS_WORKED} tháng, trừ nghỉ thai sản).",
-            months=sorted(months))
+            f"loại (cần ít nhất {MIN_MONTHS_WORKED} tháng, trừ nghỉ ốm, nghỉ thai sản — "
+            "Điều 11 Nghị định 335/2025).", months=sorted(months))
     return months
 
 

@@ -180,10 +180,12 @@ def compute(sheet):
     a, b, c = scoring.abc(scoring.totals(results, rules), rules)
     leader = (sheet.d, sheet.dd, sheet.e) if sheet.leader else (None, None, None)
     task = scoring.task_score(a, b, c, *leader)
+    # The sheet keeps what Mẫu 01 prints, rounded; the year is decided on the unrounded
+    # sums (``year_points.year_grid``), never on these.
     sheet.a, sheet.b, sheet.c = (rules.round(v) for v in (a, b, c))
     sheet.task_score = rules.round(task)
     if sheet.general is not None:
-        sheet.total = scoring.period_score(sheet.general, task, rules)
+        sheet.total = rules.round(scoring.period_score(sheet.general, task, rules))
     return sheet
 
 

@@ -99,7 +99,8 @@ def _integer_sums(rules):
     columns = (
         fn.SUM(k * Case(None, [(A.extra == True, 0)], A.quantity)),  # noqa: E712 - SQL
         fn.SUM(k * A.completed),
-        fn.SUM(k * not_below_zero(done4 - A.failed_reviews)),
+        fn.SUM(k * Case(None, [(A.objective_cause == True, done4)],  # noqa: E712
+                        not_below_zero(done4 - A.failed_reviews))),
         fn.SUM(k * Case(None, [(A.objective_cause == True, done4)],  # noqa: E712
                         not_below_zero(done4 - A.delays))),
     )
@@ -115,7 +116,8 @@ def _numeric_sums(rules):
     columns = (
         fn.SUM(Case(None, [(A.extra == True, 0)], A.quantity * A.coefficient)),  # noqa: E712
         fn.SUM(done),
-        fn.SUM(_not_below(done - rate * A.coefficient * A.failed_reviews, floor)),
+        fn.SUM(Case(None, [(A.objective_cause == True, done)],  # noqa: E712
+                    _not_below(done - rate * A.coefficient * A.failed_reviews, floor))),
         fn.SUM(Case(None, [(A.objective_cause == True, done)],  # noqa: E712
                     _not_below(done - rate * A.coefficient * A.delays, floor))),
     )
@@ -272,7 +274,7 @@ def write_points(year, grid, actor="system", unit_ids=None):
     changed (and, with ``unit_ids``, only the ratings made by those units); returns
     ``(updated, skipped)`` counts.  One UPDATE per 500 people.
     """
-    done = {p.staff_id: scoring.ScoringRules().round(p.average) for p in grid if p.complete}
+    done = {p.staff_id: scoring.stored_points(p.average) for p in grid if p.complete}
     updated = 0
     ids = sorted(done)
     in_units = [] if unit_ids is None else [Rating.unit.in_(list(unit_ids))]
