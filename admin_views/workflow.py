@@ -129,7 +129,8 @@ class WorkflowView(SecureView):
 
     def _act(self, action, account, unit, year, form):
         if action == "open":
-            wf.open_cycle(account, unit, year, form.get("cadre_frame") or rulesets.QD366)
+            wf.open_cycle(account, unit, year, form.get("cadre_frame") or rulesets.QD366,
+                          special=form.get("special") == "1")
             flash(f"Đã mở kỳ đánh giá năm {year}.", "success")
             return
         cycle = wr.find_cycle(unit, year)

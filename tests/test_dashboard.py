@@ -54,9 +54,12 @@ def test_the_kim_tan_years_show_their_figures(demo_db):
 
 @pytest.mark.parametrize("today,severity,words", [
     (D(2026, 11, 30), None, None),
-    (D(2026, 12, 1), "warning", "Còn 14 ngày đến hạn 15/12/2026: 18 người chưa được phê duyệt"),
-    (D(2026, 12, 15), "warning", "Còn 0 ngày đến hạn 15/12/2026"),
-    (D(2026, 12, 16), "danger", "Đã quá hạn 15/12/2026 mà còn 18 người chưa được phê duyệt"),
+    (D(2026, 12, 1), "warning",
+     "Còn 14 ngày đến hạn (trước ngày 15/12/2026): 18 người chưa được phê duyệt"),
+    (D(2026, 12, 14), "warning", "Còn 1 ngày đến hạn (trước ngày 15/12/2026)"),
+    # ND 335/2025 Điều 19.2: "trước ngày 15 tháng 12" — on the 15th it is late
+    (D(2026, 12, 15), "danger",
+     "Đã quá hạn (xếp loại trước ngày 15/12/2026) mà còn 18 người chưa được phê duyệt"),
 ])
 def test_the_15_december_deadline_is_warned_about_as_it_nears(demo_db, today, severity, words):
     board = dashboard.dashboard(kimtan(), 2026, today=today)

@@ -155,6 +155,16 @@ def test_sick_leave_counts_against_time_worked():
     assert not yearly.eligibility(RS[ND90_ND48], 2023, D(2010, 1, 1), None, leave).eligible
 
 
+def test_under_nd335_sick_leave_is_rated_on_the_time_worked_and_unpaid_leave_is_not():
+    """ND 335/2025 Điều 11.1–2: under six months → not rated, except sick and maternity
+    leave under social-insurance law; unpaid personal leave needs six months worked."""
+    sick = [absence("SICK", D(2026, 1, 1), D(2026, 7, 3))]
+    assert yearly.eligibility(RS[ND335], 2026, D(2010, 1, 1), None, sick).eligible
+    unpaid = [absence("UNPAID", D(2026, 1, 1), D(2026, 7, 3))]
+    result = yearly.eligibility(RS[ND335], 2026, D(2010, 1, 1), None, unpaid)
+    assert not result.eligible and "nghỉ ốm và nghỉ thai sản" in result.reason
+
+
 @pytest.mark.parametrize("start, end, capped", [
     (D(2024, 3, 1), D(2024, 5, 31), True),  # exactly 3 months
     (D(2024, 3, 1), D(2024, 5, 29), False),  # 2 months 29 days
@@ -230,11 +240,34 @@ def test_the_deadline_is_15_december():
 
 @pytest.mark.parametrize("code, lodged, due", [
     (ND335, D(2026, 11, 27), D(2026, 12, 8)),  # a Friday: 7 working days, weekends skipped
-    (ND335, D(2026, 11, 23), D(2026, 12, 2)),
+    (ND335, D(2026, 11, 23), D(2026, 12, 3)),  # 24/11 (Ngày Văn hóa Việt Nam) is a holiday
     (ND90_ND48, D(2024, 11, 27), None),
 ])
 def test_an_objection_is_answered_within_7_working_days_under_nd335(code, lodged, due):
     assert yearly.objection_due(RS[code], lodged) == due
+
+
+@pytest.mark.parametrize("lodged, due", [
+    # Tết 2027: 04/02 – 10/02 are holidays, so 7 working days from Wed 03/02 end Fri 19/02
+    (D(2027, 2, 3), D(2027, 2, 19)),
+    # 30/04 and 01/05/2026 (Thu, Fri), then the weekend: from Wed 29/04 to Tue 12/05
+    (D(2026, 4, 29), D(2026, 5, 12)),
+    # National Day 2026: 31/08 (substituted), 01 and 02/09 off: from Fri 28/08 to Fri 11/09
+    (D(2026, 8, 28), D(2026, 9, 11)),
+])
+def test_the_7_working_days_skip_vietnamese_public_holidays_and_tet(lodged, due):
+    """ND 335/2025 Điều 22: "trong thời hạn 07 ngày làm việc kể từ ngày nhận được kiến
+    nghị" — public holidays are not working days."""
+    assert yearly.objection_due(RS[ND335], lodged) == due
+
+
+def test_the_yearly_rating_is_late_on_15_december_and_special_units_on_15_january():
+    """ND 335/2025 Điều 19.2: "trước ngày 15 tháng 12"; special units "trước ngày 15
+    tháng 01 năm sau"."""
+    assert yearly.deadline(2026) == D(2026, 12, 15)
+    assert not yearly.overdue(yearly.deadline(2026), D(2026, 12, 14))
+    assert yearly.overdue(yearly.deadline(2026), D(2026, 12, 15))
+    assert yearly.deadline(2026, special=True) == D(2027, 1, 15)
 
 
 @pytest.mark.parametrize("value, text", [

@@ -116,6 +116,8 @@ def test_the_deadline_is_warned_about_as_it_nears(actors, unit):
     cycle = wf.open_cycle(actors["OFFICER"], unit, 2026)
     assert wf.deadline_warning(cycle, D(2026, 11, 1)) is None
     assert "Còn 10 ngày" in wf.deadline_warning(cycle, D(2026, 12, 5))
+    assert "Còn 1 ngày" in wf.deadline_warning(cycle, D(2026, 12, 14))
+    assert "quá hạn" in wf.deadline_warning(cycle, D(2026, 12, 15))  # due *before* 15/12
     assert "quá hạn" in wf.deadline_warning(cycle, D(2026, 12, 16))
 
 

@@ -55,11 +55,12 @@ def _evaluation(rating):
 # --- opening ----------------------------------------------------------------------------
 
 
-def open_cycle(actor, unit, year, cadre_frame=rulesets.QD366, today=None):
+def open_cycle(actor, unit, year, cadre_frame=rulesets.QD366, today=None, special=False):
     """Open the unit's cycle of ``year``: one task group per staff kind, one rating for
     every person in post (on the year's last day, or today for the current year), marked
     not eligible with the reason where the rules say so (REFERENCE.md §5); from 2026 the
-    points and proposed levels come from the monthly tracking (``rating.points``)."""
+    points and proposed levels come from the monthly tracking (``rating.points``).
+    ``special``: a unit whose superior set the 15 January deadline (Điều 19.2)."""
     guards.require(actor, guards.PREPARERS, "mở kỳ đánh giá", unit.id)
     if cadre_frame not in rulesets.CADRE_FRAMES:
         raise InvalidInput(f"Khung đánh giá cán bộ «{cadre_frame}» không hợp lệ; cho phép: "
@@ -70,7 +71,7 @@ def open_cycle(actor, unit, year, cadre_frame=rulesets.QD366, today=None):
         if Cycle.get_or_none(Cycle.unit == unit, Cycle.year == year):
             raise RuleViolation(f"Kỳ đánh giá năm {year} của {unit.name} đã được mở.")
         cycle = Cycle.create(unit=unit, year=year, cadre_frame=cadre_frame,
-                             deadline=yearly.deadline(year), opened_by=actor.username)
+                             deadline=yearly.deadline(year, special), opened_by=actor.username)
         people = [s for s in Staff.select().where(Staff.unit == unit,
                                                   Staff.kind.in_(RATED_KINDS))
                   .order_by(Staff.sort_name) if s.in_post_on(on)]
@@ -108,15 +109,18 @@ def open_cycle(actor, unit, year, cadre_frame=rulesets.QD366, today=None):
 
 
 def deadline_warning(cycle, today=None):
-    """A warning as the 15 December deadline nears (or has passed), else None."""
+    """A warning as the deadline nears or has passed (the rating is due *before*
+    ``cycle.deadline``, Điều 19.2: on that day it is late), else None."""
     today = today or datetime.date.today()
     if cycle.is_published:
         return None
     left = (cycle.deadline - today).days
-    if left < 0:
-        return f"Đã quá hạn hoàn thành đánh giá ({cycle.deadline:%d/%m/%Y}) {-left} ngày."
+    if yearly.overdue(cycle.deadline, today):
+        return (f"Đã quá hạn hoàn thành đánh giá (trước ngày {cycle.deadline:%d/%m/%Y}) "
+                f"{1 - left} ngày.")
     if left <= DEADLINE_WARNING_DAYS:
-        return f"Còn {left} ngày đến hạn hoàn thành đánh giá ({cycle.deadline:%d/%m/%Y})."
+        return (f"Còn {left} ngày đến hạn hoàn thành đánh giá (trước ngày "
+                f"{cycle.deadline:%d/%m/%Y}).")
     return None
 
 

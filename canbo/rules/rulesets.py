@@ -163,6 +163,8 @@ class RuleSet:
     - ``criteria``: ``(code, heading)`` of what a person self-assesses on (the form's
       headings, REFERENCE.md §3, §7).
     - ``legal_bases``: the "Căn cứ" lines a decision under this rule set cites.
+    - ``leave_rated_on_time_worked``: leave that does not count against the six months
+      (maternity; from ND 335 Điều 11.2 sick leave too).
     """
 
     code: str
@@ -179,6 +181,7 @@ class RuleSet:
     objection_days: int = None
     criteria: tuple = ()
     legal_bases: tuple = ()
+    leave_rated_on_time_worked: tuple = ("MATERNITY",)
 
     @property
     def has_quota(self):
@@ -207,7 +210,8 @@ RULE_SETS = {
                    exception_allowed=True, exception_ceiling=Decimal("0.25"),
                    rates_on_points=True, thresholds=POINT_THRESHOLDS,
                    discipline=DISCIPLINE_PUBLIC_SERVICE, head_capped_by_unit=True,
-                   objection_days=7, criteria=_ND335_CRITERIA, legal_bases=_BASES_ND335),
+                   objection_days=7, criteria=_ND335_CRITERIA, legal_bases=_BASES_ND335,
+                   leave_rated_on_time_worked=RATED_ON_TIME_WORKED),
     # The cadre frame from 2026 (QĐ 366-QĐ/TW): ND 335's frame, thresholds and quota
     # (REFERENCE.md §1 default; a per-unit setting).  The 7-working-day answer to a kiến
     # nghị is ND 335's, assumed for the frame (unconfirmed for cadres).
@@ -216,7 +220,8 @@ RULE_SETS = {
                    rates_on_points=True, thresholds=POINT_THRESHOLDS,
                    discipline=DISCIPLINE_PUBLIC_SERVICE, head_capped_by_unit=True,
                    objection_days=7, criteria=_ND335_CRITERIA,
-                   legal_bases=_BASES_ND335 + _BASES_QD366),
+                   legal_bases=_BASES_ND335 + _BASES_QD366,
+                   leave_rated_on_time_worked=RATED_ON_TIME_WORKED),
 }
 
 

@@ -11,6 +11,8 @@ import datetime
 import math
 from decimal import Decimal
 
+import holidays
+
 from canbo.levels import Rating as RatingLevel
 from canbo.rules.rulesets import MIN_MONTHS_WORKED
 
@@ -31,6 +33,7 @@ QUOTA_EXCEPTION = "quota_exception"
 #: eligibility; the others are the "lawful absence" of ND 90's 3-to-6-months cap.
 MATERNITY = "MATERNITY"
 LAWFUL_ABSENCE = ("SICK", "UNPAID", "OTHER")
+LEAVE_LABELS = {"MATERNITY": "nghỉ thai sản", "SICK": "nghỉ ốm"}
 
 ABSENCE_CAP_MONTHS = (3, 6)
 
@@ -136,12 +139,14 @@ def absence_periods(year, absences, kinds):
     return _clip([(a.starts_on, a.ends_on) for a in absences if a.kind in kinds], first, last)
 
 
-def months_worked(year, joined_on, left_on, absences):
+def months_worked(year, joined_on, left_on, absences, counted_as_worked=("MATERNITY",)):
     """``(months, days)`` worked in ``year`` for eligibility: time in post less every
-    absence except maternity leave, which counts as worked (ND 90/2020 Điều 2;
-    ND 335/2025 Điều 11.2; REFERENCE.md §5)."""
+    absence except the kinds ``counted_as_worked`` — maternity leave under ND 90/2020
+    Điều 2; sick and maternity leave under ND 335/2025 Điều 11.2, which are rated on
+    the time actually worked (``RuleSet.leave_rated_on_time_worked``; REFERENCE.md §5)."""
     periods = in_post(year, joined_on, left_on)
-    holes = absence_periods(year, absences, LAWFUL_ABSENCE)
+    kinds = [k for k in LAWFUL_ABSENCE if k not in counted_as_worked]
+    holes = absence_periods(year, absences, kinds)
     return total(span(a, b) for a, b in _subtract(periods, holes))
 
 
@@ -173,12 +178,14 @@ def eligibility(rule_set, year, joined_on, left_on, absences):
     - lawful absence of 3 to under 6 months → at most HTNV (ND 90/2020), where the rule
       set carries that cap.
     """
-    worked = months_worked(year, joined_on, left_on, absences)
+    kept = rule_set.leave_rated_on_time_worked
+    worked = months_worked(year, joined_on, left_on, absences, kept)
     if worked < (MIN_MONTHS_WORKED, 0):
+        leave = " và ".join(LEAVE_LABELS[k] for k in kept)
         return Eligibility(
             False,
             f"Thời gian công tác trong năm {year} là {worked[0]} tháng {worked[1]} ngày, "
-            f"dưới {MIN_MONTHS_WORKED} tháng (không tính thời gian nghỉ thai sản)",
+            f"dưới {MIN_MONTHS_WORKED} tháng (không tính thời gian {leave})",
         )
     if rule_set.absence_cap:
         absent = months_absent(year, absences)
@@ -323,24 +330,49 @@ def excellent_quota(rule_set, group, good, excellent, exception_ratio=None, verb
 # --- dates (REFERENCE.md §6) ----------------------------------------------------------
 
 
-def deadline(year):
-    """Ratings are finished before 15 December of the year (ND 90; ND 335)."""
-    return datetime.date(year, 12, 15)
+def deadline(year, special=False):
+    """The day by which the year's rating is overdue: it is made *before* 15 December
+    (ND 335/2025 Điều 19.2, "trước ngày 15 tháng 12"; ND 90 likewise), so on 15/12 it
+    is late; a unit of a special kind, set by its superior, finishes before 15 January
+    of the next year (Điều 19.2, second paragraph)."""
+    return datetime.date(year + 1, 1, 15) if special else datetime.date(year, 12, 15)
+
+
+def overdue(due_before, today):
+    """Whether ``today`` is past the time allowed: the deadline day itself is late."""
+    return today >= due_before
+
+
+def is_working_day(day):
+    """Monday to Friday and not a Vietnamese public holiday — Tết and the other lunar
+    holidays included, as the maintained ``holidays`` package keeps them (Bộ luật Lao
+    động 2019 Điều 112 and the yearly substitution days)."""
+    return day.weekday() < 5 and day not in _vn_holidays(day.year)
+
+
+def _vn_holidays(year):
+    if year not in _HOLIDAYS:
+        _HOLIDAYS[year] = holidays.country_holidays("VN", years=year)
+    return _HOLIDAYS[year]
+
+
+_HOLIDAYS = {}
 
 
 def add_working_days(day, days):
-    """``day`` plus ``days`` working days, Monday to Friday (public holidays are not
-    known to the program; the officer may answer earlier)."""
+    """``day`` plus ``days`` working days (``is_working_day``): the deadline of an act
+    "trong thời hạn N ngày làm việc kể từ ngày nhận"."""
     while days > 0:
         day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
+        if is_working_day(day):
             days -= 1
     return day
 
 
 def objection_due(rule_set, lodged_on):
-    """When a kiến nghị must be answered: 7 working days under ND 335/2025 Điều 22; no
-    deadline is stated by the earlier rule sets (``None``)."""
+    """When a kiến nghị must be answered: within 7 working days of receiving it (ND
+    335/2025 Điều 22), weekends and public holidays not counted; no deadline is stated
+    by the earlier rule sets (``None``)."""
     if rule_set.objection_days is None:
         return None
     return add_working_days(lodged_on, rule_set.objection_days)

@@ -381,14 +381,16 @@ def _warnings(ids, year, today, deadline, progress, quotas, day, unleveled=0):
     out = []
     pending = progress.total - progress.done
     days_left = (deadline - today).days
-    if pending and days_left < 0:
+    if pending and yearly.overdue(deadline, today):
         out.append(Alert("deadline", "danger",
-                           f"Đã quá hạn {reports.vi_date(deadline)} mà còn {pending} người "
-                           f"chưa được phê duyệt kết quả xếp loại năm {year}."))
+                           f"Đã quá hạn (xếp loại trước ngày {reports.vi_date(deadline)}) mà "
+                           f"còn {pending} người chưa được phê duyệt kết quả xếp loại năm "
+                           f"{year}."))
     elif pending and days_left <= DEADLINE_WARNING_DAYS:
         out.append(Alert("deadline", "warning",
-                           f"Còn {days_left} ngày đến hạn {reports.vi_date(deadline)}: "
-                           f"{pending} người chưa được phê duyệt kết quả xếp loại năm {year}."))
+                           f"Còn {days_left} ngày đến hạn (trước ngày "
+                           f"{reports.vi_date(deadline)}): {pending} người chưa được phê "
+                           f"duyệt kết quả xếp loại năm {year}."))
     for q in quotas:
         if not q.exceeded:
             continue
