@@ -20,7 +20,14 @@ from flask_admin import expose
 from peewee import JOIN
 
 from canbo.errors import CanboError, InvalidInput
-from canbo.levels import AbsenceKind, DisciplineKind, DisciplineSystem, RatingStatus, StaffKind
+from canbo.levels import (
+    AbsenceKind,
+    DisciplineCause,
+    DisciplineKind,
+    DisciplineSystem,
+    RatingStatus,
+    StaffKind,
+)
 from canbo.levels import Rating as RatingLevel
 from canbo.models import Rating, Staff
 from canbo.models.cycle import (
@@ -192,6 +199,7 @@ class WorkflowView(SecureView):
             absences=list(rating.staff.absences.order_by(Absence.starts_on)),
             disciplines=list(rating.staff.disciplines.order_by(Discipline.decided_on)),
             absence_kinds=AbsenceKind.choices(), discipline_kinds=DisciplineKind.choices(),
+            discipline_causes=DisciplineCause.choices(),
             discipline_systems=DisciplineSystem.choices(),
             levels=RatingLevel.choices(), statuses=RatingStatus.labels(),
             rule_set=rulesets.LABELS.get(rating.rule_set, rating.rule_set),
@@ -232,7 +240,7 @@ class WorkflowView(SecureView):
             wr.record_discipline(
                 account, rating.staff, form.get("system"), form.get("kind"), decided,
                 _year(form.get("violation_year"), decided.year),
-                public_service=form.get("public_service") == "1",
+                form.get("cause"),
                 decision_number=form.get("decision_number") or None)
             flash("Đã ghi quyết định kỷ luật.", "success")
         elif step == "objection":

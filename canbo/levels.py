@@ -232,5 +232,15 @@ class SheetStatus(Classification):
     CONFIRMED = ("CONFIRMED", "Đã xác nhận")
 
 
+class DisciplineCause(Classification):
+    """Why a discipline was imposed.  The first two make the year KHTNV under ND 335/2025
+    Điều 11.3.a ("do suy thoái về tư tưởng chính trị, đạo đức, lối sống, vi phạm liên
+    quan đến hoạt động công vụ")."""
+
+    DEGRADATION = ("DEGRADATION", "Suy thoái về tư tưởng chính trị, đạo đức, lối sống")
+    PUBLIC_SERVICE = ("PUBLIC_SERVICE", "Vi phạm liên quan đến hoạt động công vụ")
+    OTHER = ("OTHER", "Vi phạm khác")
+
+
 #: Statuses whose level is final and counts in statistics.
 FINAL_STATUSES = (RatingStatus.APPROVED.code, RatingStatus.PUBLISHED.code)

@@ -94,7 +94,7 @@ def test_the_officer_records_an_absence_and_a_discipline_on_the_form(login_as, c
     assert "Nghỉ ốm đau: 01/03/2022 – 30/06/2022" in html
     html = post(officer, csrf, url, step="discipline", system="ADMINISTRATIVE",
                 kind="REPRIMAND", decided_on="05/05/2022", decision_number="9/QĐ-UBND",
-                public_service="1").get_data(as_text=True)
+                cause="PUBLIC_SERVICE").get_data(as_text=True)
     assert "Khiển trách (Kỷ luật hành chính), quyết định 9/QĐ-UBND" in html
     html = post(login_as("VIEWER"), csrf, url, step="absence", kind="SICK",
                 starts_on="01/03/2022", ends_on="02/03/2022").get_data(as_text=True)

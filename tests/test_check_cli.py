@@ -53,7 +53,7 @@ def test_a_year_under_nd48_reports_the_quota_as_a_violation(demo_db, run):
 
 def test_a_discipline_is_judged_by_the_years_own_rules(demo_db, run):
     staff = Staff.get(Staff.code == "KT13")
-    Discipline.create(staff=staff, system="PARTY", kind="REPRIMAND", public_service=False,
+    Discipline.create(staff=staff, system="PARTY", kind="REPRIMAND", cause="OTHER",
                       decided_on=D(2022, 4, 1), violation_year=2022)
     out = json.loads(check(run, "--year", "2022", "--format", "json").output)
     [found] = [v for v in out["violations"] if v["rule"] == "discipline"]

@@ -54,3 +54,33 @@ def test_staff_code_is_unique_within_its_unit_only(db):
     Staff(unit=b, code="01", full_name="Lê Văn Tám", kind="CADRE").save()
     with pytest.raises(peewee.IntegrityError), db.atomic():
         Staff(unit=a, code="01", full_name="Trần Thị Hai", kind="CADRE").save()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+def test_disciplines_keep_their_meaning_when_the_cause_replaces_the_public_service_flag(
+        engine, tmp_path, request):
+    """Migration 0008: a public-service discipline stays one (and so still gives KHTNV
+    under ND 335 Điều 11.3.a); the others become 'Vi phạm khác'."""
+    from playhouse.migrations import Runner
+
+    if engine == "sqlite":
+        db = dbm.connect(f"sqlite:///{tmp_path / 'old.db'}")
+    else:
+        db = dbm.connect(request.getfixturevalue("pg_url"))
+        db.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    runner = Runner(db, str(dbm.MIGRATIONS))
+    runner.up("0007_rating_points_six_places")
+    from canbo.models import Staff, Unit
+
+    unit = Unit.create(code="U", name="UBND xã U", place_name="U")  # as the models have them
+    Staff(unit=unit, code="S1", full_name="Lê Văn A", kind="CIVIL_SERVANT").save()
+    for public in (True, False):
+        db.execute_sql(
+            "INSERT INTO discipline (staff_id, system, kind, public_service, decided_on, "
+            "violation_year) SELECT id, 'PARTY', 'REPRIMAND', %s, '2026-03-01', 2026 "
+            "FROM staff" % ("TRUE" if public else "FALSE"))
+    dbm.migrate(db)
+    causes = [row[0] for row in db.execute_sql("SELECT cause FROM discipline ORDER BY id")]
+    assert causes == ["PUBLIC_SERVICE", "OTHER"]
+    assert not diff_models(db, all_models())
+    db.close()

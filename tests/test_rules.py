@@ -18,7 +18,8 @@ def absence(kind, start, end):
 
 
 def discipline(decided_on, public_service=True, counted_year=None):
-    return SimpleNamespace(decided_on=decided_on, public_service=public_service,
+    return SimpleNamespace(decided_on=decided_on,
+                           cause="PUBLIC_SERVICE" if public_service else "OTHER",
                            counted_year=counted_year, kind="REPRIMAND", decision_number=None)
 
 

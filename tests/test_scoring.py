@@ -147,7 +147,8 @@ def test_thresholds(points, level, rule_set):
 
 
 def _discipline(public_service, year=2026):
-    return types.SimpleNamespace(public_service=public_service, counted_year=year,
+    return types.SimpleNamespace(cause="PUBLIC_SERVICE" if public_service else "OTHER",
+                                 counted_year=year,
                                  decided_on=datetime.date(year, 5, 4))
 
 

@@ -365,7 +365,7 @@ def test_a_quota_exception_lets_8_good_carry_2_excellent(actors, unit):
 def test_approval_refuses_a_disciplined_person_above_khtnv(actors, unit):
     person = actors["person"]
     wr.record_discipline(actors["OFFICER"], person, "ADMINISTRATIVE", "REPRIMAND",
-                         D(2024, 3, 1), 2024, decision_number="7/QĐ-UBND")
+                         D(2024, 3, 1), 2024, "PUBLIC_SERVICE", decision_number="7/QĐ-UBND")
     cycle = cycle_with(actors, unit, 2024, [])
     prepare(actors["OFFICER"], cycle, {"S00": "HTNV"})
     with pytest.raises(RuleViolation, match="Người S 00 .*7/QĐ-UBND.*KHTNV"):
@@ -374,9 +374,20 @@ def test_approval_refuses_a_disciplined_person_above_khtnv(actors, unit):
     wf.approve(actors["CHAIRMAN"], cycle)
 
 
+def test_a_discipline_without_a_cause_is_refused_and_writes_nothing(actors, unit):
+    """ND 335/2025 Điều 11.3.a turns on the cause: it must be recorded."""
+    person = actors["person"]
+    for cause in (None, "", "CHEATING"):
+        with pytest.raises(InvalidInput, match="guyên nhân bị kỷ luật"):
+            wr.record_discipline(actors["OFFICER"], person, "PARTY", "WARNING",
+                                 D(2026, 1, 10), 2026, cause)
+    assert person.disciplines.count() == 0
+
+
 def test_a_january_decision_for_last_years_violation_counts_in_the_new_year(actors, unit):
     person = actors["person"]
-    wr.record_discipline(actors["OFFICER"], person, "PARTY", "WARNING", D(2025, 1, 10), 2024)
+    wr.record_discipline(actors["OFFICER"], person, "PARTY", "WARNING", D(2025, 1, 10), 2024,
+                         "PUBLIC_SERVICE")
     cycle = cycle_with(actors, unit, 2024, [])
     prepare(actors["OFFICER"], cycle, {"S00": "HTTNV"})
     wf.approve(actors["CHAIRMAN"], cycle)  # 2024 is not touched by it

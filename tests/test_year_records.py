@@ -74,9 +74,9 @@ def fill(staff, product, scores):
                      rule_set="ND335_2025", status="CONFIRMED", general=general)
 
 
-def reprimand(staff, public_service=True, decided_on=D(2026, 5, 4), counted_year=None):
+def reprimand(staff, cause="PUBLIC_SERVICE", decided_on=D(2026, 5, 4), counted_year=None):
     return Discipline.create(staff=staff, system="ADMINISTRATIVE", kind="REPRIMAND",
-                             public_service=public_service, decided_on=decided_on,
+                             cause=cause, decided_on=decided_on,
                              violation_year=decided_on.year, counted_year=counted_year)
 
 
@@ -100,7 +100,8 @@ def test_maternity_june_to_november_averages_the_six_months_worked(unit, product
 
 @pytest.mark.parametrize("record, level", [
     (dict(), "KHTNV"),
-    (dict(public_service=False), "HTXSNV"),                       # not a public-service violation
+    (dict(cause="OTHER"), "HTXSNV"),                              # neither cause of Điều 11.3.a
+    (dict(cause="DEGRADATION"), "KHTNV"),                         # degradation (Điều 11.3.a)
     (dict(decided_on=D(2026, 1, 12), counted_year=2025), "HTXSNV"),  # counted in 2025 already
     (dict(decided_on=D(2025, 11, 3), counted_year=2026), "KHTNV"),
 ])
@@ -124,7 +125,7 @@ def test_opening_a_2026_cycle_takes_the_points_and_levels(unit, product, officer
     a, b = person(unit, "CC10"), person(unit, "CC11")
     fill(a, product, {m: Decimal(26) for m in range(1, 13)})
     fill(b, product, {m: Decimal(26) for m in range(1, 7)})  # the year not complete
-    reprimand(a, decided_on=D(2026, 9, 1), public_service=False)  # does not count (ND 335)
+    reprimand(a, decided_on=D(2026, 9, 1), cause="OTHER")  # does not count (ND 335)
     wf.open_cycle(officer, unit, YEAR, today=D(2026, 11, 27))
     ra, rb = (Rating.get(Rating.staff == s, Rating.year == YEAR) for s in (a, b))
     assert (ra.points, ra.level, ra.status) == (Decimal("96.00"), "HTXSNV", "OPEN")
@@ -143,7 +144,7 @@ def test_pulling_points_leaves_an_approved_rating_untouched(unit, product, offic
     Rating.update(status="APPROVED", level="HTTNV", points=Decimal("85.00")).where(
         Rating.staff == b).execute()
     Sheet.update(general=Decimal(10)).execute()  # every month now scores 80
-    Discipline.create(staff=a, system="PARTY", kind="WARNING", public_service=True,
+    Discipline.create(staff=a, system="PARTY", kind="WARNING", cause="PUBLIC_SERVICE",
                       decided_on=D(2026, 10, 1), violation_year=2026)
     done = wp.pull_points(officer, cycle)
     assert done == {"updated": 1, "incomplete": [], "kept": ["CC21"]}

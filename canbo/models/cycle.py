@@ -11,7 +11,6 @@ eligibility; ``Objection`` is a kiến nghị and its answer.  The transitions a
 import json
 
 from peewee import (
-    BooleanField,
     CharField,
     DateField,
     DateTimeField,
@@ -22,7 +21,13 @@ from peewee import (
 )
 
 from canbo.db import BaseModel
-from canbo.levels import AbsenceKind, CycleStatus, DisciplineKind, DisciplineSystem
+from canbo.levels import (
+    AbsenceKind,
+    CycleStatus,
+    DisciplineCause,
+    DisciplineKind,
+    DisciplineSystem,
+)
 from canbo.models.records import Rating, Staff, Unit, now
 from canbo.rules.rulesets import QD366
 
@@ -112,7 +117,7 @@ class Discipline(BaseModel):
     staff = ForeignKeyField(Staff, backref="disciplines", on_delete="CASCADE")
     system = CharField(max_length=20, choices=DisciplineSystem.choices())
     kind = CharField(max_length=20, choices=DisciplineKind.choices())
-    public_service = BooleanField(default=True)
+    cause = CharField(max_length=20, choices=DisciplineCause.choices())
     decided_on = DateField()
     decision_number = CharField(max_length=60, null=True)
     violation_year = IntegerField()

@@ -6,7 +6,7 @@ import datetime
 
 from canbo.db import database
 from canbo.errors import InvalidInput, NotFound, RuleViolation
-from canbo.levels import AbsenceKind, DisciplineKind, DisciplineSystem
+from canbo.levels import AbsenceKind, DisciplineCause, DisciplineKind, DisciplineSystem
 from canbo.levels import Rating as RatingLevel
 from canbo.levels import RatingStatus as S
 from canbo.models import Rating
@@ -201,21 +201,31 @@ def _refresh_eligibility(actor, staff, year):
                  changes={"status": [before, rating.status]}, reason=elig.reason)
 
 
-def record_discipline(actor, staff, system, kind, decided_on, violation_year,
-                      public_service=True, decision_number=None, counted_year=None):
-    """A disciplinary decision; ``counted_year`` when the violation was already counted in
-    that year's rating, so that it counts once only (ND 48/2023)."""
+def record_discipline(actor, staff, system, kind, decided_on, violation_year, cause,
+                      decision_number=None, counted_year=None):
+    """A disciplinary decision with its ``cause`` (``DisciplineCause``: it decides whether
+    the year is KHTNV, ND 335/2025 Điều 11.3.a); ``counted_year`` when the violation was
+    already counted in that year's rating, so that it counts once only (Điều 11.3,
+    ND 48/2023)."""
     guards.require(actor, guards.PREPARERS, "ghi kỷ luật", staff.unit_id)
     system, kind = DisciplineSystem.parse(system).code, DisciplineKind.parse(kind).code
+    if not cause:
+        raise InvalidInput("Cần chọn nguyên nhân bị kỷ luật: " + "; ".join(
+            DisciplineCause.labels().values()) + " (Điều 11.3 Nghị định 335/2025).",
+            field="cause")
+    try:
+        cause = DisciplineCause.parse(cause).code
+    except ValueError as exc:
+        raise InvalidInput(f"Nguyên nhân bị kỷ luật: {exc}", field="cause") from None
     if violation_year > decided_on.year:
         raise InvalidInput(f"Năm vi phạm {violation_year} sau ngày quyết định "
                            f"{decided_on:%d/%m/%Y}.")
     with database.atomic():
         d = Discipline.create(staff=staff, system=system, kind=kind, decided_on=decided_on,
-                              violation_year=violation_year, public_service=public_service,
+                              violation_year=violation_year, cause=cause,
                               decision_number=decision_number, counted_year=counted_year)
         audit.record(actor.username, "discipline.add", d, changes={
-            "staff": staff.id, "kind": kind, "decided_on": decided_on.isoformat(),
+            "staff": staff.id, "kind": kind, "cause": cause, "decided_on": decided_on.isoformat(),
             "counted_year": yearly.counted_year(d)})
     return d
 

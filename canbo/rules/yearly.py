@@ -33,6 +33,8 @@ QUOTA_EXCEPTION = "quota_exception"
 #: eligibility; the others are the "lawful absence" of ND 90's 3-to-6-months cap.
 MATERNITY = "MATERNITY"
 LAWFUL_ABSENCE = ("SICK", "UNPAID", "OTHER")
+#: The causes of a discipline that make the year KHTNV (ND 335/2025 Điều 11.3.a).
+KHTNV_CAUSES = ("DEGRADATION", "PUBLIC_SERVICE")
 LEAVE_LABELS = {"MATERNITY": "nghỉ thai sản", "SICK": "nghỉ ốm"}
 
 ABSENCE_CAP_MONTHS = (3, 6)
@@ -214,14 +216,16 @@ def counted_year(discipline):
 def disciplines_forcing_khtnv(rule_set, year, disciplines):
     """The disciplines that make the ``year``'s rating KHTNV under ``rule_set``.
 
-    ND 48/2023: any Party or administrative discipline; ND 335/2025 Điều 20: reprimand or
-    above (every form is) for a violation in public service.
+    ND 48/2023: any Party or administrative discipline; ND 335/2025 Điều 11.3.a: a Party
+    or administrative discipline (every form is reprimand or above) in the year for
+    degradation in political ideology, ethics or lifestyle, or for a violation related
+    to public service (``Discipline.cause``).
     """
     if rule_set.discipline is None:
         return []
     found = [d for d in disciplines if counted_year(d) == year]
     if rule_set.discipline == "REPRIMAND_PUBLIC_SERVICE":
-        found = [d for d in found if d.public_service]
+        found = [d for d in found if d.cause in KHTNV_CAUSES]
     return found
 
 
