@@ -280,6 +280,25 @@ def test_a_year_of_89_9958_is_stored_below_90_and_stays_httnv(unit, decided):
     assert stored == D("89.995833") and stored < 90
 
 
+def test_cli_score_quarter_and_half_average_the_months(unit, decided, run):
+    """ND 335/2025 Điều 17.3 (used by Điều 23): a quarter is the average of its 3 months,
+    a half-year of its 6; a part with a month not confirmed has no average yet."""
+    import json
+
+    product = standard(decided)
+    fill_year(person(unit, "CC33"), product, {m: D(10 + m) for m in range(1, 7)})
+    fill_year(person(unit, "CC34"), product, {1: D(20), 2: D(20)})
+    out = run("score", "--year", "2026", "--quarter", "2")
+    line = next(x for x in out.output.splitlines() if x.startswith("CC33"))
+    assert line.split()[-4:] == ["84,00", "85,00", "86,00", "85,00"]  # (84 + 85 + 86) / 3
+    half = json.loads(run("score", "--year", "2026", "--half", "1", "--format", "json").output)
+    people = {p["code"]: p for p in half["people"]}
+    assert people["CC33"]["average"] == 83.5  # 70 + (11 + … + 16) / 6
+    assert people["CC34"]["average"] is None and people["CC34"]["missing"] == [3, 4, 5, 6]
+    both = run("score", "--year", "2026", "--quarter", "1", "--half", "1")
+    assert both.exit_code == 2 and "Chỉ chọn một" in both.output
+
+
 def test_cli_score_year_text_and_json(unit, decided, run):
     import json
 

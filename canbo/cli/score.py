@@ -70,18 +70,44 @@ def as_json(unit, year, month, grid):
                       ensure_ascii=False, indent=2) + "\n"
 
 
+def render_part(unit, year, label, parts):
+    lines = [f"{unit.name} ({unit.code}) — điểm theo dõi {label} năm {year} "
+             "(Điều 17.3, Điều 23 Nghị định 335/2025)"]
+    ends = sorted({m for p in parts for m in p.scores})
+    lines.append(f"{'Mã':<8} {'Họ và tên':<26}" + "".join(f"{'T' + str(m):>7}" for m in ends)
+                 + f"{'TB':>9}")
+    for p in parts:
+        cells = "".join(f"{_num(p.scores[m]) if p.scores.get(m) is not None else '–':>7}"
+                        for m in ends)
+        lines.append(f"{p.code:<8} {p.name[:26]:<26}{cells}{_num(p.average) or '–':>9}")
+    lines.append("–: chưa có điểm đã xác nhận của tháng (quý) đó; TB chỉ tính khi đủ.")
+    return "\n".join(lines) + "\n"
+
+
+def part_json(unit, year, quarter, half, parts):
+    return json.dumps({"unit": unit.code, "year": year, "quarter": quarter, "half": half,
+                       "people": [{"code": p.code, "name": p.name,
+                                   "scores": {str(m): _json_num(v) for m, v in p.scores.items()},
+                                   "average": _json_num(p.average), "missing": list(p.missing)}
+                                  for p in parts]}, ensure_ascii=False, indent=2) + "\n"
+
+
 @click.command("score")
 @click.option("--year", type=YEAR, required=True, help="Năm theo dõi (từ 2026).")
 @UNIT
 @click.option("--month", type=click.IntRange(1, 12), metavar="THÁNG",
               help="Chỉ một tháng: a, b, c, điểm nhiệm vụ, tiêu chí chung và tổng điểm.")
+@click.option("--quarter", type=click.IntRange(1, 4), metavar="QUÝ",
+              help="Điểm quý: trung bình 3 tháng (Điều 17.3, dùng cho Điều 23).")
+@click.option("--half", type=click.IntRange(1, 2), metavar="NỬA_NĂM",
+              help="Điểm 6 tháng: trung bình 6 tháng (1: tháng 1–6, 2: tháng 7–12).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Dạng kết quả.")
 @click.option("--save", is_flag=True,
               help="Ghi điểm trung bình năm (người đã đủ các tháng) vào kết quả xếp loại "
                    "năm chưa phê duyệt.")
 @pass_context
-def score(ctx, year, unit, month, fmt, save):
+def score(ctx, year, unit, month, quarter, half, fmt, save):
     """Điểm theo dõi công chức theo Nghị định 335/2025: điểm từng tháng, điểm trung bình
     năm và mức xếp loại đề xuất của từng người (đơn vị và các đơn vị trực thuộc)."""
     ctx.open()
@@ -95,7 +121,14 @@ def score(ctx, year, unit, month, fmt, save):
         if periods and month not in periods:
             raise UserError(f"Đơn vị theo dõi theo quý; hãy chọn tháng cuối quý "
                             f"({', '.join(map(str, sorted(periods)))}).")
-    if fmt == "json":
+    if len([x for x in (month, quarter, half) if x is not None]) > 1:
+        raise UserError("Chỉ chọn một trong --month, --quarter, --half.")
+    if quarter or half:
+        parts = yp.part_of_year(grid, quarter=quarter, half=half)
+        label = f"quý {quarter}" if quarter else ("6 tháng đầu" if half == 1 else "6 tháng cuối")
+        click.echo(part_json(found, year, quarter, half, parts) if fmt == "json"
+                   else render_part(found, year, label, parts), nl=False)
+    elif fmt == "json":
         click.echo(as_json(found, year, month, grid), nl=False)
     elif month is None:
         click.echo(render_year(found, year, grid), nl=False)

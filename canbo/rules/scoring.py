@@ -334,13 +334,29 @@ def period_score(general, task, rules=RULES[ND335]):
 
 
 def quarter_score(monthly, quarter, rules=RULES[ND335]):
-    """The average of the quarter's three months ``{month: score}`` (Điều 17)."""
+    """The average of the quarter's three months ``{month: score}`` (Điều 17.3: "theo quý
+    (bằng điểm trung bình cộng của 03 tháng)"; used under Điều 23)."""
     months = QUARTERS[quarter]
     missing = [m for m in months if monthly.get(m) is None]
     if missing:
         raise InvalidInput(f"Quý {quarter} thiếu điểm tháng " + ", ".join(map(str, missing)),
                            quarter=quarter)
     return sum(Decimal(monthly[m]) for m in months) / 3
+
+
+HALVES = {1: (1, 2, 3, 4, 5, 6), 2: (7, 8, 9, 10, 11, 12)}
+
+
+def half_score(monthly, half):
+    """The average of the half-year's six months ``{month: score}`` (Điều 17.3: "06 tháng
+    (bằng điểm trung bình cộng của 06 tháng)"), which units use for bonuses and extra
+    income (Điều 23)."""
+    months = HALVES[half]
+    missing = [m for m in months if monthly.get(m) is None]
+    if missing:
+        raise InvalidInput(f"6 tháng {'đầu' if half == 1 else 'cuối'} năm thiếu điểm tháng "
+                           + ", ".join(map(str, missing)), half=half)
+    return sum(Decimal(monthly[m]) for m in months) / 6
 
 
 LEAVE_KINDS = {

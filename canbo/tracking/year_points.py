@@ -267,6 +267,37 @@ def _person_year(sid, code, name, cells, worked, leave, reprimand, rule_set, per
     return person
 
 
+@dataclasses.dataclass
+class PartOfYear:
+    """A person's quarter or half-year (ND 335/2025 Điều 17.3, Điều 23): the periods'
+    scores, their average once every period is confirmed, else what is missing."""
+
+    staff_id: int
+    code: str
+    name: str
+    scores: dict  # period end month → score or None
+    average: Decimal = None
+    missing: tuple = ()
+
+
+def part_of_year(grid, quarter=None, half=None):
+    """``[PartOfYear]`` of ``grid`` (``year_grid``) for a quarter (1–4) or a half (1–2):
+    the average of its 3 or 6 months (Điều 17.3), or of its quarters for a unit that
+    tracks by quarter."""
+    if (quarter is None) == (half is None):
+        raise InvalidInput("Chọn một quý (1 – 4) hoặc một nửa năm (1 – 2).")
+    months = scoring.QUARTERS[quarter] if quarter else scoring.HALVES[half]
+    out = []
+    for person in grid:
+        ends = [m for m in months if m in person.cells]  # quarter ends when by quarter
+        scores = {m: person.cells[m].score for m in ends}
+        missing = tuple(m for m, value in scores.items() if value is None)
+        average = None if missing or not scores else sum(scores.values()) / len(scores)
+        out.append(PartOfYear(person.staff_id, person.code, person.name, scores, average,
+                              missing))
+    return out
+
+
 def write_points(year, grid, actor="system", unit_ids=None):
     """Store each complete year's average in its ``Rating.points`` (yearly cycle).
 
