@@ -1,4 +1,5 @@
 """``canbo import``, ``canbo template`` and ``canbo export``: spreadsheets in and out."""
+import os
 import pathlib
 
 import click
@@ -6,6 +7,7 @@ import click
 from canbo.cli.common import DATE, SUBUNITS, UNIT, YEAR, Group, pass_context
 from canbo.records import units
 from canbo.spreadsheets import exporter, importer
+from canbo.stats import national
 
 OUTPUT = click.option("-o", "--output", "output", required=True, metavar="TỆP",
                       type=click.Path(dir_okay=False, writable=True),
@@ -115,4 +117,24 @@ def export_report_qualifications(ctx, at, unit, subunits, output, fmt):
     """Báo cáo cơ cấu trình độ tại một ngày: số lượng và tỷ lệ từng trình độ."""
     ctx.open()
     table = exporter.qualification_report_table(units.find_unit(unit), at, subunits)
+    _write(table, output, fmt)
+
+
+@export_group.command("national")
+@click.option("--period", required=True, metavar="KỲ",
+              help="Kỳ: YYYY-MM (tháng), YYYY-Qn (quý) hoặc YYYY (năm), ví dụ 2026-05.")
+@UNIT
+@SUBUNITS
+@OUTPUT
+@FORMAT
+@click.option("--actor", default=lambda: os.environ.get("USER") or "cli", show_default="$USER",
+              help="Người xuất, ghi vào nhật ký xuất dữ liệu.")
+@pass_context
+def export_national(ctx, period, unit, subunits, output, fmt, actor):
+    """Kết quả theo dõi, đánh giá và xếp loại để cập nhật Cơ sở dữ liệu quốc gia về cán
+    bộ, công chức, viên chức (Điều 26.1.d Nghị định 335/2025, trong 5 ngày kể từ khi
+    có kết quả); mỗi lần xuất được ghi vào nhật ký."""
+    ctx.open()
+    table = national.export(actor, units.find_unit(unit), national.parse_period(period),
+                            subunits)
     _write(table, output, fmt)

@@ -18,6 +18,7 @@ from canbo.models.cycle import Absence, Cycle, Discipline, Evaluation, Objection
 from canbo.models.records import (
     AuditLog,
     Department,
+    NationalExport,
     Qualification,
     Rating,
     Staff,
@@ -37,7 +38,7 @@ from canbo.models.tracking import (
 
 __all__ = [
     "Absence", "Assignment", "AuditLog", "Catalogue", "Cycle", "Department", "Discipline",
-    "Evaluation", "Objection", "Product", "Qualification", "Rating", "Sheet", "SheetItem",
+    "Evaluation", "NationalExport", "Objection", "Product", "Qualification", "Rating", "Sheet", "SheetItem",
     "Staff", "TaskGroup", "Title", "TrackingSetting", "Unit", "User", "all_models", "now",
 ]
 

@@ -18,6 +18,7 @@ from peewee import (
 )
 
 from canbo.db import BaseModel
+from canbo.errors import InvalidInput
 from canbo.levels import (
     FINAL_STATUSES,
     Gender,
@@ -70,6 +71,19 @@ class Department(BaseModel):
         return self.name
 
 
+def check_personal_id(value):
+    """The personal identification number (số định danh cá nhân, the 12 digits of the
+    citizen identity card) with spaces taken out, ``None`` when empty; ``InvalidInput``
+    naming what is allowed otherwise."""
+    text = "".join(str(value or "").split())
+    if not text:
+        return None
+    if len(text) != 12 or not text.isascii() or not text.isdigit():
+        raise InvalidInput(f"Số định danh cá nhân «{value}» không hợp lệ; phải gồm đúng 12 "
+                           "chữ số (số căn cước).", field="personal_id")
+    return text
+
+
 class Staff(BaseModel):
     """A person on the unit's staff, in post or archived (``left_on`` set); never deleted."""
 
@@ -89,6 +103,12 @@ class Staff(BaseModel):
     joined_on = DateField(null=True)
     left_on = DateField(null=True)
     left_reason = CharField(max_length=300, null=True)
+    # What the national database of cadres, civil servants and public employees keys a
+    # person by (ND 335/2025 Điều 26.1.d): the 12-digit personal identification number,
+    # the civil-service rank code (mã ngạch) and the job position (vị trí việc làm).
+    personal_id = CharField(max_length=12, null=True, unique=True)
+    rank_code = CharField(max_length=20, null=True)
+    job_position = CharField(max_length=200, null=True)
 
     class Meta:
         indexes = (
@@ -109,6 +129,7 @@ class Staff(BaseModel):
     def save(self, *args, **kwargs):
         for field, value in self.derived(self.full_name).items():
             setattr(self, field, value)
+        self.personal_id = check_personal_id(self.personal_id)
         return super().save(*args, **kwargs)
 
     @property
@@ -212,5 +233,18 @@ class AuditLog(BaseModel):
         indexes = ((("table_name", "row_id"), False),)
 
 
+class NationalExport(BaseModel):
+    """One export of results to the national database (ND 335/2025 Điều 26.1.d: within
+    5 days of being final): which period of which unit, when, by whom, how many rows."""
+
+    at = DateTimeField(default=now, index=True)
+    actor = CharField(max_length=64)
+    unit = ForeignKeyField(Unit, backref="national_exports", on_delete="CASCADE")
+    period = CharField(max_length=7)  # YYYY-MM, YYYY-Qn or YYYY
+    with_subunits = BooleanField(default=True)
+    rows = IntegerField()
+
+
 #: Every model, in dependency order (backup, restore and the schema drift test use it).
-MODELS = [Unit, Title, Department, Staff, Qualification, Rating, User, AuditLog]
+MODELS = [Unit, Title, Department, Staff, Qualification, Rating, User, AuditLog,
+          NationalExport]
