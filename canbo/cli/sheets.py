@@ -4,7 +4,7 @@ import pathlib
 import click
 
 from canbo.cli.common import DATE, SUBUNITS, UNIT, YEAR, Group, pass_context
-from canbo.records import units
+from canbo.records import units, users
 from canbo.spreadsheets import exporter, importer
 
 OUTPUT = click.option("-o", "--output", "output", required=True, metavar="TỆP",
@@ -33,7 +33,7 @@ def import_cmd(ctx, file, unit, dry_run, skip_invalid, create_units):
     ctx.open()
     result = importer.import_file(
         file, unit=units.find_unit(unit) if unit else None, dry_run=dry_run,
-        skip_invalid=skip_invalid, create_units=create_units, actor="cli")
+        skip_invalid=skip_invalid, create_units=create_units, actor=users.operator("cli"))
     for line in result.summary():
         click.echo(line)
     for line in result.problem_lines():

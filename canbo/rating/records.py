@@ -1,6 +1,6 @@
 """The records around a cycle: objections and their answers, the cycle's settings (the
 unit's own rating, a quota exception), task groups, and each person's absences and
-disciplines.  Same guards as ``workflow.py``: role check, one transaction, audit entry.
+disciplines.  Same ``guards`` as ``workflow.py``: permission check, one transaction, audit entry.
 """
 import datetime
 
@@ -20,16 +20,10 @@ from canbo.models.cycle import (
     Objection,
     TaskGroup,
 )
-from canbo.rating.workflow import (
-    DECIDERS,
-    PREPARERS,
-    _not_published,
-    _open_cycle_of,
-    _require,
-    cycle_ratings,
-    lock,
-)
+from canbo.rating.guards import lock, not_published, open_cycle_of
+from canbo.rating.workflow import cycle_ratings
 from canbo.records import audit
+from canbo.records.users import require
 from canbo.rules import rulesets
 from canbo.rules import yearly as rules
 
@@ -47,10 +41,11 @@ def _text(value, what):
 def lodge_objection(actor, rating, text, lodged_on):
     """Record a person's kiến nghị about their published rating; under ND 335 it must be
     answered within 7 working days (``answer_due``)."""
-    _require(actor, PREPARERS, "ghi kiến nghị", rating.unit_id, own_staff_id=rating.staff_id)
+    require(actor, "cycle.prepare", "ghi kiến nghị", rating.unit_id,
+            own_staff_id=rating.staff_id)
     text = _text(text, "nội dung kiến nghị")
     with database.atomic():
-        lock(_open_cycle_of(rating).id)
+        lock(open_cycle_of(rating).id)
         rating = Rating.get_by_id(rating.id)
         if rating.status != S.PUBLISHED.code:
             raise RuleViolation(
@@ -67,7 +62,7 @@ def lodge_objection(actor, rating, text, lodged_on):
 def answer_objection(actor, objection, answer, answered_on):
     """The competent person's answer to a kiến nghị (typed by the chairman, or by the
     officer from the signed reply)."""
-    _require(actor, DECIDERS + PREPARERS, "trả lời kiến nghị", objection.rating.unit_id)
+    require(actor, "cycle.record", "trả lời kiến nghị", objection.rating.unit_id)
     answer = _text(answer, "nội dung trả lời")
     with database.atomic():
         objection = Objection.get_by_id(objection.id)
@@ -98,11 +93,11 @@ def overdue_objections(cycle, today=None):
 
 def set_unit_level(actor, cycle, level):
     """The unit's own rating for the year, against which its head is capped (ND 335 Điều 20.6)."""
-    _require(actor, DECIDERS + PREPARERS, "ghi mức xếp loại của đơn vị", cycle.unit_id)
+    require(actor, "cycle.record", "ghi mức xếp loại của đơn vị", cycle.unit_id)
     code = Level.parse(level).code
     with database.atomic():
         cycle = lock(cycle.id)
-        _not_published(cycle, "sửa mức xếp loại của đơn vị")
+        not_published(cycle, "sửa mức xếp loại của đơn vị")
         before, cycle.unit_level = cycle.unit_level, code
         cycle.save()
         audit.record(actor.username, "cycle.unit_level", cycle,
@@ -114,10 +109,10 @@ def set_quota_exception(actor, cycle, ratio, doc_number, doc_date):
     """A higher excellent ratio for an outstanding unit, decided by the competent level:
     carries the document's number and date and may not pass the ceiling of any rule set
     in the cycle (ND 48/2023; ND 335/2025 Điều 20.5.b).  ``ratio=None`` removes it."""
-    _require(actor, DECIDERS + PREPARERS, "ghi tỷ lệ ngoại lệ", cycle.unit_id)
+    require(actor, "cycle.record", "ghi tỷ lệ ngoại lệ", cycle.unit_id)
     with database.atomic():
         cycle = lock(cycle.id)
-        _not_published(cycle, "sửa tỷ lệ ngoại lệ")
+        not_published(cycle, "sửa tỷ lệ ngoại lệ")
         if ratio is not None:
             doc_number = _text(doc_number, "số văn bản quyết định tỷ lệ ngoại lệ")
             if doc_date is None:
@@ -143,11 +138,11 @@ def set_quota_exception(actor, cycle, ratio, doc_number, doc_date):
 
 
 def add_task_group(actor, cycle, name):
-    _require(actor, PREPARERS, "thêm nhóm nhiệm vụ", cycle.unit_id)
+    require(actor, "cycle.prepare", "thêm nhóm nhiệm vụ", cycle.unit_id)
     name = _text(name, "tên nhóm nhiệm vụ tương đồng")
     with database.atomic():
         cycle = lock(cycle.id)
-        _not_published(cycle, "thêm nhóm nhiệm vụ")
+        not_published(cycle, "thêm nhóm nhiệm vụ")
         if TaskGroup.get_or_none(TaskGroup.cycle == cycle, TaskGroup.name == name):
             raise InvalidInput(f"Nhóm «{name}» đã có trong kỳ đánh giá này.")
         group = TaskGroup.create(cycle=cycle, name=name, position=cycle.task_groups.count())
@@ -157,10 +152,10 @@ def add_task_group(actor, cycle, name):
 
 def assign_task_group(actor, rating, group):
     """Move a person into another task group of the same cycle (before approval)."""
-    _require(actor, PREPARERS, "xếp nhóm nhiệm vụ", rating.unit_id)
+    require(actor, "cycle.prepare", "xếp nhóm nhiệm vụ", rating.unit_id)
     with database.atomic():
-        cycle = lock(_open_cycle_of(rating).id)
-        _not_published(cycle, "xếp nhóm nhiệm vụ")
+        cycle = lock(open_cycle_of(rating).id)
+        not_published(cycle, "xếp nhóm nhiệm vụ")
         if group.cycle_id != cycle.id:
             raise InvalidInput(f"Nhóm «{group.name}» không thuộc kỳ đánh giá năm {cycle.year}.")
         rating = Rating.get_by_id(rating.id)
@@ -179,7 +174,7 @@ def assign_task_group(actor, rating, group):
 
 
 def record_absence(actor, staff, kind, starts_on, ends_on, note=None):
-    _require(actor, PREPARERS, "ghi thời gian nghỉ", staff.unit_id)
+    require(actor, "cycle.prepare", "ghi thời gian nghỉ", staff.unit_id)
     kind = AbsenceKind.parse(kind).code
     if ends_on < starts_on:
         raise InvalidInput(f"Thời gian nghỉ từ {starts_on:%d/%m/%Y} đến {ends_on:%d/%m/%Y} "
@@ -223,7 +218,7 @@ def record_discipline(actor, staff, system, kind, decided_on, violation_year,
                       public_service=True, decision_number=None, counted_year=None):
     """A disciplinary decision; ``counted_year`` when the violation was already counted in
     that year's rating, so that it counts once only (ND 48/2023)."""
-    _require(actor, PREPARERS, "ghi kỷ luật", staff.unit_id)
+    require(actor, "cycle.prepare", "ghi kỷ luật", staff.unit_id)
     system, kind = DisciplineSystem.parse(system).code, DisciplineKind.parse(kind).code
     if violation_year > decided_on.year:
         raise InvalidInput(f"Năm vi phạm {violation_year} sau ngày quyết định "

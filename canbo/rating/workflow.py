@@ -5,9 +5,10 @@ for heads and deputies) → the officer's proposal → the chairman approves or 
 a reason → published (locked, notice date) → objection (kiến nghị) and its answer →
 reopened only by the chairman, with a reason.
 
-Every transition checks the acting user's role (string codes of ``users.Role``: ADMIN,
-OFFICER, CHAIRMAN, VIEWER; a person's own account, ``User.staff``, may self-assess and
-lodge an objection), runs in one transaction that first locks the cycle row, and writes
+Every transition checks the acting user's permission in ``users.PERMISSIONS``
+(``cycle.prepare``, ``cycle.decide``, ``cycle.record``; a person's own account,
+``User.staff``, may self-assess and lodge an objection) and unit, through the shared
+``guards``, runs in one transaction that first locks the cycle row, and writes
 ``audit.record`` with who, from → to and why.  Approval judges the picture it would
 commit by every rule of each rating's rule set (``compliance.judge``); because the cycle
 row is locked first, two approvals racing in one unit are serialised and can never
@@ -16,12 +17,12 @@ together pass the quota.
 import datetime
 import json
 
-from canbo.db import database, is_postgres
-from canbo.errors import Forbidden, InvalidInput, NotFound, RuleViolation
+from canbo.db import database
+from canbo.errors import InvalidInput, NotFound, RuleViolation
 from canbo.levels import Rating as Level
 from canbo.levels import RatingStatus as S
 from canbo.levels import StaffKind
-from canbo.models import Rating, Staff, Unit, now
+from canbo.models import Rating, Staff, now
 from canbo.models.cycle import (
     CRITERIA,
     Absence,
@@ -32,78 +33,16 @@ from canbo.models.cycle import (
     default_deadline,
 )
 from canbo.rating import compliance
-from canbo.records import audit, units
+from canbo.rating.guards import check_status, lock, not_published, open_cycle_of
+from canbo.records import audit
+from canbo.records.users import require
 from canbo.rules import rulesets
 from canbo.rules import yearly as rules
 
-OFFICER, CHAIRMAN, ADMIN = "OFFICER", "CHAIRMAN", "ADMIN"
-PREPARERS = (OFFICER, ADMIN)  # keep the records and prepare the ratings
-DECIDERS = (CHAIRMAN,)  # the competent person (ND 90 Điều 19 step 4; ND 335 Điều 21)
-ROLE_LABELS = {ADMIN: "Quản trị hệ thống", OFFICER: "Cán bộ phụ trách tổ chức",
-               CHAIRMAN: "Chủ tịch", "VIEWER": "Người xem"}
 #: Kinds rated under the decrees; part-time officials and contract workers are not.
 RATED_KINDS = (StaffKind.CADRE.code, StaffKind.CIVIL_SERVANT.code,
                StaffKind.PUBLIC_EMPLOYEE.code)
 DEADLINE_WARNING_DAYS = 14
-
-
-# --- guards -----------------------------------------------------------------------------
-
-
-def _require(actor, roles, action, unit_id, own_staff_id=None):
-    """Refuse (``Forbidden``) unless ``actor`` has one of ``roles`` for the unit, or is the
-    person ``own_staff_id`` themself through their staff account."""
-    if actor is None or not getattr(actor, "active", True):
-        raise Forbidden(f"Cần đăng nhập bằng tài khoản đang hoạt động để {action}.")
-    if own_staff_id is not None and getattr(actor, "staff_id", None) == own_staff_id:
-        return
-    if actor.role not in roles:
-        allowed = ", ".join(ROLE_LABELS.get(r, r) for r in roles)
-        raise Forbidden(
-            f"Vai trò {ROLE_LABELS.get(actor.role, actor.role)} không được {action}; "
-            f"chỉ: {allowed}" + (" hoặc chính người được đánh giá." if own_staff_id else "."),
-            role=actor.role, action=action)
-    if actor.role != ADMIN:
-        if actor.unit_id is None or unit_id not in units.unit_ids(Unit(id=actor.unit_id)):
-            raise Forbidden(f"Tài khoản {actor.username} không thuộc đơn vị này nên không "
-                            f"được {action}.", unit=unit_id)
-
-
-def _status(rating, allowed, action):
-    if rating.status not in allowed:
-        labels = S.labels()
-        raise RuleViolation(
-            f"Không thể {action} bản ghi của {rating.staff.full_name} ({rating.staff.code}) "
-            f"đang ở trạng thái «{labels.get(rating.status, rating.status)}»; chỉ từ: "
-            + ", ".join(f"«{labels[s]}»" for s in allowed) + ".",
-            rating=rating.id, status=rating.status)
-
-
-def _open_cycle_of(rating):
-    cycle = Cycle.get_or_none(Cycle.unit == rating.unit_id, Cycle.year == rating.year)
-    if cycle is None:
-        raise NotFound(f"Chưa mở kỳ đánh giá năm {rating.year} của đơn vị này.")
-    return cycle
-
-
-def _not_published(cycle, action):
-    if cycle.is_published:
-        raise RuleViolation(
-            f"Kỳ đánh giá năm {cycle.year} đã công bố (khóa); không thể {action}. "
-            "Chủ tịch có thể mở lại, nêu lý do.", cycle=cycle.id)
-
-
-def lock(cycle_id):
-    """Lock the cycle row for the rest of the transaction and return it fresh.
-
-    PostgreSQL: ``SELECT … FOR UPDATE``.  SQLite: an UPDATE of the row as the first
-    statement, which takes the database's write lock at once (a read first would let two
-    transactions read the same counts before either writes).
-    """
-    if is_postgres():
-        return Cycle.select().where(Cycle.id == cycle_id).for_update().get()
-    Cycle.update(version=Cycle.version + 1).where(Cycle.id == cycle_id).execute()
-    return Cycle.get_by_id(cycle_id)
 
 
 def _log(actor, action, instance, before, after, reason=None, **extra):
@@ -130,7 +69,7 @@ def open_cycle(actor, unit, year, cadre_frame=rulesets.QD366, today=None):
     every person in post (on the year's last day, or today for the current year), marked
     not eligible with the reason where the rules say so (REFERENCE.md §5); from 2026 the
     points and proposed levels come from the monthly tracking (``workflow_points``)."""
-    _require(actor, PREPARERS, "mở kỳ đánh giá", unit.id)
+    require(actor, "cycle.prepare", "mở kỳ đánh giá", unit.id)
     if cadre_frame not in rulesets.CADRE_FRAMES:
         raise InvalidInput(f"Khung đánh giá cán bộ «{cadre_frame}» không hợp lệ; cho phép: "
                            + ", ".join(rulesets.CADRE_FRAMES))
@@ -202,7 +141,8 @@ def deadline_warning(cycle, today=None):
 def self_assess(actor, rating, criteria, self_level):
     """Tự đánh giá: the person's text on each criterion and their self-rating, typed by
     the officer from the paper form or by the person through their staff account."""
-    _require(actor, PREPARERS, "ghi tự đánh giá", rating.unit_id, own_staff_id=rating.staff_id)
+    require(actor, "cycle.prepare", "ghi tự đánh giá", rating.unit_id,
+            own_staff_id=rating.staff_id)
     known = dict(CRITERIA[rating.rule_set])
     unknown = sorted(set(criteria) - set(known))
     if unknown:
@@ -210,10 +150,10 @@ def self_assess(actor, rating, criteria, self_level):
                            + ", ".join(f"{k} ({v})" for k, v in known.items()))
     level = Level.parse(self_level).code
     with database.atomic():
-        cycle = lock(_open_cycle_of(rating).id)
-        _not_published(cycle, "ghi tự đánh giá")
+        cycle = lock(open_cycle_of(rating).id)
+        not_published(cycle, "ghi tự đánh giá")
         rating = Rating.get_by_id(rating.id)
-        _status(rating, (S.OPEN.code, S.SELF_ASSESSED.code, S.NOT_ELIGIBLE.code),
+        check_status(rating, (S.OPEN.code, S.SELF_ASSESSED.code, S.NOT_ELIGIBLE.code),
                 "ghi tự đánh giá")
         ev = _evaluation(rating)
         ev.criteria = json.dumps(criteria, ensure_ascii=False)
@@ -229,14 +169,14 @@ def self_assess(actor, rating, criteria, self_level):
 def record_comments(actor, rating, comments, meeting_on, party_opinion=None):
     """Ý kiến tại cuộc họp đơn vị (and, for heads and deputies, the Party committee's
     opinion, which approval requires)."""
-    _require(actor, PREPARERS, "ghi ý kiến cuộc họp", rating.unit_id)
+    require(actor, "cycle.prepare", "ghi ý kiến cuộc họp", rating.unit_id)
     if not (comments or "").strip():
         raise InvalidInput("Cần ghi ý kiến nhận xét tại cuộc họp đơn vị.")
     with database.atomic():
-        cycle = lock(_open_cycle_of(rating).id)
-        _not_published(cycle, "ghi ý kiến cuộc họp")
+        cycle = lock(open_cycle_of(rating).id)
+        not_published(cycle, "ghi ý kiến cuộc họp")
         rating = Rating.get_by_id(rating.id)
-        _status(rating, (S.SELF_ASSESSED.code, S.COMMENTED.code, S.PROPOSED.code,
+        check_status(rating, (S.SELF_ASSESSED.code, S.COMMENTED.code, S.PROPOSED.code,
                          S.RETURNED.code), "ghi ý kiến cuộc họp")
         ev = _evaluation(rating)
         ev.meeting_comments, ev.meeting_on = comments.strip(), meeting_on
@@ -253,12 +193,12 @@ def propose(actor, rating, level=None, points=None, khtnv_finding=None):
     """Đề xuất: the officer proposes the level.  Where the rule set rates on points and no
     level is given, the points propose it and the KHTNV conditions override it
     (ND 335/2025 Điều 20); points typed in here are stored on the rating."""
-    _require(actor, PREPARERS, "đề xuất mức xếp loại", rating.unit_id)
+    require(actor, "cycle.prepare", "đề xuất mức xếp loại", rating.unit_id)
     with database.atomic():
-        cycle = lock(_open_cycle_of(rating).id)
-        _not_published(cycle, "đề xuất")
+        cycle = lock(open_cycle_of(rating).id)
+        not_published(cycle, "đề xuất")
         rating = Rating.get_by_id(rating.id)
-        _status(rating, (S.COMMENTED.code, S.RETURNED.code, S.PROPOSED.code), "đề xuất")
+        check_status(rating, (S.COMMENTED.code, S.RETURNED.code, S.PROPOSED.code), "đề xuất")
         rs = rulesets.get(rating.rule_set)
         ev = _evaluation(rating)
         if khtnv_finding is not None:
@@ -292,7 +232,7 @@ def _selected(cycle, rating_ids, allowed, action):
         if len(chosen) != len(wanted):
             raise NotFound("Có bản ghi được chọn không thuộc kỳ đánh giá này.")
         for r in chosen:
-            _status(r, allowed, action)
+            check_status(r, allowed, action)
     if not chosen:
         raise RuleViolation(f"Không có bản ghi nào để {action}.")
     return ratings, chosen
@@ -302,10 +242,10 @@ def approve(actor, cycle, rating_ids=None):
     """Phê duyệt the proposals (all, or those selected) after judging the picture they
     would make with the ratings already approved: refuses with ``RuleViolation`` naming
     every broken rule, the people and the numbers."""
-    _require(actor, DECIDERS, "phê duyệt", cycle.unit_id)
+    require(actor, "cycle.decide", "phê duyệt", cycle.unit_id)
     with database.atomic():
         cycle = lock(cycle.id)
-        _not_published(cycle, "phê duyệt")
+        not_published(cycle, "phê duyệt")
         ratings, chosen = _selected(cycle, rating_ids, (S.PROPOSED.code,), "phê duyệt")
         final = (S.APPROVED.code, S.PUBLISHED.code)
         picture = [r for r in ratings if r.status in final] + chosen
@@ -327,12 +267,12 @@ def approve(actor, cycle, rating_ids=None):
 
 def return_ratings(actor, cycle, rating_ids, reason):
     """Trả lại proposals (or approvals not yet published) to the officer, with a reason."""
-    _require(actor, DECIDERS, "trả lại", cycle.unit_id)
+    require(actor, "cycle.decide", "trả lại", cycle.unit_id)
     if not (reason or "").strip():
         raise InvalidInput("Cần ghi lý do trả lại.")
     with database.atomic():
         cycle = lock(cycle.id)
-        _not_published(cycle, "trả lại")
+        not_published(cycle, "trả lại")
         _, chosen = _selected(cycle, rating_ids, (S.PROPOSED.code, S.APPROVED.code), "trả lại")
         for r in chosen:
             Evaluation.update(return_reason=reason.strip()).where(
@@ -344,10 +284,10 @@ def return_ratings(actor, cycle, rating_ids, reason):
 def publish(actor, cycle, notice_date):
     """Công bố: every rating approved (or not eligible); the cycle is locked and the
     notice date recorded (ND 90/2020 Điều 19 step 5)."""
-    _require(actor, DECIDERS + PREPARERS, "công bố kết quả", cycle.unit_id)
+    require(actor, "cycle.record", "công bố kết quả", cycle.unit_id)
     with database.atomic():
         cycle = lock(cycle.id)
-        _not_published(cycle, "công bố lại")
+        not_published(cycle, "công bố lại")
         ratings = cycle_ratings(cycle)
         done = (S.APPROVED.code, S.NOT_ELIGIBLE.code, S.PUBLISHED.code)
         pending = [r for r in ratings if r.status not in done]
@@ -367,7 +307,7 @@ def publish(actor, cycle, notice_date):
 def reopen(actor, cycle, reason, rating_ids=None):
     """Mở lại a published cycle (only the chairman, with a reason in the audit log): the
     ratings chosen (default all published) go back to "proposed" for a new decision."""
-    _require(actor, DECIDERS, "mở lại kỳ đánh giá", cycle.unit_id)
+    require(actor, "cycle.decide", "mở lại kỳ đánh giá", cycle.unit_id)
     if not (reason or "").strip():
         raise InvalidInput("Cần ghi lý do mở lại.")
     with database.atomic():

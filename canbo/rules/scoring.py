@@ -24,7 +24,6 @@ from canbo.rules.rulesets import ND335, QD366
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 _QUANTA = {n: Decimal(1).scaleb(-n) for n in range(0, 7)}
-QUARTERS = {1: (1, 2, 3), 2: (4, 5, 6), 3: (7, 8, 9), 4: (10, 11, 12)}
 
 # Điều 12 and the annex form Mẫu 01: the sub-items and their maxima are data, because
 # each province fills in what earns full or partial points (REFERENCE.md §3).
@@ -211,12 +210,6 @@ def abc(t, rules=RULES[ND335]):
 # --- leaders (Điều 16) -----------------------------------------------------------------
 
 
-def leader_d(subordinate_levels):
-    """d: 100% if every subordinate is at HTNV or above, 50% if any is KHTNV (Điều 16)."""
-    levels = [Rating.parse(x) if not isinstance(x, Rating) else x for x in subordinate_levels]
-    return Decimal(50) if Rating.KHTNV in levels else HUNDRED
-
-
 def check_leader_value(name, value, rules=RULES[ND335]):
     """``value`` as a Decimal percent if the rules allow it for criterion ``name``.
 
@@ -265,16 +258,6 @@ def general_points(scores, rules=RULES[ND335]):
 def period_score(general, task, rules=RULES[ND335]):
     """General points + task score × 70, task score in percent (Điều 17); two decimals."""
     return rules.round(Decimal(general) + Decimal(task) * rules.task_max / HUNDRED)
-
-
-def quarter_score(monthly, quarter, rules=RULES[ND335]):
-    """The average of the quarter's three months ``{month: score}`` (Điều 17)."""
-    months = QUARTERS[quarter]
-    missing = [m for m in months if monthly.get(m) is None]
-    if missing:
-        raise InvalidInput(f"Quý {quarter} thiếu điểm tháng " + ", ".join(map(str, missing)),
-                           quarter=quarter)
-    return rules.round(sum(Decimal(monthly[m]) for m in months) / 3)
 
 
 LEAVE_KINDS = {

@@ -1,0 +1,98 @@
+"""The checks every step of the yearly cycle shares, and those of the record screens.
+
+- Who: ``users.require(actor, permission, action, unit_id)`` (the permission table of
+  ``canbo.records.users``), called first by every transition;
+- the rating's status (``check_status``), the cycle it belongs to (``open_cycle_of``),
+  the cycle not published (``not_published``), the cycle row locked for the
+  transaction (``lock``);
+- a rating changed outside the workflow, on the record screens (``check_record_edit``):
+  inside a yearly cycle it is decided only on the cycle page, and once approved it is
+  locked until the chairman reopens the cycle there.
+"""
+from canbo.db import is_postgres
+from canbo.errors import InvalidInput, NotFound, RuleViolation
+from canbo.levels import FINAL_STATUSES
+from canbo.levels import RatingStatus as S
+from canbo.models.cycle import Cycle
+from canbo.records import users
+
+#: Statuses that decide a rating; inside a cycle only its page gives them, after every
+#: rule of the rating's rule set has been checked (``workflow.approve``).
+DECIDED = {*FINAL_STATUSES, S.RETURNED.code}
+
+
+def check_status(rating, allowed, action):
+    """Refuse (``RuleViolation``) unless ``rating`` is in one of the ``allowed`` statuses."""
+    if rating.status not in allowed:
+        labels = S.labels()
+        raise RuleViolation(
+            f"Không thể {action} bản ghi của {rating.staff.full_name} ({rating.staff.code}) "
+            f"đang ở trạng thái «{labels.get(rating.status, rating.status)}»; chỉ từ: "
+            + ", ".join(f"«{labels[s]}»" for s in allowed) + ".",
+            rating=rating.id, status=rating.status)
+
+
+def cycle_of(rating):
+    """The yearly cycle the rating belongs to (its unit and year), or ``None``."""
+    return Cycle.get_or_none(Cycle.unit == rating.unit_id, Cycle.year == rating.year)
+
+
+def open_cycle_of(rating):
+    cycle = cycle_of(rating)
+    if cycle is None:
+        raise NotFound(f"Chưa mở kỳ đánh giá năm {rating.year} của đơn vị này.")
+    return cycle
+
+
+def not_published(cycle, action):
+    if cycle.is_published:
+        raise RuleViolation(
+            f"Kỳ đánh giá năm {cycle.year} đã công bố (khóa); không thể {action}. "
+            "Chủ tịch có thể mở lại, nêu lý do.", cycle=cycle.id)
+
+
+def lock(cycle_id):
+    """Lock the cycle row for the rest of the transaction and return it fresh.
+
+    PostgreSQL: ``SELECT … FOR UPDATE``.  SQLite: an UPDATE of the row as the first
+    statement, which takes the database's write lock at once (a read first would let two
+    transactions read the same counts before either writes).
+    """
+    if is_postgres():
+        return Cycle.select().where(Cycle.id == cycle_id).for_update().get()
+    Cycle.update(version=Cycle.version + 1).where(Cycle.id == cycle_id).execute()
+    return Cycle.get_by_id(cycle_id)
+
+
+# --- the record screens -------------------------------------------------------------------
+
+
+def check_record_edit(user, rating, before_status, changed):
+    """Refuse a change to ``rating`` made on the record screens, before it is saved.
+
+    ``before_status`` is the status it was loaded with (``"OPEN"`` for a new rating) and
+    ``changed`` the names of the fields the change touches.  In order:
+
+    - the status given must be one ``user``'s permissions allow, and an approved or
+      published rating is changed only by those who decide it
+      (``users.check_rating_status``, ``Forbidden``);
+    - a rating of a yearly cycle is decided on the cycle page, where every rule of its
+      rule set is checked and approvals are serialised; once approved it is locked, even
+      for the chairman, until reopened there with a reason (``RuleViolation``); only
+      ratings outside any cycle (historical records) are decided on the record screens;
+    - an approved or published rating has a level (``InvalidInput``).
+    """
+    users.check_rating_status(user, before_status, rating.status)
+    cycle = cycle_of(rating)
+    if cycle is not None:
+        if before_status in FINAL_STATUSES and set(changed) - {"updated_at"}:
+            raise RuleViolation(
+                f"Xếp loại năm {rating.year} đã phê duyệt/công bố nên đã khóa; Chủ tịch mở "
+                "lại ở trang «Kỳ đánh giá năm», có ghi lý do.", rating=rating.id)
+        if rating.status != before_status and rating.status in DECIDED:
+            raise RuleViolation(
+                f"Năm {rating.year} đang có kỳ đánh giá: phê duyệt, trả lại và công bố thực "
+                "hiện ở trang «Kỳ đánh giá năm», nơi kiểm tra tỷ lệ và các điều kiện xếp "
+                "loại.", rating=rating.id)
+    if rating.status in FINAL_STATUSES and not rating.level:
+        raise InvalidInput("Hãy chọn Mức xếp loại trước khi phê duyệt.", field="level")
