@@ -9,45 +9,48 @@ How a feature module plugs in (see ``admin_views/base.py``; the access helpers l
 ``admin_views/access.py`` and are re-exported by ``base``)::
 
     from flask_admin import expose
-    from .base import (SecureView, SecureModelView, require_role, can, current_account,
-                       visible_unit_ids, scope_units)
+    from .base import SecureView, SecureModelView, can, current_account, sees, scope_units
 
-    class PrintView(SecureView):            # login required; 403 for other roles
-        roles = ("ADMIN", "OFFICER", "CHAIRMAN")   # None = every logged-in role
-        permission = "print"                # optional, see canbo.users.PERMISSIONS
+    class PrintView(SecureView):            # login required; 403 without the permission
+        permission = "print"                # None = every logged-in user
 
         @expose("/")
         def index(self):
-            ids = visible_unit_ids()        # None = all units (admin), else a list
-            query = scope_units(Rating.select(), Rating.unit)
+            query = scope_units(Rating.select(), Rating.unit)   # the user's units only
             return self.render("admin/print.html", rows=query)
+
+        @expose("/<int:staff_id>")
+        def one(self, staff_id):
+            person = Staff.get_or_none(Staff.id == staff_id)
+            if person is None or not sees(person.unit_id):      # outside the scope: 404
+                abort(404)
 
     class CatalogueView(SecureModelView):   # a peewee ModelView, secured
         unit_column = Catalogue.unit        # rows are scoped to the user's units
-        edit_permission = "ratings.edit"    # None = read-only
+        edit_permission = "catalogue.edit"  # None = read-only
         audit_reason = True                 # a "Lý do thay đổi" field for the audit log
 
     def register(app, admin):
         admin.add_view(PrintView(name="In", endpoint="print"))
-        app.add_url_rule(...)               # a plain route: decorate with
-                                            # @require_role("OFFICER", permission="print")
 
-- Roles are ``canbo.Role`` codes: ADMIN, OFFICER, CHAIRMAN, VIEWER; permissions
-  ("staff.edit", "ratings.edit", "ratings.approve", "lists.edit", "units.edit",
-  "users.manage", "audit.read", "print", "import") are in ``canbo.users.PERMISSIONS``;
-  ``can("print")`` asks for the logged-in user.
+- Who may do what is one table, ``canbo.records.users.PERMISSIONS`` (role → permissions,
+  each permission explained there); views ask ``can("print")`` for the logged-in user,
+  templates ``{% if can('cycle.decide') %}``, and the domain functions they call check
+  the same table again (``users.require``), so a view never lists roles.
+- ``sees(unit_id, staff_id=None, permission=None)`` is the one unit-scope check
+  (``canbo.records.users.sees``): a record of the user's units, or their own.
 - ``search_words(query, Staff.search_name, text)`` matches names without case or
   diacritics, by word starts; ``SecureModelView.name_search_column`` does it for a list.
 - Test fixtures for panel tests: ``tests/admin_fixtures.py`` (``app``, ``client``,
   ``login_as(role)``, ``csrf(client)``, a second unit XB for scoping tests).
-- Anonymous users are redirected to the login page; logged-in users without the role get
-  403; a row outside the user's units is a 404 (``SecureModelView.get_one``).
+- Anonymous users are redirected to the login page; logged-in users without the
+  permission get 403; a row outside the user's units is a 404 (``SecureModelView.get_one``).
 - Every POST needs the CSRF token: in templates ``<input type="hidden" name="csrf_token"
   value="{{ csrf_token() }}">`` (or ``{{ form.csrf_token }}`` of a ``FlaskForm``).
 - Templates extend ``admin/master.html`` (our look: ``templates/admin/canbo_base.html``);
   wrap content in ``<div class="canbo-card">`` for the white card style.
-- Changes go to the audit log with ``canbo.audit.record(current_account(), action, row,
-  changes, reason)`` in the same transaction; ``SecureModelView`` does it for its forms.
+- Changes go to the audit log with ``canbo.records.audit.record(current_account(), action,
+  row, changes, reason)`` in the same transaction; ``SecureModelView`` does it for its forms.
 - Domain errors (``canbo.errors.CanboError``) raised in a ``SecureModelView`` hook are
   flashed; in your own views, catch them and ``flash(exc.message, "error")``.
 """

@@ -1,11 +1,10 @@
 """Who is asking and what they may see: the logged-in account, its permissions, the
-units it may see, and the queries and decorator built on them.
+units it may see, and the queries built on them — each a call to ``canbo.records.users``
+with the logged-in account, whose unit scope is worked out once per request.
 
 Every feature module uses these through ``admin_views.base`` (which re-exports them).
 """
-import functools
-
-from flask import abort, g, has_request_context, redirect, request, url_for
+from flask import g, has_request_context, request, url_for
 from flask_login import current_user
 
 from canbo.models import Unit
@@ -20,13 +19,8 @@ def current_account():
     return None
 
 
-def current_role():
-    account = current_account()
-    return account.role if account is not None else None
-
-
 def can(permission):
-    """Whether the logged-in user holds ``permission`` (see ``canbo.users.PERMISSIONS``)."""
+    """Whether the logged-in user holds ``permission`` (``canbo.records.users.PERMISSIONS``)."""
     return users.can(current_account(), permission)
 
 
@@ -35,6 +29,12 @@ def visible_unit_ids():
     if "visible_unit_ids" not in g:
         g.visible_unit_ids = users.visible_unit_ids(current_account())
     return g.visible_unit_ids
+
+
+def sees(unit_id, staff_id=None, permission=None):
+    """Whether the logged-in user may reach unit ``unit_id``'s records (or the person
+    ``staff_id``'s, when it is their own): ``canbo.records.users.sees``."""
+    return users.sees(current_account(), unit_id, staff_id, permission, visible_unit_ids())
 
 
 def scope_units(query, column):
@@ -68,24 +68,3 @@ def login_url():
     if request.method == "GET":
         target = request.path + (f"?{request.query_string.decode()}" if request.query_string else "")
     return url_for("login.index", next=target)
-
-
-def require_role(*roles, permission=None):
-    """Decorator for a plain view function: login required, then one of ``roles`` (codes
-    of ``canbo.Role``; empty = any role) and, when given, ``permission``."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            account = current_account()
-            if account is None:
-                return redirect(login_url())
-            if roles and account.role not in roles:
-                abort(403)
-            if permission and not users.can(account, permission):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorate

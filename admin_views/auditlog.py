@@ -34,7 +34,7 @@ def _show(value):
 
 
 class AuditLogView(SecureModelView):
-    roles = ("ADMIN",)
+    permission = "audit.read"
     column_labels = LABELS
     column_list = ["at", "actor", "action", "table_name", "row_id", "changes", "reason"]
     column_default_sort = ("at", True)

@@ -17,6 +17,8 @@ from canbo.levels import Role
 from canbo.models import User
 from canbo.records import users
 
+from .access import can
+
 
 class Account(UserMixin):
     """The Flask-Login face of a ``canbo.models.User`` (``.user``); other attributes are
@@ -100,3 +102,5 @@ def register(app, admin):
     app.login_manager.login_view = "login.index"
     app.login_manager.login_message = "Hãy đăng nhập để tiếp tục."
     app.login_manager.login_message_category = "info"
+    # Templates show a form only to those whose permission it needs: ``can('print')``.
+    app.add_template_global(can, "can")

@@ -1,7 +1,7 @@
 """The secured base of every panel view: login, roles, unit scoping, audit, errors.
 
 - ``SecureView`` (a Flask-Admin ``BaseView``) and ``SecureModelView`` refuse anonymous
-  users (redirect to the login page) and users without the view's ``roles`` (403).
+  users (redirect to the login page) and users without the view's ``permission`` (403).
 - ``SecureModelView`` scopes every query — lists, details, edits, exports, the choices of
   related records in forms — to the units the user may see (``visible_unit_ids()``), so
   an officer of unit A guessing the id of unit B's person gets a 404.
@@ -29,11 +29,10 @@ from canbo.records import audit, users
 from .access import (  # noqa: F401
     can,
     current_account,
-    current_role,
     login_url,
-    require_role,
     scope_units,
     search_words,
+    sees,
     unit_choices,
     visible_unit_ids,
 )
@@ -41,17 +40,14 @@ from .formatters import EXPORT_FORMATTERS, LIST_FORMATTERS, vi_date, vi_datetime
 
 
 class SecuredMixin:
-    """Access rules shared by every view: ``roles`` (None = every logged-in role) and an
-    optional ``permission`` needed just to open the view."""
+    """Access rules shared by every view: a login, and an optional ``permission``
+    (``canbo.records.users.PERMISSIONS``) needed just to open the view."""
 
-    roles = None
     permission = None
 
     def is_accessible(self):
         account = current_account()
         if account is None or not account.active:
-            return False
-        if self.roles is not None and account.role not in self.roles:
             return False
         return self.permission is None or users.can(account, self.permission)
 
@@ -62,7 +58,7 @@ class SecuredMixin:
 
 
 class SecureView(SecuredMixin, BaseView):
-    """A Flask-Admin ``BaseView`` that needs a login (and ``roles``/``permission``)."""
+    """A Flask-Admin ``BaseView`` that needs a login (and ``permission``)."""
 
 
 class SecureIndexView(SecuredMixin, AdminIndexView):
@@ -77,7 +73,7 @@ DELETE_ENDPOINTS = {"delete_view"}
 
 
 class SecureModelView(SecuredMixin, ModelView):
-    """A peewee ``ModelView`` with login, role checks, unit scoping and audit logging.
+    """A peewee ``ModelView`` with login, permission checks, unit scoping and audit logging.
 
     Subclasses set:
     - ``unit_column``: the column holding a row's unit id (``Staff.unit``); ``None`` means
@@ -104,10 +100,6 @@ class SecureModelView(SecuredMixin, ModelView):
     column_type_formatters = LIST_FORMATTERS
     column_type_formatters_detail = LIST_FORMATTERS
     column_type_formatters_export = EXPORT_FORMATTERS
-    list_template = "admin/model/canbo_list.html"
-    create_template = "admin/model/canbo_create.html"
-    edit_template = "admin/model/canbo_edit.html"
-    details_template = "admin/model/canbo_details.html"
 
     # Buttons and endpoints follow the user's permissions, per request.
     @property
@@ -245,9 +237,8 @@ class SecureModelView(SecuredMixin, ModelView):
         return model.__data__.get(self.unit_column.name)
 
     def on_model_change(self, form, model, is_created):
-        ids = visible_unit_ids()
         unit_id = self.row_unit_id(model)
-        if ids is not None and self.unit_column is not None and unit_id not in ids:
+        if self.unit_column is not None and not sees(unit_id):
             raise Forbidden("Bạn chỉ được ghi hồ sơ thuộc đơn vị mình quản lý.", unit=unit_id)
 
     # -- audit: one entry per change, in the change's transaction ----------------------

@@ -16,11 +16,8 @@ from canbo.errors import CanboError, NoData
 from canbo.models import Unit
 from canbo.stats import charts, dashboard, reports, yearly_report
 
-from .base import SecureView, can, current_account, visible_unit_ids
+from .base import SecureView, can, current_account, sees, visible_unit_ids
 
-#: Roles whose home page is the dashboard (the officer and the admin keep the records
-#: home page, and reach the dashboard from the menu).
-HOME_ROLES = ("CHAIRMAN", "VIEWER")
 SORTS = [
     ("excellent", "Tỷ lệ xuất sắc"),
     ("progress", "Tiến độ"),
@@ -32,10 +29,9 @@ SORTS = [
 def chosen_unit(code):
     """The unit to show: ``code`` if the user may see it, else 404; by default the user's
     own unit, or for an admin the only top-level unit (the first by code if several)."""
-    allowed = visible_unit_ids()
     if code:
         unit = Unit.get_or_none(Unit.code == code)
-        if unit is None or (allowed is not None and unit.id not in allowed):
+        if unit is None or not sees(unit.id):
             abort(404, f"Không có đơn vị mã «{code}» trong phạm vi được xem.")
         return unit
     account = current_account()
@@ -125,10 +121,11 @@ class DashboardView(SecureView):
 
 
 def home_redirect():
-    """Chairmen and viewers land on the dashboard instead of the records home page."""
-    account = current_account()
-    if (request.endpoint == "admin.index" and account is not None
-            and account.role in HOME_ROLES and "home" not in request.args):
+    """Those whose home is the dashboard (``dashboard.home``: chairmen and viewers) land
+    on it instead of the records home page; the officer and the admin keep the records
+    home page and reach the dashboard from the menu."""
+    if (request.endpoint == "admin.index" and can("dashboard.home")
+            and "home" not in request.args):
         return redirect(url_for("dashboard.index"))
     return None
 

@@ -25,7 +25,7 @@ from canbo.models import Staff
 from canbo.records import units
 from canbo.vietnamese import parse_date
 
-from .base import SecureView, visible_unit_ids
+from .base import SecureView, sees
 from .dashboard import chosen_unit, chosen_year
 
 
@@ -73,8 +73,7 @@ class DocumentsView(SecureView):
     @expose("/form/<int:staff_id>/<int:year>")
     def form(self, staff_id, year):
         staff = Staff.get_or_none(Staff.id == staff_id)
-        allowed = visible_unit_ids()
-        if staff is None or (allowed is not None and staff.unit_id not in allowed):
+        if staff is None or not sees(staff.unit_id):
             abort(404)
         back = url_for(".index", unit=staff.unit.code, year=year)
         name = documents.file_name("phieu danh gia", year, staff.code, staff.full_name)

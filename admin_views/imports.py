@@ -8,8 +8,9 @@
 - ``/admin/import/export/<kind>.<fmt>``: the staff list, the ratings of a year and the
   two reports as XLSX or CSV, scoped to the units the user may see.
 
-A thin layer over ``canbo.importer`` and ``canbo.exporter``; rows naming a unit outside
-the user's scope are refused by the importer itself (``allowed_units``).
+A thin layer over ``canbo.spreadsheets.importer`` and ``exporter``: the importer itself
+refuses rows naming a unit outside the user's scope, and the creation of units by anyone
+but the admin (``importer.may_create_units``).
 """
 import datetime
 import io
@@ -28,7 +29,7 @@ from canbo.models import Unit
 from canbo.spreadsheets import exporter, importer
 from canbo.spreadsheets import workbook as spreadsheets
 
-from .base import SecureView, current_account, visible_unit_ids
+from .base import SecureView, can, current_account
 from .dashboard import chosen_unit, chosen_year
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -86,11 +87,9 @@ class ImportView(SecureView):
     """Officers and admins import; every logged-in role may export what it may see."""
 
     def _run(self, data, filename, dry_run, skip_invalid, create_units=False):
-        account = current_account()
         return importer.import_workbook(
-            spreadsheets.read(data, filename), unit=_default_unit(), dry_run=dry_run,
-            skip_invalid=skip_invalid, create_units=create_units and account.role == "ADMIN",
-            actor=account.username, allowed_units=visible_unit_ids())
+            spreadsheets.read(data, filename), actor=current_account(), unit=_default_unit(),
+            dry_run=dry_run, skip_invalid=skip_invalid, create_units=create_units)
 
     def _page(self, **context):
         today = datetime.date.today()
@@ -99,19 +98,15 @@ class ImportView(SecureView):
         # Exports default to last year: the current year's ratings are still in progress.
         year = chosen_year(asked, today) if asked else today.year - 1
         return self.render("admin/import.html", exports=EXPORTS, unit=unit, year=year,
-                           at=today, can_import=self._can_import(), shown=SHOWN_PROBLEMS,
+                           at=today, can_import=can("import"), shown=SHOWN_PROBLEMS,
+                           can_create_units=importer.may_create_units(current_account()),
                            **context)
-
-    def _can_import(self):
-        from canbo.records import users
-
-        return users.can(current_account(), "import")
 
     @expose("/", methods=["GET", "POST"])
     def index(self):
         if request.method == "GET":
             return self._page()
-        if not self._can_import():
+        if not can("import"):
             abort(403)
         upload = request.files.get("file")
         if upload is None or not upload.filename:
@@ -134,7 +129,7 @@ class ImportView(SecureView):
 
     @expose("/confirm", methods=["POST"])
     def confirm(self):
-        if not self._can_import():
+        if not can("import"):
             abort(403)
         token = request.form.get("token", "")
         data, filename = _unstash(token)

@@ -1,9 +1,12 @@
 """Xếp loại chất lượng: the yearly ratings, listed by year with filters.
 
-Editing here is limited to what the user's role allows (``canbo.users.RATING_STATUSES``):
-the personnel officer prepares a rating up to "Đã đề xuất"; approving, returning and
-reopening belong to the chairman (ND 90/2020 Điều 19; REFERENCE.md §6).  The step-by-step
-workflow screens are in ``admin_views/workflow.py``.
+Editing here is limited to what the user's permissions allow
+(``canbo.records.users.RATING_STATUSES``): the personnel officer prepares a rating up to
+"Đã đề xuất"; approving, returning and reopening belong to the chairman (ND 90/2020
+Điều 19; REFERENCE.md §6).  A rating of a yearly cycle is decided only on the cycle page
+and is locked once approved; those rules are ``canbo.rating.guards.check_record_edit``,
+whose errors are flashed.  The step-by-step workflow screens are in
+``admin_views/workflow.py``.
 """
 from flask import has_request_context, redirect, request, url_for
 from flask_admin import expose
@@ -14,7 +17,7 @@ from wtforms.validators import NumberRange, ValidationError
 from canbo.levels import Rating as RatingLevel
 from canbo.levels import RatingStatus
 from canbo.models import Rating, Staff, Unit
-from canbo.models.cycle import Cycle
+from canbo.rating import guards
 from canbo.records import users
 from canbo.rules import rulesets
 
@@ -183,35 +186,9 @@ class RatingView(SecureModelView):
                     f"{model.staff.full_name} đã có bản ghi xếp loại năm {model.year}."
                 )
         super().on_model_change(form, model, is_created)
-        before = self.before.get("status", "OPEN")
-        users.check_rating_status(current_account(), before, model.status)
-        self._defer_to_cycle(model, before)
-        if model.status in ("APPROVED", "PUBLISHED") and not model.level:
-            raise ValidationError("Hãy chọn Mức xếp loại trước khi phê duyệt.")
+        guards.check_record_edit(current_account(), model, self.before.get("status", "OPEN"),
+                                 self.changes(model))
         model.updated_at = users.now()
-
-
-    def _defer_to_cycle(self, model, before):
-        """A rating of a yearly cycle is decided on the cycle page, where every rule of
-        its rule set is checked and approvals are serialised; once approved it is locked
-        until the chairman reopens it there with a reason. Only ratings outside any cycle
-        (historical records) are decided on this screen."""
-        cycle = Cycle.get_or_none(Cycle.unit == model.unit_id, Cycle.year == model.year)
-        if cycle is None:
-            return
-        changed = set(self.changes(model)) - {"updated_at"}
-        if before in FINAL and changed:
-            raise ValidationError(
-                f"Xếp loại năm {model.year} đã phê duyệt/công bố nên đã khóa; Chủ tịch mở lại "
-                "ở trang «Kỳ đánh giá năm», có ghi lý do.")
-        if model.status != before and model.status in DECIDED:
-            raise ValidationError(
-                f"Năm {model.year} đang có kỳ đánh giá: phê duyệt, trả lại và công bố thực hiện "
-                "ở trang «Kỳ đánh giá năm», nơi kiểm tra tỷ lệ và các điều kiện xếp loại.")
-
-
-FINAL = {"APPROVED", "PUBLISHED"}
-DECIDED = {"APPROVED", "PUBLISHED", "RETURNED"}
 
 
 def register(app, admin):

@@ -1,21 +1,21 @@
 """ND 335 monthly tracking in the panel: the officer's grid, a person's sheet, confirm/return.
 
 - ``/admin/tracking/``: people × months of a unit and year, each cell the period score
-  or what is missing, with the running average and the proposed level (officer,
-  chairman, admin; scoped to the user's units).
+  or what is missing, with the running average and the proposed level (the
+  ``tracking.read`` permission; scoped to the user's units).
 - ``/admin/tracking/sheet/<staff>/<year>/<month>``: form Mẫu 01 of one person; the
   person (an account linked to that staff record) self-scores it, the evaluator —
   the chairman, the competent person for commune civil servants (REFERENCE.md §6) —
   scores, comments, confirms (which locks the month) or returns it with a reason.
-A thin layer over ``canbo.sheets`` and ``canbo.year_points``: domain errors become
-flashed messages.
+A thin layer over ``canbo.tracking.sheets`` and ``year_points``, which decide who may do
+what: a refusal is a 403 with its message, other domain errors are flashed.
 """
 import datetime
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 
-from canbo.errors import CanboError
+from canbo.errors import CanboError, Forbidden
 from canbo.levels import SheetStatus
 from canbo.models import Staff
 from canbo.models.tracking import Assignment, Sheet, SheetItem
@@ -24,24 +24,17 @@ from canbo.rules import rulesets, scoring
 from canbo.tracking import sheets
 from canbo.tracking import year_points as yp
 
-from .base import SecureView, current_account, visible_unit_ids
+from .base import SecureView, can, current_account, sees
 from .dashboard import chosen_unit, chosen_year
 
-GRID_ROLES = ("ADMIN", "OFFICER", "CHAIRMAN")
-EVALUATOR_ROLES = ("ADMIN", "CHAIRMAN")
 FIRST_YEAR = rulesets.MONTHLY_TRACKING_FROM
 
 
 def _person(staff_id):
-    """The staff record if the user may see it: their own, or one of their units'."""
+    """The staff record if the user may see it: their own, or one of their units' with
+    ``tracking.read``; else 404."""
     person = Staff.get_or_none(Staff.id == staff_id)
-    account = current_account()
-    if person is None:
-        abort(404)
-    if account.staff_id == person.id:
-        return person
-    allowed = visible_unit_ids()
-    if account.role not in GRID_ROLES or (allowed is not None and person.unit_id not in allowed):
+    if person is None or not sees(person.unit_id, person.id, "tracking.read"):
         abort(404)
     return person
 
@@ -56,12 +49,12 @@ def _scores(prefix):
 
 
 class TrackingView(SecureView):
-    """Every logged-in role may open it; the grid needs a role of ``GRID_ROLES``."""
+    """Every logged-in role may open it; the grid needs ``tracking.read``."""
 
     @expose("/")
     def index(self):
         account = current_account()
-        if account.role not in GRID_ROLES:
+        if not can("tracking.read"):
             if account.staff_id:
                 return redirect(url_for(".sheet", staff_id=account.staff_id,
                                         year=max(FIRST_YEAR, datetime.date.today().year),
@@ -79,13 +72,15 @@ class TrackingView(SecureView):
     def sheet(self, staff_id, year, month):
         person = _person(staff_id)
         account = current_account()
-        own = account.staff_id == person.id
-        evaluator = account.role in EVALUATOR_ROLES and not own
+        own = sheets.may_self_score(account, person)
+        evaluator = sheets.may_evaluate(account, person)
         if not 1 <= month <= 12 or year < FIRST_YEAR:
             abort(404)
         if request.method == "POST":
             try:
-                self._post(person, year, month, own, evaluator)
+                self._post(person, year, month)
+            except Forbidden as exc:
+                abort(403, exc.message)
             except CanboError as exc:
                 flash(exc.message, "error")
             return redirect(request.path)
@@ -111,28 +106,28 @@ class TrackingView(SecureView):
                            own=own, evaluator=evaluator, rules=rules, num=_num,
                            statuses=SheetStatus.labels())
 
-    def _post(self, person, year, month, own, evaluator):
+    def _post(self, person, year, month):
         action = request.form.get("action")
+        if action not in ("self", "evaluate", "confirm", "return"):
+            abort(400)
         sheet = sheets.sheet_for(person, year, month)
-        actor = current_account().username
-        if action == "self" and own:
-            sheets.self_score(sheet, _scores("self-"), request.form.get("strengths"),
-                              request.form.get("weaknesses"), actor=actor)
+        account = current_account()
+        if action == "self":
+            sheets.self_score(account, sheet, _scores("self-"), request.form.get("strengths"),
+                              request.form.get("weaknesses"))
             flash("Đã lưu phần tự đánh giá.", "success")
-        elif action in ("evaluate", "confirm") and evaluator:
+        elif action in ("evaluate", "confirm"):
             leader = {k: request.form.get(k) or None for k in ("d", "dd", "e")}
-            sheets.evaluate(sheet, _scores("eval-"), comment=request.form.get("comment"),
-                            actor=actor, **leader)
+            sheets.evaluate(account, sheet, _scores("eval-"),
+                            comment=request.form.get("comment"), **leader)
             if action == "confirm":
-                sheets.confirm(sheet, actor=actor)
+                sheets.confirm(account, sheet)
                 flash("Đã xác nhận phiếu; kỳ này đã khóa.", "success")
             else:
                 flash("Đã lưu điểm đánh giá.", "success")
-        elif action == "return" and evaluator:
-            sheets.return_sheet(sheet, request.form.get("reason"), actor=actor)
-            flash("Đã trả lại phiếu.", "success")
         else:
-            abort(403)
+            sheets.return_sheet(account, sheet, request.form.get("reason"))
+            flash("Đã trả lại phiếu.", "success")
 
 
 def _num(value):

@@ -22,7 +22,7 @@ LABELS = {"username": "Tên đăng nhập", "role": "Vai trò", "unit": "Đơn v
 
 
 class UserView(SecureModelView):
-    roles = ("ADMIN",)
+    permission = "users.manage"
     edit_permission = "users.manage"
     audit_reason = True
     column_labels = LABELS
@@ -44,8 +44,7 @@ class UserView(SecureModelView):
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
-        if model.role != Role.ADMIN.code and model.unit_id is None:
-            raise ValidationError(f"Vai trò {Role(model.role).label} phải gắn với một đơn vị.")
+        users.check_unit_binding(model.role, model.unit_id)
         password = form.new_password.data
         if is_created and not password:
             raise ValidationError("Hãy đặt mật khẩu cho tài khoản mới.")

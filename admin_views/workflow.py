@@ -10,7 +10,9 @@
   meeting's comments and the Party committee's opinion, the proposal, objections.
 - ``/admin/workflow/person/<staff_id>``: a person's ratings across the years, each with
   the rule set it was made under.
-A thin layer over ``canbo.workflow``: its role checks decide, its errors are flashed.
+A thin layer over ``canbo.rating``: its permission checks decide, its errors are
+flashed; the page shows each form to those whose permission it needs (``can`` in the
+templates).
 """
 import datetime
 from decimal import Decimal, InvalidOperation
@@ -45,10 +47,8 @@ from canbo.rating import workflow as wf
 from canbo.rules import rulesets
 from canbo.vietnamese import parse_date
 
-from .base import SecureView, current_account, visible_unit_ids
+from .base import SecureView, can, current_account, sees
 from .dashboard import chosen_unit, chosen_year
-
-STAFF_VIEWS = ("ADMIN", "OFFICER", "CHAIRMAN", "VIEWER")
 
 
 def _date(text, default=None, what=None):
@@ -84,11 +84,7 @@ def _decimal(text, what):
 
 def _visible(unit_id, staff_id=None):
     """404 unless the user may see the unit's records (or it is their own record)."""
-    account = current_account()
-    if staff_id is not None and account.staff_id == staff_id:
-        return
-    allowed = visible_unit_ids()
-    if account.role not in STAFF_VIEWS or (allowed is not None and unit_id not in allowed):
+    if not sees(unit_id, staff_id):
         abort(404)
 
 
@@ -107,12 +103,13 @@ class WorkflowView(SecureView):
         evaluations = {e.rating_id: e for e in Evaluation.select(Evaluation, TaskGroup)
                        .join(TaskGroup, JOIN.LEFT_OUTER).where(Evaluation.rating.in_(ids))}
         objections = list(Objection.select().where(Objection.rating.in_(ids)))
+        overdue = {o.id for o in wr.overdue_objections(cycle, today)} if cycle else set()
         return self.render(
             "admin/workflow_cycle.html", unit=unit, year=year, cycle=cycle, ratings=ratings,
-            evaluations=evaluations, objections=objections, today=today,
+            evaluations=evaluations, objections=objections, overdue=overdue, today=today,
             meters=compliance.quota_meters(cycle, ratings) if cycle else [],
             warning=wf.deadline_warning(cycle, today) if cycle else None,
-            role=current_account().role, statuses=RatingStatus.labels(),
+            statuses=RatingStatus.labels(),
             levels=RatingLevel.choices(), kinds=StaffKind.labels(), rule_sets=rulesets.LABELS,
             frames=[(c, rulesets.LABELS[c]) for c in rulesets.CADRE_FRAMES],
             years=range(today.year + 1, today.year - 6, -1), pct=_pct,
@@ -126,7 +123,7 @@ class WorkflowView(SecureView):
         year = chosen_year(form.get("year"), datetime.date.today())
         back = url_for(".index", unit=unit.code, year=year)
         _visible(unit.id)
-        if form.get("action") == "pull_points" and account.role not in guards.PREPARERS:
+        if form.get("action") == "pull_points" and not can("cycle.prepare"):
             abort(403)  # the officer's button; canbo.rating.points checks again
         try:
             self._act(form.get("action"), account, unit, year, form)
@@ -203,7 +200,7 @@ class WorkflowView(SecureView):
             discipline_systems=DisciplineSystem.choices(),
             levels=RatingLevel.choices(), statuses=RatingStatus.labels(),
             rule_set=rulesets.LABELS.get(rating.rule_set, rating.rule_set),
-            own=current_account().staff_id == rating.staff_id, role=current_account().role,
+            own=current_account().staff_id == rating.staff_id,
         )
 
     def _step(self, rating, form):

@@ -30,13 +30,14 @@ def tracked(accounts):
     account = users.create_user("congchuc", PASSWORD, "VIEWER", kimtan)
     account.staff = person
     account.save()
-    c = cat.catalogue_for(kimtan, YEAR, create=True)
-    product = cat.add_product(c, 1, "Soạn thảo văn bản hành chính đơn giản", 1, 5, 5)
-    cat.decide(c, "01/QĐ-UBND", datetime.date(YEAR, 1, 5))
+    officer, chairman = accounts["OFFICER"], accounts["CHAIRMAN"]
+    c = cat.open_catalogue(officer, kimtan, YEAR)
+    product = cat.add_product(officer, c, 1, "Soạn thảo văn bản hành chính đơn giản", 1, 5, 5)
+    cat.decide(chairman, c, "01/QĐ-UBND", datetime.date(YEAR, 1, 5))
     for quantity, fields in ((7, {}), (1, {"failed_reviews": 1}), (1, {"delays": 1}),
                              (1, {"delays": 1})):
-        row = sheets.assign(person, YEAR, 1, product, quantity)
-        sheets.record_result(row, completed=quantity, **fields)
+        row = sheets.assign(officer, person, YEAR, 1, product, quantity)
+        sheets.record_result(officer, row, completed=quantity, **fields)
     return person
 
 

@@ -5,8 +5,10 @@ import types
 import pytest
 from playhouse.test_utils import count_queries
 
+from canbo.levels import RatingStatus
 from canbo.models import Qualification, Rating, Staff, Unit
 from canbo.records import units
+from canbo.rules import yearly as rules
 from canbo.rules.rulesets import rule_set_for
 from canbo.stats import dashboard
 
@@ -111,13 +113,14 @@ def test_quota_exceeded_is_shown_per_task_group_with_the_numbers(demo_db):
 @pytest.mark.parametrize("good,excellent,over", [(5, 1, False), (4, 1, True), (10, 2, False),
                                                  (9, 2, True), (0, 0, False)])
 def test_the_quota_is_the_floor_of_20_percent_of_the_good(good, excellent, over):
-    limit = dashboard.excellent_limit("ND90_ND48_2023", good)
+    # the ratio the dashboard's meters use, floored as the approval check floors it
+    limit = rules.quota_allowed(good, dashboard.quota_ratio("ND90_ND48_2023"))
     assert (excellent > limit) is over
 
 
 @pytest.mark.parametrize("rule_set", ["ND56_2015", "ND90_2020"])
 def test_no_quota_before_nd_48(rule_set):
-    assert dashboard.excellent_limit(rule_set, 4) is None
+    assert dashboard.quota_ratio(rule_set) is None
 
 
 def test_people_not_eligible_are_listed_with_the_reason(demo_db):
@@ -291,3 +294,28 @@ def test_final_ratings_without_a_level_are_warned_about(demo_db):
     messages = [w.message for w in board.warnings if w.code == "missing_levels"]
     assert messages == ["2 kết quả năm 2025 đã phê duyệt hoặc công bố nhưng chưa ghi mức "
                         "xếp loại."]
+
+
+# --- the home page's progress (status_progress) -------------------------------------------
+
+
+def test_status_progress_falls_back_to_the_latest_year_with_ratings(demo_db):
+    progress = dashboard.status_progress(None, today=datetime.date(2026, 11, 27))
+    assert progress.year == 2022
+    rows = progress.rows()
+    assert [code for code, _, _ in rows] == [s.code for s in RatingStatus]  # workflow order
+    assert dict((code, n) for code, _, n in rows)["APPROVED"] == 20
+    assert progress.rated == 20 and progress.statuses_in_use == 1
+    assert progress.in_post == 18
+
+
+def test_status_progress_counts_only_the_units_given(demo_db):
+    kimtan = units.find_unit("KIMTAN")
+    other = Unit.create(code="XB", name="UBND xã Bình Minh", place_name="Bình Minh")
+    person = Staff.create(unit=other, code="B01", full_name="Trần Văn Bình",
+                          kind="CIVIL_SERVANT")
+    Rating.create(staff=person, unit=other, year=2026, rule_set="ND335_2025", status="OPEN")
+    mine = dashboard.status_progress([kimtan.id], today=datetime.date(2026, 11, 27))
+    assert (mine.year, mine.rated, mine.in_post) == (2022, 20, 18)
+    theirs = dashboard.status_progress([other.id], today=datetime.date(2026, 11, 27))
+    assert (theirs.year, theirs.counts, theirs.in_post) == (2026, {"OPEN": 1}, 1)

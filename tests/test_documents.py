@@ -152,13 +152,16 @@ def test_nd335_form_prints_empty_table_until_tracking_lands(demo_db, tmp_path):
 
 
 def test_nd335_monthly_sheet_prints_the_tracking_points(demo_db, tmp_path):
+    from accounts import own_account
+
     from canbo.tracking import sheets
 
     staff = Staff.get(Staff.code == "KT13")
     sheet = sheets.sheet_for(staff, 2026, 3)
     scores = {item.code: item.max_points for item in sheet.items}
     scores["I.2"] = 4
-    sheets.self_score(sheet, scores, strengths="Hoàn thành đúng hạn các hồ sơ hộ tịch.")
+    sheets.self_score(own_account(staff), sheet, scores,
+                      strengths="Hoàn thành đúng hạn các hồ sơ hộ tịch.")
     text = pdftotext(documents_batch.monthly_pdf(staff, 2026, 3), tmp_path)
     assert "PHIẾU THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC" in text and "Tháng 3 năm 2026" in text
     assert re.search(r"Kỷ luật, kỷ cương\s+5\s+4,00", text)

@@ -7,7 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from canbo.spreadsheets import legacy_text
-from canbo.spreadsheets.legacy_text import TCVN3, UNICODE, VNI, convert, detect, to_unicode
+from canbo.spreadsheets.legacy_text import TCVN3, UNICODE, VNI, convert, detect
+
+
+def to_unicode(text):
+    """One text as the reader turns a file's texts into Unicode (``workbook.read``):
+    the encoding detected (here over this text alone), then each text converted."""
+    return convert(text, detect([text]))
+
 
 # (Unicode, TCVN3 as Excel shows it, VNI as Excel shows it); the legacy spellings are
 # what the .VnTime and VNI-Times fonts store, read through Windows-1252.

@@ -171,12 +171,6 @@ def test_a_discipline_outside_public_service_or_counted_elsewhere_leaves_the_poi
             == "HTXSNV"
 
 
-def test_quarter_is_the_average_of_its_months():
-    assert scoring.quarter_score({4: D(90), 5: D(91), 6: D(95)}, 2) == D("92.00")
-    with pytest.raises(InvalidInput, match="Quý 1"):
-        scoring.quarter_score({1: D(90)}, 1)
-
-
 def test_general_criteria_are_data_totalling_30():
     rules = scoring.ScoringRules()
     assert sum(top for _, _, top in rules.items()) == D(30)
@@ -196,11 +190,6 @@ def test_middle_value_for_dd_is_a_setting(middle, value, ok):
     else:
         with pytest.raises(InvalidInput, match="đ"):
             scoring.check_leader_value("đ", value, rules)
-
-
-def test_leader_d_follows_the_subordinates_levels():
-    assert scoring.leader_d(["HTXSNV", "HTNV"]) == D(100)
-    assert scoring.leader_d(["HTTNV", Rating.KHTNV]) == D(50)
 
 
 def test_explain_states_the_open_settings_in_vietnamese():

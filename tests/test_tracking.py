@@ -6,10 +6,11 @@ from decimal import Decimal as D
 
 import openpyxl
 import pytest
+from accounts import account, own_account
 
-from canbo.errors import InvalidInput, RuleViolation
+from canbo.errors import Forbidden, InvalidInput, RuleViolation
 from canbo.levels import Rating as RatingLevel
-from canbo.models import Rating, Staff, Unit
+from canbo.models import AuditLog, Rating, Staff, Unit
 from canbo.models.tracking import Assignment, Product, Sheet, TrackingSetting
 from canbo.rules import scoring
 from canbo.tracking import catalogue as cat
@@ -34,27 +35,37 @@ def person(unit, code, leader="NONE"):
 
 @pytest.fixture
 def decided(unit):
-    c = cat.catalogue_for(unit, YEAR, create=True)
-    cat.add_product(c, "N1", "Soạn thảo văn bản hành chính đơn giản", "1", 5, 5)
-    cat.add_product(c, 2, "Báo cáo chuyên đề", "2,5", 11, 50)
-    return cat.decide(c, "12/QĐ-UBND", datetime.date(2026, 1, 5), actor="chutich")
+    officer = account("OFFICER", unit)
+    c = cat.open_catalogue(officer, unit, YEAR)
+    cat.add_product(officer, c, "N1", "Soạn thảo văn bản hành chính đơn giản", "1", 5, 5)
+    cat.add_product(officer, c, 2, "Báo cáo chuyên đề", "2,5", 11, 50)
+    return cat.decide(account("CHAIRMAN", unit), c, "12/QĐ-UBND", datetime.date(2026, 1, 5))
 
 
 def standard(catalogue):
     return catalogue.products.order_by(Product.position).first()
 
 
+def officer(staff):
+    return account("OFFICER", staff.unit)
+
+
+def chairman(staff):
+    return account("CHAIRMAN", staff.unit)
+
+
 def staff_month(staff, product, month=1):
     """Issue 8's month: 10 standard products, one failed review, two delays, general 28."""
-    rows = [sheets.assign(staff, YEAR, month, product, q) for q in (7, 1, 1, 1)]
-    sheets.record_result(rows[0], completed=7)
-    sheets.record_result(rows[1], completed=1, failed_reviews=1)
-    sheets.record_result(rows[2], completed=1, delays=1)
-    sheets.record_result(rows[3], completed=1, delays=1)
+    rows = [sheets.assign(officer(staff), staff, YEAR, month, product, q) for q in (7, 1, 1, 1)]
+    sheets.record_result(officer(staff), rows[0], completed=7)
+    sheets.record_result(officer(staff), rows[1], completed=1, failed_reviews=1)
+    sheets.record_result(officer(staff), rows[2], completed=1, delays=1)
+    sheets.record_result(officer(staff), rows[3], completed=1, delays=1)
     sheet = sheets.sheet_for(staff, YEAR, month)
-    sheets.self_score(sheet, GENERAL_28, strengths="Chủ động", weaknesses="Chậm hai việc")
-    sheets.evaluate(sheet, GENERAL_28, comment="Hoàn thành tốt")
-    return sheets.confirm(sheet, actor="truongphong")
+    sheets.self_score(own_account(staff), sheet, GENERAL_28, strengths="Chủ động",
+                      weaknesses="Chậm hai việc")
+    sheets.evaluate(chairman(staff), sheet, GENERAL_28, comment="Hoàn thành tốt")
+    return sheets.confirm(chairman(staff), sheet)
 
 
 def test_staff_month_confirmed_totals_96_25_and_locks(unit, decided):
@@ -64,64 +75,70 @@ def test_staff_month_confirmed_totals_96_25_and_locks(unit, decided):
     assert (sheet.a, sheet.b, sheet.c) == (D("100.00"), D("97.50"), D("95.00"))
     assert (sheet.general, sheet.task_score, sheet.total) == (D(28), D("97.50"), D("96.25"))
     with pytest.raises(RuleViolation, match="đã được xác nhận"):
-        sheets.record_result(Assignment.get(Assignment.staff == staff), completed=6)
+        sheets.record_result(officer(staff), Assignment.get(Assignment.staff == staff),
+                             completed=6)
     with pytest.raises(RuleViolation, match="đã được xác nhận"):
-        sheets.assign(staff, YEAR, 1, standard(decided), 1)
+        sheets.assign(officer(staff), staff, YEAR, 1, standard(decided), 1)
 
 
 def test_head_month_totals_91_17(unit, decided):
     head = person(unit, "CT01", leader="HEAD")
-    row = sheets.assign(head, YEAR, 3, standard(decided), 4)
-    sheets.record_result(row, completed=4)
+    row = sheets.assign(officer(head), head, YEAR, 3, standard(decided), 4)
+    sheets.record_result(officer(head), row, completed=4)
     sheet = sheets.sheet_for(head, YEAR, 3)
-    sheets.self_score(sheet, GENERAL_27)
-    sheets.evaluate(sheet, GENERAL_27, d=100, dd=50, e=100)
-    sheet = sheets.confirm(sheet)
+    sheets.self_score(own_account(head), sheet, GENERAL_27)
+    sheets.evaluate(chairman(head), sheet, GENERAL_27, d=100, dd=50, e=100)
+    sheet = sheets.confirm(chairman(head), sheet)
     assert (sheet.task_score, sheet.total) == (D("91.67"), D("91.17"))
 
 
 def test_leader_sheet_needs_d_dd_e_and_allowed_values(unit, decided):
     head = person(unit, "CT02", leader="DEPUTY")
-    sheets.record_result(sheets.assign(head, YEAR, 2, standard(decided), 1), completed=1)
+    sheets.record_result(officer(head),
+                         sheets.assign(officer(head), head, YEAR, 2, standard(decided), 1),
+                         completed=1)
     sheet = sheets.sheet_for(head, YEAR, 2)
-    sheets.self_score(sheet, GENERAL_27)
-    sheets.evaluate(sheet, GENERAL_27)
+    sheets.self_score(own_account(head), sheet, GENERAL_27)
+    sheets.evaluate(chairman(head), sheet, GENERAL_27)
     with pytest.raises(RuleViolation, match="d, đ, e"):
-        sheets.confirm(sheet)
+        sheets.confirm(chairman(head), sheet)
     with pytest.raises(InvalidInput, match="75"):
-        sheets.evaluate(sheet, {}, d=100, dd=75, e=100)
+        sheets.evaluate(chairman(head), sheet, {}, d=100, dd=75, e=100)
 
 
 def test_return_then_self_score_again(unit, decided):
     staff = person(unit, "CC02")
     sheet = sheets.sheet_for(staff, YEAR, 1)
     with pytest.raises(RuleViolation, match="chưa tự đánh giá"):
-        sheets.confirm(sheet)
-    sheets.self_score(sheet, GENERAL_28)
-    sheets.return_sheet(sheet, "Chấm lại mục III", actor="truongphong")
+        sheets.confirm(chairman(staff), sheet)
+    sheets.self_score(own_account(staff), sheet, GENERAL_28)
+    sheets.return_sheet(chairman(staff), sheet, "Chấm lại mục III")
     assert Sheet.get_by_id(sheet.id).status == "RETURNED"
-    sheets.self_score(sheet, GENERAL_27)
+    sheets.self_score(own_account(staff), sheet, GENERAL_27)
     assert Sheet.get_by_id(sheet.id).self_general == D(27)
 
 
 def test_score_outside_the_item_maximum_is_refused(unit):
-    sheet = sheets.sheet_for(person(unit, "CC03"), YEAR, 1)
+    staff = person(unit, "CC03")
+    sheet = sheets.sheet_for(staff, YEAR, 1)
     with pytest.raises(InvalidInput, match="II.1"):
-        sheets.self_score(sheet, {"II.1": 3})
+        sheets.self_score(own_account(staff), sheet, {"II.1": 3})
 
 
 def test_catalogue_is_locked_by_the_decision(unit, decided):
+    editor = account("OFFICER", unit)
     with pytest.raises(RuleViolation, match="12/QĐ-UBND"):
-        cat.add_product(decided, 1, "Công văn", 1)
-    draft = cat.catalogue_for(unit, YEAR + 1, create=True)
+        cat.add_product(editor, decided, 1, "Công văn", 1)
+    draft = cat.open_catalogue(editor, unit, YEAR + 1)
     with pytest.raises(InvalidInput, match="nhóm «6»"):
-        cat.add_product(draft, 6, "Đề án", 3)
-    product = cat.add_product(draft, 1, "Công văn", 1)
+        cat.add_product(editor, draft, 6, "Đề án", 3)
+    product = cat.add_product(editor, draft, 1, "Công văn", 1)
     with pytest.raises(RuleViolation, match="chưa được phê duyệt"):
-        sheets.assign(person(unit, "CC04"), YEAR + 1, 1, product, 1)
+        sheets.assign(editor, person(unit, "CC04"), YEAR + 1, 1, product, 1)
     elsewhere = Unit.create(code="XB", name="UBND xã Bình Minh", place_name="Bình Minh")
+    stranger = person(elsewhere, "B01")
     with pytest.raises(InvalidInput, match="đơn vị khác"):
-        sheets.assign(person(elsewhere, "B01"), YEAR, 1, standard(decided), 1)
+        sheets.assign(officer(stranger), stranger, YEAR, 1, standard(decided), 1)
 
 
 def test_catalogue_xlsx_in_the_units_layout_round_trips(unit, decided):
@@ -135,8 +152,9 @@ def test_catalogue_xlsx_in_the_units_layout_round_trips(unit, decided):
     ws.append(["N3", "Đề án cấp xã", "51 – 100", 12.5])
     source = io.BytesIO()
     book.save(source)
-    draft = cat.catalogue_for(unit, 2027, create=True)
-    assert cat.import_xlsx(draft, io.BytesIO(source.getvalue())) == 3
+    editor = account("OFFICER", unit)
+    draft = cat.open_catalogue(editor, unit, 2027)
+    assert cat.import_xlsx(editor, draft, io.BytesIO(source.getvalue())) == 3
     out = io.BytesIO()
     cat.export_xlsx(draft, out)
     rows = cat.read_xlsx(io.BytesIO(out.getvalue()))
@@ -200,9 +218,9 @@ def test_grid_names_what_is_missing(unit, decided):
     product = standard(decided)
     staff = person(unit, "CC13")
     fill_year(staff, product, {1: D(28)})
-    sheets.assign(staff, YEAR, 2, product, 1)
-    sheets.self_score(sheets.sheet_for(staff, YEAR, 3), GENERAL_28)
-    sheets.assign(staff, YEAR, 3, product, 1)
+    sheets.assign(officer(staff), staff, YEAR, 2, product, 1)
+    sheets.self_score(own_account(staff), sheets.sheet_for(staff, YEAR, 3), GENERAL_28)
+    sheets.assign(officer(staff), staff, YEAR, 3, product, 1)
     cells = grid_of(unit)["CC13"].cells
     assert cells[1].score == D(98)
     assert cells[2].missing == yp.Missing.NOT_SELF_SCORED
@@ -242,12 +260,12 @@ def test_quarterly_unit_files_sheets_by_quarter(unit, decided):
     staff = person(unit, "CC15")
     assert sheets.sheet_for(staff, YEAR, 5).month == 6
     for month in (4, 5):
-        sheets.record_result(sheets.assign(staff, YEAR, month, standard(decided), 1),
-                             completed=1)
+        row = sheets.assign(officer(staff), staff, YEAR, month, standard(decided), 1)
+        sheets.record_result(officer(staff), row, completed=1)
     sheet = sheets.sheet_for(staff, YEAR, 4)
-    sheets.self_score(sheet, GENERAL_28)
-    sheets.evaluate(sheet, GENERAL_28)
-    assert sheets.confirm(sheet).total == D(98)
+    sheets.self_score(own_account(staff), sheet, GENERAL_28)
+    sheets.evaluate(chairman(staff), sheet, GENERAL_28)
+    assert sheets.confirm(chairman(staff), sheet).total == D(98)
     quarterly = grid_of(unit)["CC15"]
     assert set(quarterly.cells) == {3, 6, 9, 12}
     assert not quarterly.complete and quarterly.average == D(98) and "quý 1" in quarterly.note
@@ -318,19 +336,40 @@ def test_cli_score_year_text_and_json(unit, decided, run):
 
 
 def test_cli_score_month_and_save(unit, decided, run):
+    from canbo.rating import workflow
+
     staff = person(unit, "CC32")
     staff_month(staff, standard(decided), month=1)
     out = run("score", "--year", "2026", "--month", "1")
     row = next(line for line in out.output.splitlines() if line.startswith("CC32"))
     assert row.split()[-6:] == ["100,00", "97,50", "95,00", "97,50", "28,00", "96,25"]
+    workflow.open_cycle(account("OFFICER", unit), unit, YEAR, today=datetime.date(2026, 11, 27))
+    assert Rating.get(Rating.staff == staff).points is None  # 11 months still missing
     fill_year(staff, standard(decided), {m: D(25) for m in range(2, 13)})
-    Rating.create(staff=staff, unit=unit, year=YEAR, rule_set="ND335_2025")
-    saved = run("score", "--year", "2026", "--save")
-    assert "Đã ghi điểm năm vào 1" in saved.output
+    pulls = AuditLog.select().where(AuditLog.action == "cycle.pull_points")
+    before = pulls.count()
+    saved = run("score", "--year", "2026", "--save", "--actor", "truongphong")
+    assert saved.exit_code == 0, saved.output
+    assert "Đã ghi điểm năm vào 1 kết quả xếp loại (kỳ đánh giá của KT)" in saved.output
     expected = (D("96.25") + 11 * D(95)) / 12
+    rating = Rating.get(Rating.staff == staff)
     # stored cut to six places, never rounded up (a level is decided on the true value)
-    assert Rating.get(Rating.staff == staff).points == scoring.stored_points(expected)
-    assert scoring.stored_points(expected) == D("95.104166")
+    assert rating.points == scoring.stored_points(expected) == D("95.104166")
+    assert rating.level == "HTXSNV"  # proposed by the points, as the cycle page's button does
+    # the same audited path as the panel: one entry on the cycle, in the actor's name
+    assert pulls.count() == before + 1
+    entry = pulls.order_by(AuditLog.id.desc()).get()
+    assert entry.actor == "truongphong" and "CC32" in entry.changes
+
+
+def test_cli_score_save_needs_an_open_cycle(unit, decided, run):
+    staff = person(unit, "CC33")
+    fill_year(staff, standard(decided), {m: D(25) for m in range(1, 13)})
+    Rating.create(staff=staff, unit=unit, year=YEAR, rule_set="ND335_2025")
+    out = run("score", "--year", "2026", "--save")
+    assert out.exit_code == 2 and "Chưa mở kỳ đánh giá năm 2026" in out.output
+    assert Rating.get(Rating.staff == staff).points is None
+    assert not AuditLog.select().where(AuditLog.action == "cycle.pull_points").exists()
 
 
 def test_cli_score_before_2026_is_refused(unit, run):
@@ -340,8 +379,114 @@ def test_cli_score_before_2026_is_refused(unit, run):
 
 def test_a_units_own_floor_changes_its_grid(unit, decided):
     staff = person(unit, "CC40")
-    row = sheets.assign(staff, YEAR, 1, standard(decided), 1)
-    sheets.record_result(row, completed=1, failed_reviews=9)
+    row = sheets.assign(officer(staff), staff, YEAR, 1, standard(decided), 1)
+    sheets.record_result(officer(staff), row, completed=1, failed_reviews=9)
     assert grid_of(unit)["CC40"].cells[1].b == 0
     TrackingSetting.create(unit=unit, year=YEAR, deduction_floor=D("0.5"))
     assert grid_of(unit)["CC40"].cells[1].b == 50
+
+
+# --- who may do what (canbo.records.users.PERMISSIONS) --------------------------------------
+
+
+def catalogue_file():
+    book = openpyxl.Workbook()
+    book.active.append(["Nhóm", "Sản phẩm", "Khung điểm", "Hệ số quy đổi"])
+    book.active.append(["N1", "Tờ trình", 5, 1])
+    out = io.BytesIO()
+    book.save(out)
+    return io.BytesIO(out.getvalue())
+
+
+ROLES = ["ADMIN", "OFFICER", "CHAIRMAN", "VIEWER", "STAFF", "OTHER_OFFICER"]
+EDITORS, DECIDERS = {"ADMIN", "OFFICER"}, {"ADMIN", "CHAIRMAN"}
+ACTIONS = {
+    "open_catalogue": (lambda a, c: cat.open_catalogue(a, c["unit"], YEAR + 2), EDITORS),
+    "add_product": (lambda a, c: cat.add_product(a, c["draft"], 1, "Tờ trình", 1), EDITORS),
+    "import_xlsx": (lambda a, c: cat.import_xlsx(a, c["draft"], catalogue_file()), EDITORS),
+    "decide": (lambda a, c: cat.decide(a, c["draft"], "2/QĐ-UBND", datetime.date(2027, 1, 4)),
+               DECIDERS),
+    "assign": (lambda a, c: sheets.assign(a, c["staff"], YEAR, 2, c["product"], 1),
+               EDITORS | {"CHAIRMAN"}),
+    "record_result": (lambda a, c: sheets.record_result(a, c["row"], completed=1),
+                      EDITORS | {"CHAIRMAN"}),
+    "self_score": (lambda a, c: sheets.self_score(a, c["sheet"], GENERAL_28), {"STAFF"}),
+    "evaluate": (lambda a, c: sheets.evaluate(a, c["sheet"], GENERAL_28), DECIDERS),
+    "confirm": (lambda a, c: sheets.confirm(a, c["sheet"]), DECIDERS),
+    "return": (lambda a, c: sheets.return_sheet(a, c["sheet"], "Chấm lại"), DECIDERS),
+}
+
+
+@pytest.fixture
+def stage(unit, decided):
+    """A person with an assignment and a self-scored, evaluated sheet of January, and a
+    draft catalogue for next year with one product."""
+    staff = person(unit, "CC50")
+    row = sheets.assign(officer(staff), staff, YEAR, 1, standard(decided), 1)
+    sheet = sheets.sheet_for(staff, YEAR, 1)
+    sheets.self_score(own_account(staff), sheet, GENERAL_28)
+    sheets.evaluate(chairman(staff), sheet, GENERAL_28)
+    draft = cat.open_catalogue(officer(staff), unit, YEAR + 1)
+    cat.add_product(officer(staff), draft, 1, "Công văn", 1)
+    other = Unit.create(code="XB", name="UBND xã Bình Minh", place_name="Bình Minh")
+    actors = {role: account(role, unit if role != "ADMIN" else None)
+              for role in ("ADMIN", "OFFICER", "CHAIRMAN", "VIEWER")}
+    actors["STAFF"] = own_account(staff)
+    actors["OTHER_OFFICER"] = account("OFFICER", other)
+    return actors, {"unit": unit, "staff": staff, "row": row, "sheet": sheet, "draft": draft,
+                    "product": standard(decided)}
+
+
+@pytest.mark.parametrize("name", sorted(ACTIONS))
+def test_every_tracking_change_checks_the_acting_user(db, stage, name):
+    actors, context = stage
+    call, allowed = ACTIONS[name]
+    outcome = {}
+    for role in ROLES:
+        with db.atomic() as txn:  # each role tries from the same state
+            fresh = {k: type(v).get_by_id(v.id) for k, v in context.items()}
+            try:
+                call(actors[role], fresh)
+                outcome[role] = True
+            except Forbidden:
+                outcome[role] = False
+            txn.rollback()
+    assert {role for role, ok in outcome.items() if ok} == allowed
+
+
+def test_a_refusal_names_the_roles_that_may(stage):
+    actors, context = stage
+    with pytest.raises(Forbidden, match="không được xác nhận phiếu của người khác; chỉ: "
+                                        "Quản trị hệ thống, Chủ tịch."):
+        sheets.confirm(actors["OFFICER"], context["sheet"])
+    with pytest.raises(Forbidden, match="chỉ: Quản trị hệ thống, Cán bộ phụ trách tổ chức."):
+        cat.add_product(actors["CHAIRMAN"], context["draft"], 1, "Tờ trình", 1)
+    with pytest.raises(Forbidden, match="Chỉ chính Nguyễn Văn CC50"):
+        sheets.self_score(actors["OFFICER"], context["sheet"], GENERAL_28)
+    with pytest.raises(Forbidden, match="không thuộc đơn vị này"):
+        sheets.assign(actors["OTHER_OFFICER"], context["staff"], YEAR, 2, context["product"], 1)
+
+
+def test_nobody_evaluates_their_own_sheet(unit, decided):
+    head = person(unit, "CT50", leader="HEAD")
+    boss = account("CHAIRMAN", unit, username="chutich-ct50")
+    boss.staff = head
+    boss.save()
+    sheets.record_result(officer(head), sheets.assign(officer(head), head, YEAR, 1,
+                                                      standard(decided), 1), completed=1)
+    sheet = sheets.sheet_for(head, YEAR, 1)
+    assert sheets.may_self_score(boss, head) and not sheets.may_evaluate(boss, head)
+    sheets.self_score(boss, sheet, GENERAL_28)
+    with pytest.raises(Forbidden, match="của chính mình"):
+        sheets.evaluate(boss, sheet, GENERAL_28, d=100, dd=100, e=100)
+    assert sheets.may_evaluate(account("ADMIN"), head)
+
+
+def test_every_sheet_change_is_audited(unit, decided):
+    staff = person(unit, "CC51")
+    sheet = staff_month(staff, standard(decided))
+    actions = [e.action for e in AuditLog.select().where(AuditLog.table_name == "sheet",
+                                                         AuditLog.row_id == sheet.id)
+               .order_by(AuditLog.id)]
+    assert actions == ["sheet.self_score", "sheet.evaluate", "sheet.confirm"]
+    assert AuditLog.get(AuditLog.action == "sheet.confirm").actor == chairman(staff).username

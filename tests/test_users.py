@@ -117,3 +117,88 @@ def test_rating_status_rights(role, old, new, allowed):
     else:
         with pytest.raises(Forbidden):
             users.check_rating_status(user, old, new)
+
+
+# --- the permission table: the one place roles are named ---------------------------------
+
+ROOT = __import__("pathlib").Path(__file__).parents[1]
+SOURCES = [p for p in [*ROOT.glob("canbo/**/*.py"), *ROOT.glob("admin_views/*.py"),
+                       ROOT / "admin_app.py", *ROOT.glob("templates/**/*.html")]
+           if "migrations" not in p.parts]
+
+
+def test_no_role_list_outside_the_permission_table():
+    # Only the enumeration, the table (and the demo accounts the command line prints)
+    # name role codes: every check asks for a permission instead.
+    import re
+
+    allowed = {ROOT / "canbo/levels.py", ROOT / "canbo/records/users.py",
+               ROOT / "canbo/cli/serve.py"}
+    found = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in SOURCES if p not in allowed
+             for m in re.finditer(r"""["'](ADMIN|OFFICER|CHAIRMAN|VIEWER)["']""",
+                                  p.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+def test_every_permission_asked_for_is_in_the_table():
+    import re
+
+    known = set().union(*users.PERMISSIONS.values())
+    asked = set()
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        asked |= set(re.findall(r"""\bcan\(\s*(?:\w+,\s*)?["']([a-z_.]+)["']""", text))
+        asked |= set(re.findall(r"""\brequire\(\s*[\w()\[\]"']+,\s*["']([a-z_.]+)["']""", text))
+        asked |= set(re.findall(r"""permission\s*=\s*["']([a-z_.]+)["']""", text))
+        asked |= set(re.findall(r"""^[A-Z_]+ = ["']([a-z]+\.[a-z_]+)["']""", text, re.M))
+    assert {"print", "import", "lists.shared", "units.edit"} <= asked
+    assert asked - known == set()
+    assert set(users.RATING_STATUSES) <= known
+
+
+def test_the_workflow_permissions_keep_the_decree_s_split():
+    # The officer prepares (ND 90/2020 Điều 19 steps 1–3), the competent person decides
+    # (step 4); the admin keeps the records but does not decide in a cycle.
+    def holders(permission):
+        return {role for role, held in users.PERMISSIONS.items() if permission in held}
+
+    assert holders("cycle.prepare") == {"ADMIN", "OFFICER"}
+    assert holders("cycle.decide") == {"CHAIRMAN"}
+    assert holders("cycle.record") == {"ADMIN", "OFFICER", "CHAIRMAN"}
+    assert holders("tracking.evaluate") == {"ADMIN", "CHAIRMAN"}
+    assert holders("lists.shared") == holders("units.edit") == {"ADMIN"}
+    assert users.roles_with("cycle.decide") == ["Chủ tịch"]
+
+
+def test_require_names_the_roles_that_may(units):
+    officer = users.create_user("canbo", "matkhau-123", "OFFICER", units["commune"])
+    with pytest.raises(Forbidden, match="Vai trò Cán bộ phụ trách tổ chức không được phê "
+                                        "duyệt; chỉ: Chủ tịch."):
+        users.require(officer, "cycle.decide", "phê duyệt", units["commune"].id)
+    with pytest.raises(Forbidden, match="không thuộc đơn vị này"):
+        users.require(officer, "cycle.prepare", "mở kỳ đánh giá", units["other"].id)
+    users.require(officer, "cycle.prepare", "mở kỳ đánh giá", units["village"].id)
+    officer.active = False
+    with pytest.raises(Forbidden, match="tài khoản đang hoạt động"):
+        users.require(officer, "cycle.prepare", "mở kỳ đánh giá", units["village"].id)
+
+
+def test_sees_own_record_or_the_units_of_the_scope(units):
+    from canbo.models import Staff
+
+    person = Staff.create(unit=units["other"], code="K1", full_name="Lê Văn Khác",
+                          kind="CIVIL_SERVANT")
+    viewer = users.create_user("xem", "matkhau-123", "VIEWER", units["commune"])
+    assert users.sees(viewer, units["village"].id)
+    assert not users.sees(viewer, units["other"].id)
+    assert not users.sees(viewer, units["commune"].id, permission="tracking.read")
+    viewer.staff = person  # their own record, wherever it is kept
+    assert users.sees(viewer, units["other"].id, staff_id=person.id)
+    assert not users.sees(None, units["commune"].id)
+
+
+def test_the_command_line_acts_as_an_operator_with_every_unit(units):
+    cli = users.operator("cli")
+    assert cli.username == "cli" and cli.id is None
+    assert users.visible_unit_ids(cli) is None and users.can(cli, "units.edit")
+    assert users.needs_unit("OFFICER") and not users.needs_unit("ADMIN")

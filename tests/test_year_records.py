@@ -5,6 +5,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from accounts import account
 
 from canbo.errors import Forbidden, RuleViolation
 from canbo.models import AuditLog, Rating, Staff, Unit, User
@@ -52,9 +53,10 @@ def unit(db):
 
 @pytest.fixture
 def product(unit):
-    c = cat.catalogue_for(unit, YEAR, create=True)
-    cat.add_product(c, "N1", "Soạn thảo văn bản hành chính đơn giản", "1", 5, 5)
-    cat.decide(c, "12/QĐ-UBND", D(2026, 1, 5), actor="chutich")
+    officer = account("OFFICER", unit)
+    c = cat.open_catalogue(officer, unit, YEAR)
+    cat.add_product(officer, c, "N1", "Soạn thảo văn bản hành chính đơn giản", "1", 5, 5)
+    cat.decide(account("CHAIRMAN", unit), c, "12/QĐ-UBND", D(2026, 1, 5))
     return c.products.order_by(Product.position).first()
 
 

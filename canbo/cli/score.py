@@ -4,7 +4,8 @@ import json
 import click
 
 from canbo.cli.common import UNIT, YEAR, UserError, pass_context
-from canbo.records import units
+from canbo.rating import points
+from canbo.records import units, users
 from canbo.rules import rulesets, scoring
 from canbo.tracking import year_points as yp
 
@@ -104,10 +105,13 @@ def part_json(unit, year, quarter, half, parts):
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Dạng kết quả.")
 @click.option("--save", is_flag=True,
-              help="Ghi điểm trung bình năm (người đã đủ các tháng) vào kết quả xếp loại "
-                   "năm chưa phê duyệt.")
+              help="Lấy điểm theo dõi hằng tháng vào kỳ đánh giá năm như nút cùng tên "
+                   "trên bảng quản trị: điểm trung bình năm (người đã đủ các tháng) và "
+                   "mức đề xuất vào kết quả xếp loại chưa phê duyệt, có ghi nhật ký.")
+@click.option("--actor", default="cli", show_default=True, metavar="TÊN",
+              help="Tên người thực hiện ghi vào nhật ký thay đổi (cùng --save).")
 @pass_context
-def score(ctx, year, unit, month, quarter, half, fmt, save):
+def score(ctx, year, unit, month, quarter, half, fmt, save, actor):
     """Điểm theo dõi công chức theo Nghị định 335/2025: điểm từng tháng, điểm trung bình
     năm và mức xếp loại đề xuất của từng người (đơn vị và các đơn vị trực thuộc)."""
     ctx.open()
@@ -135,5 +139,18 @@ def score(ctx, year, unit, month, quarter, half, fmt, save):
     else:
         click.echo(render_month(found, year, month, grid), nl=False)
     if save:
-        updated, skipped = yp.write_points(year, grid)
-        click.echo(f"Đã ghi điểm năm vào {updated} kết quả xếp loại; bỏ qua {skipped}.", err=True)
+        done = points.pull_year(users.operator(actor), year, units.unit_ids(found))
+        click.echo(saved_line(done), err=True)
+
+
+def saved_line(done):
+    """What ``--save`` did, in the words of the cycle page's button."""
+    line = (f"Đã ghi điểm năm vào {done['updated']} kết quả xếp loại (kỳ đánh giá của "
+            f"{', '.join(done['cycles']) or 'không đơn vị nào'})")
+    if done["incomplete"]:
+        line += f"; chưa đủ điểm các tháng: {', '.join(done['incomplete'])}"
+    if done["kept"]:
+        line += f"; giữ nguyên (đã phê duyệt/công bố): {', '.join(done['kept'])}"
+    if done["published"]:
+        line += f"; kỳ đã công bố, không ghi: {', '.join(done['published'])}"
+    return line + "."

@@ -38,7 +38,8 @@ def prepare_demo(url):
         for username, role, password in DEMO_ACCOUNTS:
             user = User.get_or_none(User.username == username)
             if user is None:
-                users.create_user(username, password, role, None if role == "ADMIN" else unit)
+                users.create_user(username, password, role,
+                                  unit if users.needs_unit(role) else None)
             else:
                 users.set_password(user, password)
             accounts.append((username, Role(role).label, password))

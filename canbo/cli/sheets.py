@@ -1,11 +1,10 @@
 """``canbo import``, ``canbo template`` and ``canbo export``: spreadsheets in and out."""
-import os
 import pathlib
 
 import click
 
 from canbo.cli.common import DATE, SUBUNITS, UNIT, YEAR, Group, pass_context
-from canbo.records import units
+from canbo.records import units, users
 from canbo.spreadsheets import exporter, importer
 from canbo.stats import national
 
@@ -35,7 +34,7 @@ def import_cmd(ctx, file, unit, dry_run, skip_invalid, create_units):
     ctx.open()
     result = importer.import_file(
         file, unit=units.find_unit(unit) if unit else None, dry_run=dry_run,
-        skip_invalid=skip_invalid, create_units=create_units, actor="cli")
+        skip_invalid=skip_invalid, create_units=create_units, actor=users.operator("cli"))
     for line in result.summary():
         click.echo(line)
     for line in result.problem_lines():
@@ -127,14 +126,14 @@ def export_report_qualifications(ctx, at, unit, subunits, output, fmt):
 @SUBUNITS
 @OUTPUT
 @FORMAT
-@click.option("--actor", default=lambda: os.environ.get("USER") or "cli", show_default="$USER",
-              help="Người xuất, ghi vào nhật ký xuất dữ liệu.")
+@click.option("--actor", default="cli", show_default=True, metavar="TÊN",
+              help="Tên người xuất, ghi vào nhật ký xuất dữ liệu.")
 @pass_context
 def export_national(ctx, period, unit, subunits, output, fmt, actor):
     """Kết quả theo dõi, đánh giá và xếp loại để cập nhật Cơ sở dữ liệu quốc gia về cán
     bộ, công chức, viên chức (Điều 26.1.d Nghị định 335/2025, trong 5 ngày kể từ khi
     có kết quả); mỗi lần xuất được ghi vào nhật ký."""
     ctx.open()
-    table = national.export(actor, units.find_unit(unit), national.parse_period(period),
-                            subunits)
+    table = national.export(users.operator(actor), units.find_unit(unit),
+                            national.parse_period(period), subunits)
     _write(table, output, fmt)

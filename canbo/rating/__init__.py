@@ -1,6 +1,7 @@
 """The yearly rating cycle of a unit (REFERENCE.md §6): its steps, guards and records.
 
-- ``guards``: the checks every step shares (role, lock, not published, the cycle's ratings);
+- ``guards``: the checks every step shares (status, lock, not published; the permission
+  check is ``records.users.require``) and the record screens' rules for a rating;
 - ``workflow``: the transitions, open → … → approve → publish → reopen;
 - ``records``: objections and their answers, the cycle's settings, task groups, absences
   and disciplines;

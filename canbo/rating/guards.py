@@ -1,45 +1,36 @@
-"""The checks every step of the yearly cycle shares (REFERENCE.md §6).
+"""The checks every step of the yearly cycle shares, and those of the record screens.
 
-``require`` (who may act, for which unit), ``status_in`` (from which status),
-``open_cycle_of`` / ``not_published`` (the cycle is there and not yet locked by
-publication), ``lock`` (serialise the steps of one unit) and ``cycle_ratings`` (the
-cycle's ratings in the staff list's order).  ``workflow``, ``records`` and ``points``
-call them; no other module re-implements them.
+- Who: ``users.require(actor, permission, action, unit_id)`` (the permission table of
+  ``canbo.records.users``), called first by every transition;
+- the rating's status (``check_status``), the cycle it belongs to (``open_cycle_of``),
+  the cycle not published (``not_published``), the cycle row locked for the
+  transaction (``lock``), the cycle's ratings in the staff list's order
+  (``cycle_ratings``);
+- a rating changed outside the workflow, on the record screens (``check_record_edit``):
+  inside a yearly cycle it is decided only on the cycle page, and once approved it is
+  locked until the chairman reopens the cycle there.
 """
 from canbo.db import is_postgres
-from canbo.errors import Forbidden, NotFound, RuleViolation
+from canbo.errors import InvalidInput, NotFound, RuleViolation
+from canbo.levels import FINAL_STATUSES
 from canbo.levels import RatingStatus as S
-from canbo.levels import Role
-from canbo.models import Rating, Staff, Unit
+from canbo.models import Rating, Staff
 from canbo.models.cycle import Cycle
-from canbo.records import units
+from canbo.records import users
 
-OFFICER, CHAIRMAN, ADMIN = Role.OFFICER.code, Role.CHAIRMAN.code, Role.ADMIN.code
-PREPARERS = (OFFICER, ADMIN)  # keep the records and prepare the ratings
-DECIDERS = (CHAIRMAN,)  # the competent person (ND 90 Điều 19 step 4; ND 335 Điều 21)
-ROLE_LABELS = Role.labels()
-
-
-def require(actor, roles, action, unit_id, own_staff_id=None):
-    """Refuse (``Forbidden``) unless ``actor`` has one of ``roles`` for the unit, or is the
-    person ``own_staff_id`` themself through their staff account."""
-    if actor is None or not getattr(actor, "active", True):
-        raise Forbidden(f"Cần đăng nhập bằng tài khoản đang hoạt động để {action}.")
-    if own_staff_id is not None and getattr(actor, "staff_id", None) == own_staff_id:
-        return
-    if actor.role not in roles:
-        allowed = ", ".join(ROLE_LABELS.get(r, r) for r in roles)
-        raise Forbidden(
-            f"Vai trò {ROLE_LABELS.get(actor.role, actor.role)} không được {action}; "
-            f"chỉ: {allowed}" + (" hoặc chính người được đánh giá." if own_staff_id else "."),
-            role=actor.role, action=action)
-    if actor.role != ADMIN:
-        if actor.unit_id is None or unit_id not in units.unit_ids(Unit(id=actor.unit_id)):
-            raise Forbidden(f"Tài khoản {actor.username} không thuộc đơn vị này nên không "
-                            f"được {action}.", unit=unit_id)
+#: Statuses that decide a rating; inside a cycle only its page gives them, after every
+#: rule of the rating's rule set has been checked (``workflow.approve``).
+DECIDED = {*FINAL_STATUSES, S.RETURNED.code}
 
 
-def status_in(rating, allowed, action):
+def cycle_ratings(cycle):
+    """The cycle's ratings with their staff, in the staff list's order."""
+    return list(Rating.select(Rating, Staff).join(Staff)
+                .where(Rating.unit == cycle.unit_id, Rating.year == cycle.year)
+                .order_by(Staff.sort_name))
+
+
+def check_status(rating, allowed, action):
     """Refuse (``RuleViolation``) unless ``rating`` is in one of the ``allowed`` statuses."""
     if rating.status not in allowed:
         labels = S.labels()
@@ -50,16 +41,19 @@ def status_in(rating, allowed, action):
             rating=rating.id, status=rating.status)
 
 
+def cycle_of(rating):
+    """The yearly cycle the rating belongs to (its unit and year), or ``None``."""
+    return Cycle.get_or_none(Cycle.unit == rating.unit_id, Cycle.year == rating.year)
+
+
 def open_cycle_of(rating):
-    """The unit's cycle of the rating's year, or ``NotFound``."""
-    cycle = Cycle.get_or_none(Cycle.unit == rating.unit_id, Cycle.year == rating.year)
+    cycle = cycle_of(rating)
     if cycle is None:
         raise NotFound(f"Chưa mở kỳ đánh giá năm {rating.year} của đơn vị này.")
     return cycle
 
 
 def not_published(cycle, action):
-    """Refuse (``RuleViolation``) once the cycle is published (locked)."""
     if cycle.is_published:
         raise RuleViolation(
             f"Kỳ đánh giá năm {cycle.year} đã công bố (khóa); không thể {action}. "
@@ -79,8 +73,35 @@ def lock(cycle_id):
     return Cycle.get_by_id(cycle_id)
 
 
-def cycle_ratings(cycle):
-    """The cycle's ratings with their staff, in the staff list's order."""
-    return list(Rating.select(Rating, Staff).join(Staff)
-                .where(Rating.unit == cycle.unit_id, Rating.year == cycle.year)
-                .order_by(Staff.sort_name))
+# --- the record screens -------------------------------------------------------------------
+
+
+def check_record_edit(user, rating, before_status, changed):
+    """Refuse a change to ``rating`` made on the record screens, before it is saved.
+
+    ``before_status`` is the status it was loaded with (``"OPEN"`` for a new rating) and
+    ``changed`` the names of the fields the change touches.  In order:
+
+    - the status given must be one ``user``'s permissions allow, and an approved or
+      published rating is changed only by those who decide it
+      (``users.check_rating_status``, ``Forbidden``);
+    - a rating of a yearly cycle is decided on the cycle page, where every rule of its
+      rule set is checked and approvals are serialised; once approved it is locked, even
+      for the chairman, until reopened there with a reason (``RuleViolation``); only
+      ratings outside any cycle (historical records) are decided on the record screens;
+    - an approved or published rating has a level (``InvalidInput``).
+    """
+    users.check_rating_status(user, before_status, rating.status)
+    cycle = cycle_of(rating)
+    if cycle is not None:
+        if before_status in FINAL_STATUSES and set(changed) - {"updated_at"}:
+            raise RuleViolation(
+                f"Xếp loại năm {rating.year} đã phê duyệt/công bố nên đã khóa; Chủ tịch mở "
+                "lại ở trang «Kỳ đánh giá năm», có ghi lý do.", rating=rating.id)
+        if rating.status != before_status and rating.status in DECIDED:
+            raise RuleViolation(
+                f"Năm {rating.year} đang có kỳ đánh giá: phê duyệt, trả lại và công bố thực "
+                "hiện ở trang «Kỳ đánh giá năm», nơi kiểm tra tỷ lệ và các điều kiện xếp "
+                "loại.", rating=rating.id)
+    if rating.status in FINAL_STATUSES and not rating.level:
+        raise InvalidInput("Hãy chọn Mức xếp loại trước khi phê duyệt.", field="level")

@@ -12,17 +12,20 @@ and not yet approved or published.  Cadres under the QĐ 366 frame are tracked o
 level; an approved or published rating is never touched.
 
 ``open_cycle`` calls it for a 2026+ cycle; the officer calls ``pull_points`` whenever
-the month sheets have moved on.  Each pull writes one audit entry on the cycle listing
-every rating changed (points and level, before → after).
+the month sheets have moved on (the cycle page's button), and ``canbo score --save``
+calls ``pull_year`` for every cycle of a year in its units — the same checks, writes and
+audit: each pull writes one audit entry on the cycle listing every rating changed
+(points and level, before → after).
 """
 from canbo.db import database
 from canbo.errors import RuleViolation
 from canbo.levels import FINAL_STATUSES
 from canbo.levels import RatingStatus as S
 from canbo.models import Rating
-from canbo.models.cycle import Evaluation
-from canbo.rating import guards
+from canbo.models.cycle import Cycle, Evaluation
+from canbo.rating.guards import cycle_ratings, lock, not_published
 from canbo.records import audit
+from canbo.records.users import require
 from canbo.rules import rulesets, scoring, yearly
 from canbo.tracking import year_points as yp
 
@@ -44,7 +47,7 @@ def fill_points(actor, cycle):
     [codes], "kept": [codes]}``: ratings changed, people whose year is not complete yet,
     ratings left alone because they are approved or published."""
     grid = {p.staff_id: p for p in yp.year_grid(cycle.year, [cycle.unit_id])}
-    ratings = [r for r in guards.cycle_ratings(cycle) if _scored(r)]
+    ratings = [r for r in cycle_ratings(cycle) if _scored(r)]
     before = {r.id: (r.points, r.level) for r in ratings}
     yp.write_points(cycle.year, list(grid.values()), unit_ids=[cycle.unit_id])
     findings = {e.rating_id: e.khtnv_finding for e in Evaluation.select().where(
@@ -79,12 +82,39 @@ def pull_points(actor, cycle):
     """Lấy điểm theo dõi hằng tháng: the officer refreshes the cycle's points and
     proposed levels from the tracking (roles: officer, admin; the cycle not published;
     a 2026+ cycle)."""
-    guards.require(actor, guards.PREPARERS, ACTION, cycle.unit_id)
+    require(actor, "cycle.prepare", ACTION, cycle.unit_id)
     if not rulesets.tracked_monthly(cycle.year):
         raise RuleViolation(f"Năm {cycle.year}: Nghị định 335/2025 chấm điểm hằng tháng từ "
                             f"năm {rulesets.MONTHLY_TRACKING_FROM}; không có điểm theo dõi để lấy.",
                             year=cycle.year)
     with database.atomic():
-        cycle = guards.lock(cycle.id)
-        guards.not_published(cycle, ACTION)
+        cycle = lock(cycle.id)
+        not_published(cycle, ACTION)
         return fill_points(actor, cycle)
+
+
+def pull_year(actor, year, unit_ids):
+    """``pull_points`` into every cycle of ``year`` among the units ``unit_ids`` (the
+    command line's ``canbo score --save``), each with its checks and audit entry.
+
+    Returns ``{"updated": n, "incomplete": [codes], "kept": [codes], "cycles": [unit
+    codes pulled], "published": [unit codes left alone]}``; ``RuleViolation`` when no
+    unit has opened the year's cycle, since the points are kept in the cycle's ratings.
+    """
+    cycles = list(Cycle.select().where(Cycle.year == year, Cycle.unit.in_(list(unit_ids)))
+                  .order_by(Cycle.id))
+    if not cycles:
+        raise RuleViolation(f"Chưa mở kỳ đánh giá năm {year} ở đơn vị nào trong phạm vi; "
+                            "điểm năm được ghi vào kết quả xếp loại của kỳ đánh giá — hãy "
+                            "mở kỳ ở trang «Kỳ đánh giá năm» trước.", year=year)
+    out = {"updated": 0, "incomplete": [], "kept": [], "cycles": [], "published": []}
+    for cycle in cycles:
+        if cycle.is_published:
+            out["published"].append(cycle.unit.code)
+            continue
+        done = pull_points(actor, cycle)
+        out["updated"] += done["updated"]
+        out["incomplete"] += done["incomplete"]
+        out["kept"] += done["kept"]
+        out["cycles"].append(cycle.unit.code)
+    return out

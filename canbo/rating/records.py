@@ -1,6 +1,6 @@
 """The records around a cycle: objections and their answers, the cycle's settings (the
 unit's own rating, a quota exception), task groups, and each person's absences and
-disciplines.  Same guards as ``rating/workflow.py``: role check, one transaction, audit entry.
+disciplines.  Same ``guards`` as ``workflow.py``: permission check, one transaction, audit entry.
 """
 import datetime
 
@@ -11,8 +11,9 @@ from canbo.levels import Rating as RatingLevel
 from canbo.levels import RatingStatus as S
 from canbo.models import Rating
 from canbo.models.cycle import Absence, Cycle, Discipline, Evaluation, Objection, TaskGroup
-from canbo.rating import guards
+from canbo.rating.guards import cycle_ratings, lock, not_published, open_cycle_of
 from canbo.records import audit
+from canbo.records.users import require
 from canbo.rules import rulesets, yearly
 
 
@@ -29,10 +30,11 @@ def _text(value, what):
 def lodge_objection(actor, rating, text, lodged_on):
     """Record a person's kiến nghị about their published rating; under ND 335 it must be
     answered within 7 working days (``answer_due``)."""
-    guards.require(actor, guards.PREPARERS, "ghi kiến nghị", rating.unit_id, own_staff_id=rating.staff_id)
+    require(actor, "cycle.prepare", "ghi kiến nghị", rating.unit_id,
+            own_staff_id=rating.staff_id)
     text = _text(text, "nội dung kiến nghị")
     with database.atomic():
-        guards.lock(guards.open_cycle_of(rating).id)
+        lock(open_cycle_of(rating).id)
         rating = Rating.get_by_id(rating.id)
         if rating.status != S.PUBLISHED.code:
             raise RuleViolation(
@@ -49,7 +51,7 @@ def lodge_objection(actor, rating, text, lodged_on):
 def answer_objection(actor, objection, answer, answered_on):
     """The competent person's answer to a kiến nghị (typed by the chairman, or by the
     officer from the signed reply)."""
-    guards.require(actor, guards.DECIDERS + guards.PREPARERS, "trả lời kiến nghị", objection.rating.unit_id)
+    require(actor, "cycle.record", "trả lời kiến nghị", objection.rating.unit_id)
     answer = _text(answer, "nội dung trả lời")
     with database.atomic():
         objection = Objection.get_by_id(objection.id)
@@ -69,7 +71,7 @@ def answer_objection(actor, objection, answer, answered_on):
 def overdue_objections(cycle, today=None):
     """Kiến nghị of the cycle not answered by their due date."""
     today = today or datetime.date.today()
-    ids = [r.id for r in guards.cycle_ratings(cycle)] or [0]
+    ids = [r.id for r in cycle_ratings(cycle)] or [0]
     return list(Objection.select().where(
         Objection.rating.in_(ids), Objection.answered_on.is_null(),
         Objection.answer_due < today))
@@ -80,11 +82,11 @@ def overdue_objections(cycle, today=None):
 
 def set_unit_level(actor, cycle, level):
     """The unit's own rating for the year, against which its head is capped (ND 335 Điều 20.6)."""
-    guards.require(actor, guards.DECIDERS + guards.PREPARERS, "ghi mức xếp loại của đơn vị", cycle.unit_id)
+    require(actor, "cycle.record", "ghi mức xếp loại của đơn vị", cycle.unit_id)
     code = RatingLevel.parse(level).code
     with database.atomic():
-        cycle = guards.lock(cycle.id)
-        guards.not_published(cycle, "sửa mức xếp loại của đơn vị")
+        cycle = lock(cycle.id)
+        not_published(cycle, "sửa mức xếp loại của đơn vị")
         before, cycle.unit_level = cycle.unit_level, code
         cycle.save()
         audit.record(actor.username, "cycle.unit_level", cycle,
@@ -96,15 +98,15 @@ def set_quota_exception(actor, cycle, ratio, doc_number, doc_date):
     """A higher excellent ratio for an outstanding unit, decided by the competent level:
     carries the document's number and date and may not pass the ceiling of any rule set
     in the cycle (ND 48/2023; ND 335/2025 Điều 20.5.b).  ``ratio=None`` removes it."""
-    guards.require(actor, guards.DECIDERS + guards.PREPARERS, "ghi tỷ lệ ngoại lệ", cycle.unit_id)
+    require(actor, "cycle.record", "ghi tỷ lệ ngoại lệ", cycle.unit_id)
     with database.atomic():
-        cycle = guards.lock(cycle.id)
-        guards.not_published(cycle, "sửa tỷ lệ ngoại lệ")
+        cycle = lock(cycle.id)
+        not_published(cycle, "sửa tỷ lệ ngoại lệ")
         if ratio is not None:
             doc_number = _text(doc_number, "số văn bản quyết định tỷ lệ ngoại lệ")
             if doc_date is None:
                 raise InvalidInput("Cần ghi ngày của văn bản quyết định tỷ lệ ngoại lệ.")
-            codes = {r.rule_set for r in guards.cycle_ratings(cycle)} or {
+            codes = {r.rule_set for r in cycle_ratings(cycle)} or {
                 rulesets.rule_set_for(cycle.year, "CIVIL_SERVANT", cycle.cadre_frame)}
             sets = [rulesets.get(c) for c in sorted(codes)]
             # a rule set without a quota has nothing to except; refuse only if none has one
@@ -125,11 +127,11 @@ def set_quota_exception(actor, cycle, ratio, doc_number, doc_date):
 
 
 def add_task_group(actor, cycle, name):
-    guards.require(actor, guards.PREPARERS, "thêm nhóm nhiệm vụ", cycle.unit_id)
+    require(actor, "cycle.prepare", "thêm nhóm nhiệm vụ", cycle.unit_id)
     name = _text(name, "tên nhóm nhiệm vụ tương đồng")
     with database.atomic():
-        cycle = guards.lock(cycle.id)
-        guards.not_published(cycle, "thêm nhóm nhiệm vụ")
+        cycle = lock(cycle.id)
+        not_published(cycle, "thêm nhóm nhiệm vụ")
         if TaskGroup.get_or_none(TaskGroup.cycle == cycle, TaskGroup.name == name):
             raise InvalidInput(f"Nhóm «{name}» đã có trong kỳ đánh giá này.")
         group = TaskGroup.create(cycle=cycle, name=name, position=cycle.task_groups.count())
@@ -139,10 +141,10 @@ def add_task_group(actor, cycle, name):
 
 def assign_task_group(actor, rating, group):
     """Move a person into another task group of the same cycle (before approval)."""
-    guards.require(actor, guards.PREPARERS, "xếp nhóm nhiệm vụ", rating.unit_id)
+    require(actor, "cycle.prepare", "xếp nhóm nhiệm vụ", rating.unit_id)
     with database.atomic():
-        cycle = guards.lock(guards.open_cycle_of(rating).id)
-        guards.not_published(cycle, "xếp nhóm nhiệm vụ")
+        cycle = lock(open_cycle_of(rating).id)
+        not_published(cycle, "xếp nhóm nhiệm vụ")
         if group.cycle_id != cycle.id:
             raise InvalidInput(f"Nhóm «{group.name}» không thuộc kỳ đánh giá năm {cycle.year}.")
         rating = Rating.get_by_id(rating.id)
@@ -161,7 +163,7 @@ def assign_task_group(actor, rating, group):
 
 
 def record_absence(actor, staff, kind, starts_on, ends_on, note=None):
-    guards.require(actor, guards.PREPARERS, "ghi thời gian nghỉ", staff.unit_id)
+    require(actor, "cycle.prepare", "ghi thời gian nghỉ", staff.unit_id)
     kind = AbsenceKind.parse(kind).code
     if ends_on < starts_on:
         raise InvalidInput(f"Thời gian nghỉ từ {starts_on:%d/%m/%Y} đến {ends_on:%d/%m/%Y} "
@@ -207,7 +209,7 @@ def record_discipline(actor, staff, system, kind, decided_on, violation_year, ca
     the year is KHTNV, ND 335/2025 Điều 11.3.a); ``counted_year`` when the violation was
     already counted in that year's rating, so that it counts once only (Điều 11.3,
     ND 48/2023)."""
-    guards.require(actor, guards.PREPARERS, "ghi kỷ luật", staff.unit_id)
+    require(actor, "cycle.prepare", "ghi kỷ luật", staff.unit_id)
     system, kind = DisciplineSystem.parse(system).code, DisciplineKind.parse(kind).code
     if not cause:
         raise InvalidInput("Cần chọn nguyên nhân bị kỷ luật: " + "; ".join(

@@ -5,9 +5,10 @@ for heads and deputies) → the officer's proposal → the chairman approves or 
 a reason → published (locked, notice date) → objection (kiến nghị) and its answer →
 reopened only by the chairman, with a reason.
 
-Every transition checks the acting user's role (``guards.require``, with the codes of
-``Role``; a person's own account, ``User.staff``, may self-assess and lodge an
-objection), runs in one transaction that first locks the cycle row, and writes
+Every transition checks the acting user's permission in ``users.PERMISSIONS``
+(``cycle.prepare``, ``cycle.decide``, ``cycle.record``; a person's own account,
+``User.staff``, may self-assess and lodge an objection) and unit, through the shared
+``guards``, runs in one transaction that first locks the cycle row, and writes
 ``audit.record`` with who, from → to and why.  Approval judges the picture it would
 commit by every rule of each rating's rule set (``compliance.judge``); because the cycle
 row is locked first, two approvals racing in one unit are serialised and can never
@@ -23,17 +24,16 @@ from canbo.levels import Rating as RatingLevel
 from canbo.levels import RatingStatus as S
 from canbo.models import Rating, Staff, now
 from canbo.models.cycle import Absence, Cycle, Evaluation, TaskGroup
-from canbo.rating import compliance, guards
+from canbo.rating import compliance
+from canbo.rating.guards import check_status, cycle_ratings, lock, not_published, open_cycle_of
 from canbo.records import audit
+from canbo.records.users import require
 from canbo.rules import rulesets, yearly
 
 #: Kinds rated under the decrees; part-time officials and contract workers are not.
 RATED_KINDS = (StaffKind.CADRE.code, StaffKind.CIVIL_SERVANT.code,
                StaffKind.PUBLIC_EMPLOYEE.code)
 DEADLINE_WARNING_DAYS = 14
-
-
-# --- guards -----------------------------------------------------------------------------
 
 
 def _log(actor, action, instance, before, after, reason=None, **extra):
@@ -61,7 +61,7 @@ def open_cycle(actor, unit, year, cadre_frame=rulesets.QD366, today=None, specia
     not eligible with the reason where the rules say so (REFERENCE.md §5); from 2026 the
     points and proposed levels come from the monthly tracking (``rating.points``).
     ``special``: a unit whose superior set the 15 January deadline (Điều 19.2)."""
-    guards.require(actor, guards.PREPARERS, "mở kỳ đánh giá", unit.id)
+    require(actor, "cycle.prepare", "mở kỳ đánh giá", unit.id)
     if cadre_frame not in rulesets.CADRE_FRAMES:
         raise InvalidInput(f"Khung đánh giá cán bộ «{cadre_frame}» không hợp lệ; cho phép: "
                            + ", ".join(rulesets.CADRE_FRAMES))
@@ -130,7 +130,8 @@ def deadline_warning(cycle, today=None):
 def self_assess(actor, rating, criteria, self_level):
     """Tự đánh giá: the person's text on each criterion and their self-rating, typed by
     the officer from the paper form or by the person through their staff account."""
-    guards.require(actor, guards.PREPARERS, "ghi tự đánh giá", rating.unit_id, own_staff_id=rating.staff_id)
+    require(actor, "cycle.prepare", "ghi tự đánh giá", rating.unit_id,
+            own_staff_id=rating.staff_id)
     known = dict(rulesets.get(rating.rule_set).criteria)
     unknown = sorted(set(criteria) - set(known))
     if unknown:
@@ -138,10 +139,10 @@ def self_assess(actor, rating, criteria, self_level):
                            + ", ".join(f"{k} ({v})" for k, v in known.items()))
     level = RatingLevel.parse(self_level).code
     with database.atomic():
-        cycle = guards.lock(guards.open_cycle_of(rating).id)
-        guards.not_published(cycle, "ghi tự đánh giá")
+        cycle = lock(open_cycle_of(rating).id)
+        not_published(cycle, "ghi tự đánh giá")
         rating = Rating.get_by_id(rating.id)
-        guards.status_in(rating, (S.OPEN.code, S.SELF_ASSESSED.code, S.NOT_ELIGIBLE.code),
+        check_status(rating, (S.OPEN.code, S.SELF_ASSESSED.code, S.NOT_ELIGIBLE.code),
                 "ghi tự đánh giá")
         ev = _evaluation(rating)
         ev.criteria = json.dumps(criteria, ensure_ascii=False)
@@ -157,14 +158,14 @@ def self_assess(actor, rating, criteria, self_level):
 def record_comments(actor, rating, comments, meeting_on, party_opinion=None):
     """Ý kiến tại cuộc họp đơn vị (and, for heads and deputies, the Party committee's
     opinion, which approval requires)."""
-    guards.require(actor, guards.PREPARERS, "ghi ý kiến cuộc họp", rating.unit_id)
+    require(actor, "cycle.prepare", "ghi ý kiến cuộc họp", rating.unit_id)
     if not (comments or "").strip():
         raise InvalidInput("Cần ghi ý kiến nhận xét tại cuộc họp đơn vị.")
     with database.atomic():
-        cycle = guards.lock(guards.open_cycle_of(rating).id)
-        guards.not_published(cycle, "ghi ý kiến cuộc họp")
+        cycle = lock(open_cycle_of(rating).id)
+        not_published(cycle, "ghi ý kiến cuộc họp")
         rating = Rating.get_by_id(rating.id)
-        guards.status_in(rating, (S.SELF_ASSESSED.code, S.COMMENTED.code, S.PROPOSED.code,
+        check_status(rating, (S.SELF_ASSESSED.code, S.COMMENTED.code, S.PROPOSED.code,
                          S.RETURNED.code), "ghi ý kiến cuộc họp")
         ev = _evaluation(rating)
         ev.meeting_comments, ev.meeting_on = comments.strip(), meeting_on
@@ -181,12 +182,12 @@ def propose(actor, rating, level=None, points=None, khtnv_finding=None):
     """Đề xuất: the officer proposes the level.  Where the rule set rates on points and no
     level is given, the points propose it and the KHTNV conditions override it
     (ND 335/2025 Điều 20); points typed in here are stored on the rating."""
-    guards.require(actor, guards.PREPARERS, "đề xuất mức xếp loại", rating.unit_id)
+    require(actor, "cycle.prepare", "đề xuất mức xếp loại", rating.unit_id)
     with database.atomic():
-        cycle = guards.lock(guards.open_cycle_of(rating).id)
-        guards.not_published(cycle, "đề xuất")
+        cycle = lock(open_cycle_of(rating).id)
+        not_published(cycle, "đề xuất")
         rating = Rating.get_by_id(rating.id)
-        guards.status_in(rating, (S.COMMENTED.code, S.RETURNED.code, S.PROPOSED.code), "đề xuất")
+        check_status(rating, (S.COMMENTED.code, S.RETURNED.code, S.PROPOSED.code), "đề xuất")
         rs = rulesets.get(rating.rule_set)
         ev = _evaluation(rating)
         if khtnv_finding is not None:
@@ -210,7 +211,7 @@ def propose(actor, rating, level=None, points=None, khtnv_finding=None):
 
 
 def _selected(cycle, rating_ids, allowed, action):
-    ratings = guards.cycle_ratings(cycle)
+    ratings = cycle_ratings(cycle)
     if rating_ids is None:
         chosen = [r for r in ratings if r.status in allowed]
     else:
@@ -219,7 +220,7 @@ def _selected(cycle, rating_ids, allowed, action):
         if len(chosen) != len(wanted):
             raise NotFound("Có bản ghi được chọn không thuộc kỳ đánh giá này.")
         for r in chosen:
-            guards.status_in(r, allowed, action)
+            check_status(r, allowed, action)
     if not chosen:
         raise RuleViolation(f"Không có bản ghi nào để {action}.")
     return ratings, chosen
@@ -229,10 +230,10 @@ def approve(actor, cycle, rating_ids=None):
     """Phê duyệt the proposals (all, or those selected) after judging the picture they
     would make with the ratings already approved: refuses with ``RuleViolation`` naming
     every broken rule, the people and the numbers."""
-    guards.require(actor, guards.DECIDERS, "phê duyệt", cycle.unit_id)
+    require(actor, "cycle.decide", "phê duyệt", cycle.unit_id)
     with database.atomic():
-        cycle = guards.lock(cycle.id)
-        guards.not_published(cycle, "phê duyệt")
+        cycle = lock(cycle.id)
+        not_published(cycle, "phê duyệt")
         ratings, chosen = _selected(cycle, rating_ids, (S.PROPOSED.code,), "phê duyệt")
         final = (S.APPROVED.code, S.PUBLISHED.code)
         picture = [r for r in ratings if r.status in final] + chosen
@@ -254,12 +255,12 @@ def approve(actor, cycle, rating_ids=None):
 
 def return_ratings(actor, cycle, rating_ids, reason):
     """Trả lại proposals (or approvals not yet published) to the officer, with a reason."""
-    guards.require(actor, guards.DECIDERS, "trả lại", cycle.unit_id)
+    require(actor, "cycle.decide", "trả lại", cycle.unit_id)
     if not (reason or "").strip():
         raise InvalidInput("Cần ghi lý do trả lại.")
     with database.atomic():
-        cycle = guards.lock(cycle.id)
-        guards.not_published(cycle, "trả lại")
+        cycle = lock(cycle.id)
+        not_published(cycle, "trả lại")
         _, chosen = _selected(cycle, rating_ids, (S.PROPOSED.code, S.APPROVED.code), "trả lại")
         for r in chosen:
             Evaluation.update(return_reason=reason.strip()).where(
@@ -271,11 +272,11 @@ def return_ratings(actor, cycle, rating_ids, reason):
 def publish(actor, cycle, notice_date):
     """Công bố: every rating approved (or not eligible); the cycle is locked and the
     notice date recorded (ND 90/2020 Điều 19 step 5)."""
-    guards.require(actor, guards.DECIDERS + guards.PREPARERS, "công bố kết quả", cycle.unit_id)
+    require(actor, "cycle.record", "công bố kết quả", cycle.unit_id)
     with database.atomic():
-        cycle = guards.lock(cycle.id)
-        guards.not_published(cycle, "công bố lại")
-        ratings = guards.cycle_ratings(cycle)
+        cycle = lock(cycle.id)
+        not_published(cycle, "công bố lại")
+        ratings = cycle_ratings(cycle)
         done = (S.APPROVED.code, S.NOT_ELIGIBLE.code, S.PUBLISHED.code)
         pending = [r for r in ratings if r.status not in done]
         if pending:
@@ -294,11 +295,11 @@ def publish(actor, cycle, notice_date):
 def reopen(actor, cycle, reason, rating_ids=None):
     """Mở lại a published cycle (only the chairman, with a reason in the audit log): the
     ratings chosen (default all published) go back to "proposed" for a new decision."""
-    guards.require(actor, guards.DECIDERS, "mở lại kỳ đánh giá", cycle.unit_id)
+    require(actor, "cycle.decide", "mở lại kỳ đánh giá", cycle.unit_id)
     if not (reason or "").strip():
         raise InvalidInput("Cần ghi lý do mở lại.")
     with database.atomic():
-        cycle = guards.lock(cycle.id)
+        cycle = lock(cycle.id)
         if not cycle.is_published:
             raise RuleViolation(f"Kỳ đánh giá năm {cycle.year} chưa công bố nên không cần mở lại.")
         _, chosen = _selected(cycle, rating_ids, (S.PUBLISHED.code,), "mở lại")

@@ -3,7 +3,9 @@
 Four roles (REFERENCE.md §10): the admin manages everything and the accounts; the
 personnel officer keeps staff records and prepares ratings up to "proposed"; the chairman
 sees what the officer sees and approves, returns and reopens ratings; the viewer only
-reads.  Every role but the admin is bound to a unit and sees that unit and its sub-units.
+reads.  What each may do is one table, ``PERMISSIONS``, which every check in the library
+and the panel reads (``can``, ``require``).  Every role but the admin is bound to a unit
+and sees that unit and its sub-units (``visible_unit_ids``, ``sees``).
 
 Passwords are kept as werkzeug hashes only.  Five failed logins in a row lock the account
 for 15 minutes, so that a password cannot be guessed by trying many.
@@ -22,43 +24,71 @@ LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 8
 
 
-#: What each role may do.  Views ask ``can(user, "staff.edit")``; reading the records of
-#: one's own units needs no permission beyond being logged in.
+#: What each role may do: the one table every check reads, in the panel and in the
+#: library (``can``, ``require``).  Reading the records of one's own units needs no
+#: permission beyond being logged in.  The permissions:
+#:
+#: - ``staff.edit``: add and change staff records; ``import``: import spreadsheets;
+#: - ``ratings.edit`` / ``ratings.approve``: on the record screens, prepare a rating up to
+#:   "proposed" / decide it (``RATING_STATUSES``);
+#: - ``cycle.prepare``: the yearly cycle's preparation — open it, type the self-assessment
+#:   from the paper form, the meeting's comments, the proposal, task groups, absences,
+#:   disciplines, objections, the monthly points (ND 90/2020 Điều 19 steps 1–3);
+#: - ``cycle.decide``: approve, return and reopen — the competent person (step 4;
+#:   ND 335/2025 Điều 21), which is why the admin does not hold it;
+#: - ``cycle.record``: publish the results and record the committee's papers around them
+#:   (the unit's own level, a quota exception, the answer to an objection);
+#: - ``tracking.read``: the monthly tracking grid and other people's sheets;
+#:   ``tracking.assign``: assign catalogue products and record their results;
+#:   ``tracking.evaluate``: score, confirm or return another person's monthly sheet
+#:   (the person self-scores their own sheet through their staff account);
+#: - ``catalogue.edit``: edit a draft catalogue of products; ``catalogue.decide``: record
+#:   the decision that locks it;
+#: - ``lists.edit``: add and change titles and the departments of one's units;
+#:   ``lists.shared``: what every unit shares — delete a title, add, change or delete a
+#:   department of no unit;
+#: - ``units.edit``: add and change units (also when importing); ``units.all``: see every
+#:   unit without being bound to one;
+#: - ``users.manage``, ``audit.read``, ``print``;
+#: - ``national.export``: send results to the national database (ND 335 Điều 26.1.d);
+#: - ``dashboard.home``: the dashboard, not the records page, is the home page.
 PERMISSIONS = {
     "ADMIN": {
-        "staff.edit", "ratings.edit", "ratings.approve", "lists.edit", "units.edit",
-        "users.manage", "audit.read", "print", "import",
+        "staff.edit", "import", "ratings.edit", "ratings.approve", "cycle.prepare",
+        "cycle.record", "tracking.read", "tracking.assign", "tracking.evaluate",
+        "catalogue.edit", "catalogue.decide", "lists.edit", "lists.shared", "units.edit",
+        "units.all", "users.manage", "audit.read", "print", "national.export",
     },
-    "OFFICER": {"staff.edit", "ratings.edit", "lists.edit", "print", "import"},
-    "CHAIRMAN": {"ratings.approve", "print"},
-    "VIEWER": set(),
+    "OFFICER": {
+        "staff.edit", "import", "ratings.edit", "cycle.prepare", "cycle.record",
+        "tracking.read", "tracking.assign", "catalogue.edit", "lists.edit", "print",
+        "national.export",
+    },
+    "CHAIRMAN": {
+        "ratings.approve", "cycle.decide", "cycle.record", "tracking.read",
+        "tracking.assign", "tracking.evaluate", "catalogue.decide", "print",
+        "dashboard.home",
+    },
+    "VIEWER": {"dashboard.home"},
 }
 
-#: Statuses a role may give a rating from the record screens.  The officer prepares a
-#: rating up to "proposed" (ND 90/2020 Điều 19 steps 1–3); deciding it belongs to the
-#: competent person, the chairman (step 4).  The full workflow lives in its own screens.
+#: Statuses a permission lets a user give a rating from the record screens.  Preparing
+#: goes up to "proposed" (ND 90/2020 Điều 19 steps 1–3); deciding it belongs to the
+#: competent person (step 4), who may also send it back to "proposed".  The full
+#: workflow lives in its own screens.
 _PREPARING = {
     RatingStatus.NOT_ELIGIBLE.code, RatingStatus.OPEN.code, RatingStatus.SELF_ASSESSED.code,
     RatingStatus.COMMENTED.code, RatingStatus.PROPOSED.code,
 }
 _DECIDING = {
     RatingStatus.RETURNED.code, RatingStatus.APPROVED.code, RatingStatus.PUBLISHED.code,
-    RatingStatus.OPEN.code,
+    RatingStatus.OPEN.code, RatingStatus.PROPOSED.code,
 }
-RATING_STATUSES = {
-    "ADMIN": _PREPARING | _DECIDING,
-    "OFFICER": _PREPARING,
-    "CHAIRMAN": _DECIDING | {RatingStatus.PROPOSED.code},
-    "VIEWER": set(),
-}
+RATING_STATUSES = {"ratings.edit": _PREPARING, "ratings.approve": _DECIDING}
 
 
 def now():
     return datetime.datetime.now().replace(microsecond=0)
-
-
-def role_of(user):
-    return Role.parse(user.role) if user is not None else None
 
 
 def can(user, permission):
@@ -66,13 +96,33 @@ def can(user, permission):
     return bool(user is not None and user.active and permission in PERMISSIONS.get(user.role, ()))
 
 
+def roles_with(permission):
+    """The labels of the roles holding ``permission``, for messages ("Chủ tịch")."""
+    return [role.label for role in Role if permission in PERMISSIONS[role.code]]
+
+
+def needs_unit(role):
+    """Whether accounts of ``role`` (a code or ``Role``) must be bound to a unit."""
+    code = role.code if isinstance(role, Role) else role
+    return "units.all" not in PERMISSIONS.get(code, ())
+
+
+def operator(name="cli"):
+    """The acting user of the command line, which whoever holds the database runs: an
+    unsaved account with the admin's permissions, named ``name`` in the audit log."""
+    return User(username=name, role=Role.ADMIN.code, active=True)
+
+
+# --- which units a user sees ------------------------------------------------------------
+
+
 def visible_unit_ids(user):
-    """Ids of the units ``user`` may see: ``None`` for all of them (the admin, or a user
-    of the top unit), else the user's unit and its sub-units, any depth; an unbound
-    non-admin sees nothing."""
+    """Ids of the units ``user`` may see: ``None`` for all of them (``units.all``, or a
+    user of the top unit), else the user's unit and its sub-units, any depth; an unbound
+    user without ``units.all`` sees nothing."""
     if user is None:
         return []
-    if user.role == Role.ADMIN.code:
+    if can(user, "units.all"):
         return None
     if user.unit_id is None:
         return []
@@ -82,18 +132,71 @@ def visible_unit_ids(user):
     return None if len(ids) >= Unit.select().count() else ids
 
 
+_ASK = object()
+
+
+def sees(user, unit_id, staff_id=None, permission=None, visible=_ASK):
+    """Whether ``user`` may reach the records of unit ``unit_id``: always their own
+    record (``staff_id`` is the person of their account); else, holding ``permission``
+    when one is named, a unit of their scope.  ``visible`` passes the user's
+    ``visible_unit_ids`` when the caller already has them (the panel, per request)."""
+    if user is None or not user.active:
+        return False
+    if staff_id is not None and user.staff_id == staff_id:
+        return True
+    if permission is not None and not can(user, permission):
+        return False
+    ids = visible_unit_ids(user) if visible is _ASK else visible
+    return ids is None or unit_id in ids
+
+
+def require(user, permission, action, unit_id=None, own_staff_id=None):
+    """Refuse (``Forbidden``, naming the roles that may) unless ``user`` is active, holds
+    ``permission`` and sees ``unit_id`` (when given) — or is the person ``own_staff_id``
+    themself through their staff account.  ``action`` completes "không được …"."""
+    if user is None or not user.active:
+        raise Forbidden(f"Cần đăng nhập bằng tài khoản đang hoạt động để {action}.")
+    if own_staff_id is not None and user.staff_id == own_staff_id:
+        return
+    if not can(user, permission):
+        allowed = ", ".join(roles_with(permission)) or "không vai trò nào"
+        raise Forbidden(
+            f"Vai trò {_label(user.role)} không được {action}; chỉ: {allowed}"
+            + (" hoặc chính người được đánh giá." if own_staff_id is not None else "."),
+            role=user.role, action=action, permission=permission)
+    if unit_id is not None and not sees(user, unit_id):
+        raise Forbidden(f"Tài khoản {user.username} không thuộc đơn vị này nên không "
+                        f"được {action}.", unit=unit_id)
+
+
+def _label(role):
+    try:
+        return Role.parse(role).label
+    except ValueError:
+        return role
+
+
+def allowed_statuses(user):
+    """The rating statuses ``user`` may give from the record screens."""
+    out = set()
+    for permission, statuses in RATING_STATUSES.items():
+        if can(user, permission):
+            out |= statuses
+    return out
+
+
 def check_rating_status(user, old_status, new_status):
-    """Refuse a status change the user's role may not make (``Forbidden``).
+    """Refuse a status change the user's permissions do not allow (``Forbidden``).
 
     A rating already approved or published is changed only by those who decide it.
     """
-    allowed = RATING_STATUSES.get(getattr(user, "role", None), set())
+    allowed = allowed_statuses(user)
     labels = RatingStatus.labels()
     if old_status != new_status and new_status not in allowed:
         names = ", ".join(labels[s] for s in RatingStatus.labels() if s in allowed) or "không có"
         raise Forbidden(
-            f"Vai trò {role_of(user).label} không được chuyển xếp loại sang trạng thái "
-            f"«{labels.get(new_status, new_status)}»; được phép: {names}.",
+            f"Vai trò {_label(getattr(user, 'role', None))} không được chuyển xếp loại sang "
+            f"trạng thái «{labels.get(new_status, new_status)}»; được phép: {names}.",
             status=new_status,
         )
     final = {RatingStatus.APPROVED.code, RatingStatus.PUBLISHED.code}
@@ -103,6 +206,14 @@ def check_rating_status(user, old_status, new_status):
             "mở lại để sửa.",
             status=old_status,
         )
+
+
+def check_unit_binding(role, unit, hint=""):
+    """Refuse (``InvalidInput``) an account of ``role`` without the unit it must have;
+    ``hint`` says how to give one where the caller asks for it."""
+    if needs_unit(role) and unit is None:
+        raise InvalidInput(f"Vai trò {_label(role)} phải gắn với một đơn vị{hint}.",
+                           field="unit")
 
 
 # --- accounts ---------------------------------------------------------------------------
@@ -133,10 +244,7 @@ def create_user(username, password, role, unit=None, actor="system"):
         raise InvalidInput(str(exc), field="role") from exc
     if isinstance(unit, str):
         unit = units.find_unit(unit)
-    if role is not Role.ADMIN and unit is None:
-        raise InvalidInput(
-            f"Vai trò {role.label} phải gắn với một đơn vị; hãy chỉ rõ --unit MÃ.", field="unit"
-        )
+    check_unit_binding(role, unit, "; hãy chỉ rõ --unit MÃ")
     if User.get_or_none(User.username == username) is not None:
         raise InvalidInput(f"Tên đăng nhập «{username}» đã có.", field="username")
     check_password_strength(password)

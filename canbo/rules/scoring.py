@@ -18,7 +18,6 @@ import dataclasses
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from canbo.errors import InvalidInput
-from canbo.levels import Rating
 from canbo.rules.rulesets import (
     MIN_MONTHS_WORKED,
     ND335,
@@ -30,7 +29,6 @@ from canbo.rules.rulesets import (
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 _QUANTA = {n: Decimal(1).scaleb(-n) for n in range(0, 7)}
-QUARTERS = {1: (1, 2, 3), 2: (4, 5, 6), 3: (7, 8, 9), 4: (10, 11, 12)}
 
 # Điều 12 and the annex form Mẫu 01: the sub-items and their maxima are data, because
 # each province fills in what earns full or partial points (REFERENCE.md §3).
@@ -261,12 +259,6 @@ def abc(t, rules=RULES[ND335]):
 # --- leaders (Điều 16) -----------------------------------------------------------------
 
 
-def leader_d(subordinate_levels):
-    """d: 100% if every subordinate is at HTNV or above, 50% if any is KHTNV (Điều 16)."""
-    levels = [Rating.parse(x) if not isinstance(x, Rating) else x for x in subordinate_levels]
-    return Decimal(50) if Rating.KHTNV in levels else HUNDRED
-
-
 def check_leader_value(name, value, rules=RULES[ND335]):
     """``value`` as a Decimal percent if the rules allow it for criterion ``name``.
 
@@ -333,30 +325,10 @@ def period_score(general, task, rules=RULES[ND335]):
     return general + task_points(task, rules)
 
 
-def quarter_score(monthly, quarter, rules=RULES[ND335]):
-    """The average of the quarter's three months ``{month: score}`` (Điều 17.3: "theo quý
-    (bằng điểm trung bình cộng của 03 tháng)"; used under Điều 23)."""
-    months = QUARTERS[quarter]
-    missing = [m for m in months if monthly.get(m) is None]
-    if missing:
-        raise InvalidInput(f"Quý {quarter} thiếu điểm tháng " + ", ".join(map(str, missing)),
-                           quarter=quarter)
-    return sum(Decimal(monthly[m]) for m in months) / 3
-
-
+#: The months of each quarter and half-year: Điều 17.3 averages 3 months for a quarter
+#: and 6 for a half-year, which units use for bonuses and extra income (Điều 23).
+QUARTERS = {1: (1, 2, 3), 2: (4, 5, 6), 3: (7, 8, 9), 4: (10, 11, 12)}
 HALVES = {1: (1, 2, 3, 4, 5, 6), 2: (7, 8, 9, 10, 11, 12)}
-
-
-def half_score(monthly, half):
-    """The average of the half-year's six months ``{month: score}`` (Điều 17.3: "06 tháng
-    (bằng điểm trung bình cộng của 06 tháng)"), which units use for bonuses and extra
-    income (Điều 23)."""
-    months = HALVES[half]
-    missing = [m for m in months if monthly.get(m) is None]
-    if missing:
-        raise InvalidInput(f"6 tháng {'đầu' if half == 1 else 'cuối'} năm thiếu điểm tháng "
-                           + ", ".join(map(str, missing)), half=half)
-    return sum(Decimal(monthly[m]) for m in months) / 6
 
 
 LEAVE_KINDS = {

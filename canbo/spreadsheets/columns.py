@@ -227,7 +227,10 @@ def match_headers(row, columns):
             continue
         column = lookup.get(key)
         if column is None or column.key in seen:
-            unknown.append(text(header) or f"cột {i + 1}")
+            # a header is named back to the officer, never parsed as data: a cell of any
+            # length (a 201-digit number once raised here) is shown shortened
+            name = " ".join(nfc(str(header)).split())
+            unknown.append((name[:60] + "…" if len(name) > 60 else name) or f"cột {i + 1}")
             continue
         seen.add(column.key)
         found[i] = column

@@ -11,6 +11,10 @@ history only when that level is not there yet, and a rating of a past year is st
 an approved historical rating under the rule set of its year (REFERENCE.md §1, §2;
 ``rulesets.rule_set_for``), so importing the same file twice changes nothing.
 
+Who imports decides what the file may reach: the acting user's units bound the rows
+(``users.visible_unit_ids``), and only a user holding ``units.edit`` (the admin; the
+command line's ``users.operator``) may have the import create the units it names.
+
 The checking is ``plan``; this module runs it and writes the plan in bulk.
 """
 import dataclasses
@@ -31,14 +35,17 @@ from peewee import (
 
 from canbo.db import database
 from canbo.models import AuditLog, Department, Qualification, Rating, Staff, Title, Unit
+from canbo.records import users
 from canbo.spreadsheets import workbook as spreadsheets
 from canbo.spreadsheets.plan import Plan, Problem, build_plan
 
-__all__ = ["ImportResult", "Problem", "import_file", "import_workbook"]
+__all__ = ["ImportResult", "Problem", "import_file", "import_workbook", "may_create_units"]
 
 _PLAIN = (BooleanField, CharField, DateField, DateTimeField, DecimalField, ForeignKeyField,
           IntegerField, TextField)
 BATCH = 400  # rows per INSERT: under SQLite's limit on bound variables for every table
+#: The permission an import needs to create the units its rows name.
+CREATE_UNITS = "units.edit"
 
 
 @dataclasses.dataclass
@@ -88,16 +95,26 @@ def import_file(source, filename=None, **options):
     return import_workbook(spreadsheets.read(source, filename), **options)
 
 
-def import_workbook(workbook, unit=None, dry_run=False, skip_invalid=False, create_units=False,
-                    actor="system", today=None, allowed_units=None):
+def may_create_units(actor):
+    """Whether ``actor``'s import may create the units its rows name."""
+    return users.can(actor, CREATE_UNITS)
+
+
+def import_workbook(workbook, *, actor, unit=None, dry_run=False, skip_invalid=False,
+                    create_units=False, today=None):
     """Check ``workbook`` (a ``spreadsheets.Workbook``) and write it unless told not to.
 
-    ``unit`` (a ``Unit`` or None) is used for rows without a "Đơn vị"; ``today`` decides
-    which years are past (ratings of the current year go through the rating workflow);
-    ``allowed_units`` (unit ids, None for all) is the importing account's scope.
+    ``actor`` is the importing account (``users.operator()`` for the command line): rows
+    may name or reach only its units, and ``create_units`` needs ``CREATE_UNITS``
+    (``Forbidden`` otherwise).  ``unit`` (a ``Unit`` or None) is used for rows without a
+    "Đơn vị"; ``today`` decides which years are past (ratings of the current year go
+    through the rating workflow).
     """
+    if create_units:
+        users.require(actor, CREATE_UNITS, "tạo đơn vị mới khi nhập tệp")
     plan = build_plan(workbook, unit=unit, create_units=create_units,
-                      today=today or datetime.date.today(), allowed_units=allowed_units)
+                      today=today or datetime.date.today(),
+                      allowed_units=users.visible_unit_ids(actor))
     write = not dry_run and (skip_invalid or not plan.problems)
     if write and plan.has_changes():
         with database.atomic():

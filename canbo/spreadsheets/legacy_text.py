@@ -211,11 +211,6 @@ def convert(text, encoding):
     return normalize(text)
 
 
-def to_unicode(text):
-    """One text, its encoding detected on its own (prefer ``detect`` over a whole file)."""
-    return convert(text, detect([text]))
-
-
 def normalize(text):
     """Unicode NFC, with the Icelandic eth some converters put for "Đ" corrected."""
     text = unicodedata.normalize("NFC", text)

@@ -3,6 +3,8 @@
 ``dashboard(unit, year)`` returns plain data — the cycle's progress, the quota meter per
 task group, the ratings of the last five years with results, today's qualification
 structure, warnings — and, for a unit with sub-units (a province), a table of its units.
+``status_progress(unit_ids)`` is the panel home page's shorter answer: the year's ratings
+of the units a user sees, counted by status.
 Every figure of every unit comes from a handful of GROUP BY queries over all units at
 once, never one query per unit, so a province of a hundred communes costs what one
 commune costs.
@@ -81,6 +83,47 @@ class Progress:
         for code, n in other.counts.items():
             self.counts[code] = self.counts.get(code, 0) + n
         self.not_eligible += other.not_eligible
+
+
+@dataclasses.dataclass
+class StatusProgress:
+    """A year's ratings counted by status (the home page's "tiến độ"), and the staff in
+    post today, of the units someone sees."""
+
+    year: int
+    counts: dict  # status code → number of ratings
+    in_post: int = 0
+
+    def rows(self):
+        """``[(status, label, count)]`` in workflow order, every status listed."""
+        return [(s.code, s.label, self.counts.get(s.code, 0)) for s in RatingStatus]
+
+    @property
+    def rated(self):
+        """Ratings of the year, the not-eligible apart."""
+        return sum(n for code, n in self.counts.items()
+                   if code != RatingStatus.NOT_ELIGIBLE.code)
+
+    @property
+    def statuses_in_use(self):
+        return sum(1 for n in self.counts.values() if n)
+
+
+def status_progress(unit_ids=None, today=None):
+    """The ``StatusProgress`` of this year (``today``'s), or of the latest year with
+    ratings while this year has none yet, over the units ``unit_ids`` (None: all)."""
+    def scoped(query, column):
+        return query if unit_ids is None else query.where(column.in_(list(unit_ids)))
+
+    year = (today or datetime.date.today()).year
+    if not scoped(Rating.select().where(Rating.year == year), Rating.unit).exists():
+        latest = scoped(Rating.select(fn.MAX(Rating.year)), Rating.unit).scalar()
+        year = latest if latest is not None else year
+    counts = dict(scoped(Rating.select(Rating.status, fn.COUNT(Rating.id))
+                         .where(Rating.year == year), Rating.unit)
+                  .group_by(Rating.status).tuples())
+    in_post = scoped(Staff.select().where(Staff.left_on.is_null()), Staff.unit).count()
+    return StatusProgress(year, counts, in_post)
 
 
 @dataclasses.dataclass
@@ -176,13 +219,6 @@ def quota_ratio(rule_set, exception_ratio=None):
     """The cap on HTXSNV as a share of HTTNV for a rule set code (``yearly.quota_ratio``:
     none before ND 48/2023, else 20% or the cycle's exception within its ceiling)."""
     return yearly.quota_ratio(rulesets.get(rule_set), exception_ratio)
-
-
-def excellent_limit(rule_set, good, exception_ratio=None):
-    """At most how many may be rated HTXSNV when ``good`` are rated HTTNV; ``None`` = no
-    cap (``yearly.quota_allowed``: floor, REFERENCE.md §4)."""
-    ratio = quota_ratio(rule_set, exception_ratio)
-    return None if ratio is None else yearly.quota_allowed(good, ratio)
 
 
 def quota_explanation(good, excellent, ratio):

@@ -22,10 +22,11 @@ import re
 
 from peewee import fn
 
+from canbo.db import database
 from canbo.errors import InvalidInput
 from canbo.levels import FINAL_STATUSES
 from canbo.models import NationalExport, Rating, Sheet, Staff, Unit
-from canbo.records import audit, units
+from canbo.records import audit, units, users
 from canbo.rules import rulesets, scoring, yearly
 from canbo.spreadsheets.workbook import Table
 from canbo.tracking import year_points
@@ -157,12 +158,16 @@ def table(unit, period, include_subunits=True):
 
 
 def export(actor, unit, period, include_subunits=True):
-    """The export's ``Table``, logged as done by ``actor`` (a name) for ``unit``."""
+    """The export's ``Table``, logged as done by ``actor`` (a user holding
+    ``national.export`` who sees ``unit``)."""
+    users.require(actor, "national.export", "xuất dữ liệu lên Cơ sở dữ liệu quốc gia",
+                  unit.id)
     result = table(unit, period, include_subunits)
-    entry = NationalExport.create(actor=str(actor), unit=unit, period=period.code,
-                                  with_subunits=include_subunits, rows=len(result.rows))
-    audit.record(str(actor), "national.export", entry,
-                 changes={"period": period.code, "rows": len(result.rows)})
+    with database.atomic():
+        entry = NationalExport.create(actor=actor.username, unit=unit, period=period.code,
+                                      with_subunits=include_subunits, rows=len(result.rows))
+        audit.record(actor.username, "national.export", entry,
+                     changes={"period": period.code, "rows": len(result.rows)})
     return result
 
 

@@ -1,7 +1,9 @@
 """A unit's catalogue of output products (ND 335/2025 Điều 13): edit, decide, XLSX.
 
-The personnel officer edits the catalogue; the chairman's decision (number and date)
-locks it, after which work is assigned from it.  The XLSX layout is the one units
+The personnel officer edits the catalogue (``catalogue.edit``); the chairman's decision
+(number and date, ``catalogue.decide``) locks it, after which work is assigned from it.
+Each change takes the acting user first and checks their permission and unit
+(``users.require``, ``Forbidden`` naming who may).  The XLSX layout is the one units
 already circulate: one row per product with the columns *Nhóm*, *Sản phẩm*, *Khung
 điểm* and *Hệ số quy đổi*; a row with a group and no product is a group heading whose
 group carries on to the rows below it.
@@ -17,16 +19,24 @@ from canbo.db import database
 from canbo.errors import InvalidInput, NoData, RuleViolation
 from canbo.models.tracking import MAX_GROUPS, Catalogue, Product
 from canbo.records import audit
+from canbo.records.users import require
 from canbo.vietnamese import fold
 
 HEADERS = ("Nhóm", "Sản phẩm", "Khung điểm", "Hệ số quy đổi")
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
 
 
-def catalogue_for(unit, year, create=False):
-    """The unit's catalogue of ``year``; created empty when ``create``."""
-    if create:
-        return Catalogue.get_or_create(unit=unit, year=year)[0]
+def open_catalogue(actor, unit, year):
+    """The unit's catalogue of ``year``, created empty (a draft) when there is none."""
+    require(actor, "catalogue.edit", "lập danh mục sản phẩm", unit.id)
+    catalogue, created = Catalogue.get_or_create(unit=unit, year=year)
+    if created:
+        audit.record(actor, "catalogue.open", catalogue, changes={"year": [None, year]})
+    return catalogue
+
+
+def catalogue_for(unit, year):
+    """The unit's catalogue of ``year`` (``NoData`` when there is none)."""
     found = Catalogue.get_or_none(Catalogue.unit == unit, Catalogue.year == year)
     if found is None:
         raise NoData(f"{unit.name} chưa có danh mục sản phẩm năm {year}.", year=year)
@@ -79,10 +89,15 @@ def parse_range(value, row=None):
     return numbers[0], numbers[-1]
 
 
-def add_product(catalogue, group, name, coefficient, points_min=None, points_max=None,
-                actor="system"):
+def add_product(actor, catalogue, group, name, coefficient, points_min=None,
+                points_max=None):
     """Add a product to an undecided catalogue; checks group 1–5 and coefficient > 0."""
+    require(actor, "catalogue.edit", "sửa danh mục sản phẩm", catalogue.unit_id)
     _check_open(catalogue)
+    return _add(actor, catalogue, group, name, coefficient, points_min, points_max)
+
+
+def _add(actor, catalogue, group, name, coefficient, points_min, points_max):
     group = parse_group(group)
     coefficient = parse_decimal(coefficient, "hệ số quy đổi")
     if coefficient <= 0:
@@ -95,8 +110,10 @@ def add_product(catalogue, group, name, coefficient, points_min=None, points_max
     return product
 
 
-def decide(catalogue, number, date, actor="system"):
+def decide(actor, catalogue, number, date):
     """Record the chairman's decision (number, date), which locks the catalogue."""
+    require(actor, "catalogue.decide", "ghi quyết định phê duyệt danh mục sản phẩm",
+            catalogue.unit_id)
     _check_open(catalogue)
     if not str(number or "").strip() or not isinstance(date, datetime.date):
         raise InvalidInput("Cần số và ngày của quyết định phê duyệt danh mục.")
@@ -104,7 +121,7 @@ def decide(catalogue, number, date, actor="system"):
         raise RuleViolation(f"Danh mục sản phẩm năm {catalogue.year} chưa có sản phẩm nào.")
     catalogue.decision_number = str(number).strip()
     catalogue.decision_date = date
-    catalogue.decided_by = str(actor)
+    catalogue.decided_by = actor.username
     catalogue.save()
     audit.record(actor, "catalogue.decide", catalogue,
                  changes={"decision_number": [None, catalogue.decision_number],
@@ -160,15 +177,16 @@ def read_xlsx(file):
     return rows
 
 
-def import_xlsx(catalogue, file, actor="system"):
+def import_xlsx(actor, catalogue, file):
     """Replace an undecided catalogue's products with those of ``file``; returns the count."""
+    require(actor, "catalogue.edit", "sửa danh mục sản phẩm", catalogue.unit_id)
     _check_open(catalogue)
     rows = read_xlsx(file)
     with database.atomic():
         Product.delete().where(Product.catalogue == catalogue).execute()
         for row in rows:
-            add_product(catalogue, row["group"], row["name"], row["coefficient"],
-                        row["points_min"], row["points_max"], actor=actor)
+            _add(actor, catalogue, row["group"], row["name"], row["coefficient"],
+                 row["points_min"], row["points_max"])
     return len(rows)
 
 

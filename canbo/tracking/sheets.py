@@ -5,15 +5,21 @@ servant self-scores the general criteria on Mẫu 01, the evaluating person scor
 comments, then confirms, which locks the period: its assignments, results and sheet
 no longer change.  The task score comes from the period's assignments through
 ``scoring`` (Điều 13–17) with the unit's ``TrackingSetting``.
+
+Each change takes the acting user first and checks them (``Forbidden``, naming who may):
+assignments and results need ``tracking.assign``; the self-scoring is the person's own,
+through the account linked to their record; scoring, confirming and returning need
+``tracking.evaluate`` and are never done on one's own sheet (``users.PERMISSIONS``).
 """
 import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from canbo.db import database
-from canbo.errors import InvalidInput, RuleViolation
+from canbo.errors import Forbidden, InvalidInput, RuleViolation
 from canbo.levels import LeaderRole, Period, SheetStatus
 from canbo.models.tracking import Assignment, Sheet, SheetItem, TrackingSetting
 from canbo.records import audit
+from canbo.records.users import require, roles_with
 from canbo.rules import scoring
 from canbo.rules.rulesets import rule_set_for
 
@@ -47,6 +53,44 @@ def period_months(month, period):
     return list(range(end - 2, end + 1)) if period == Period.QUARTER.code else [end]
 
 
+# --- who ------------------------------------------------------------------------------
+
+
+def check_self_score(actor, staff):
+    """Only the person themself, through the account linked to their record, self-scores."""
+    if actor is None or not actor.active or actor.staff_id != staff.id:
+        raise Forbidden(f"Chỉ chính {staff.full_name}, bằng tài khoản gắn với hồ sơ của "
+                        "mình, được tự đánh giá phiếu này.", staff=staff.id)
+
+
+def check_evaluate(actor, staff, action="chấm điểm, xác nhận hoặc trả lại phiếu"):
+    """The evaluator (``tracking.evaluate``) of the person's unit, never on their own sheet."""
+    require(actor, "tracking.evaluate", f"{action} của người khác", staff.unit_id)
+    if actor.staff_id == staff.id:
+        raise Forbidden(f"Không được {action} của chính mình; phiếu của mình do một người "
+                        f"đánh giá khác ({', '.join(roles_with('tracking.evaluate'))}) "
+                        "thực hiện.", staff=staff.id)
+
+
+def may_self_score(actor, staff):
+    return _passes(check_self_score, actor, staff)
+
+
+def may_evaluate(actor, staff):
+    return _passes(check_evaluate, actor, staff)
+
+
+def _passes(check, *args):
+    try:
+        check(*args)
+    except Forbidden:
+        return False
+    return True
+
+
+# --- assignments and results --------------------------------------------------------------
+
+
 def _check_unlocked(staff, year, month):
     end = period_end(month, setting_for(staff.unit_id, year).period)
     sheet = Sheet.get_or_none(Sheet.staff == staff.id, Sheet.year == year, Sheet.month == end)
@@ -56,9 +100,9 @@ def _check_unlocked(staff, year, month):
             "không sửa được.", sheet=sheet.id)
 
 
-def assign(staff, year, month, product, quantity, deadline=None, extra=False,
-           actor="system"):
+def assign(actor, staff, year, month, product, quantity, deadline=None, extra=False):
     """Assign ``quantity`` of a decided catalogue's ``product`` for a month (Điều 13)."""
+    require(actor, "tracking.assign", "giao sản phẩm", staff.unit_id)
     if not product.catalogue.locked:
         raise RuleViolation(f"Danh mục sản phẩm năm {product.catalogue.year} chưa được phê "
                             "duyệt; chưa giao việc từ danh mục được.")
@@ -78,9 +122,10 @@ def assign(staff, year, month, product, quantity, deadline=None, extra=False,
     return row
 
 
-def record_result(assignment, actor="system", **fields):
+def record_result(actor, assignment, **fields):
     """Record the result of an assignment: completed, failed_reviews, delays,
     objective_cause, note.  Counts must be whole numbers ≥ 0."""
+    require(actor, "tracking.assign", "ghi kết quả thực hiện", assignment.staff.unit_id)
     allowed = {"completed", "failed_reviews", "delays", "objective_cause", "note"}
     unknown = set(fields) - allowed
     if unknown:
@@ -122,24 +167,28 @@ def _items(sheet):
 
 
 def _score_items(sheet, scores, field):
+    """Store ``scores`` (``{code: points}``) on the sheet's items and return the general
+    points once every item is scored; each value is checked by ``scoring.general_points``."""
     items = _items(sheet)
+    values = {}
     for code, value in scores.items():
-        if code not in items:
-            raise InvalidInput(f"Tiêu chí «{code}» không có trong phiếu; cho phép: "
-                               + ", ".join(items), item=code)
-        value = Decimal(str(value).replace(",", "."))
-        if not 0 <= value <= items[code].max_points:
-            raise InvalidInput(f"Điểm tiêu chí {code} = {scoring.vi_decimal(value)} ngoài "
-                               f"khoảng 0 – {scoring.vi_decimal(items[code].max_points)}.",
-                               item=code, value=value)
+        try:
+            values[code] = Decimal(str(value).replace(",", "."))
+        except InvalidOperation:
+            raise InvalidInput(f"Điểm tiêu chí {code} «{value}» không phải là số.",
+                               item=code, value=value) from None
+    rules = scoring.RULES.get(sheet.rule_set, scoring.RULES[scoring.ND335])  # as sheet_for
+    scoring.general_points(values, rules)
+    for code, value in values.items():
         setattr(items[code], field, value)
         items[code].save()
-    values = [getattr(i, field) for i in items.values()]
-    return sum(values) if all(v is not None for v in values) else None
+    points = [getattr(i, field) for i in items.values()]
+    return sum(points) if all(v is not None for v in points) else None
 
 
-def self_score(sheet, scores, strengths=None, weaknesses=None, actor="system"):
+def self_score(actor, sheet, scores, strengths=None, weaknesses=None):
     """The person's own points per general sub-item, strengths and weaknesses."""
+    check_self_score(actor, sheet.staff)
     if sheet.locked:
         raise RuleViolation(f"Phiếu tháng {sheet.month}/{sheet.year} đã được xác nhận.")
     with database.atomic():
@@ -153,8 +202,9 @@ def self_score(sheet, scores, strengths=None, weaknesses=None, actor="system"):
     return sheet
 
 
-def evaluate(sheet, scores, d=None, dd=None, e=None, comment=None, actor="system"):
+def evaluate(actor, sheet, scores, d=None, dd=None, e=None, comment=None):
     """The evaluator's points per sub-item, d, đ, e for a leader, and comment."""
+    check_evaluate(actor, sheet.staff, "chấm điểm phiếu")
     if sheet.locked:
         raise RuleViolation(f"Phiếu tháng {sheet.month}/{sheet.year} đã được xác nhận.")
     rules = rules_of(setting_for(sheet.unit_id, sheet.year), sheet.rule_set)
@@ -164,8 +214,10 @@ def evaluate(sheet, scores, d=None, dd=None, e=None, comment=None, actor="system
             if value is not None:
                 setattr(sheet, attr, scoring.check_leader_value(name, value, rules))
         sheet.comment = comment if comment is not None else sheet.comment
-        sheet.evaluator = str(actor)
+        sheet.evaluator = actor.username
         sheet.save()
+        audit.record(actor, "sheet.evaluate", sheet, changes={
+            "general": [None, None if sheet.general is None else str(sheet.general)]})
     return sheet
 
 
@@ -189,8 +241,9 @@ def compute(sheet):
     return sheet
 
 
-def confirm(sheet, actor="system"):
+def confirm(actor, sheet):
     """The evaluator's confirmation: needs every item scored; locks the period."""
+    check_evaluate(actor, sheet.staff, "xác nhận phiếu")
     if sheet.locked:
         raise RuleViolation(f"Phiếu tháng {sheet.month}/{sheet.year} đã được xác nhận.")
     if sheet.status != SheetStatus.SELF_SCORED.code:
@@ -202,7 +255,7 @@ def confirm(sheet, actor="system"):
     with database.atomic():
         compute(sheet)
         sheet.status = SheetStatus.CONFIRMED.code
-        sheet.evaluator = str(actor)
+        sheet.evaluator = actor.username
         sheet.confirmed_at = datetime.datetime.now().replace(microsecond=0)
         sheet.save()
         audit.record(actor, "sheet.confirm", sheet,
@@ -211,8 +264,9 @@ def confirm(sheet, actor="system"):
     return sheet
 
 
-def return_sheet(sheet, reason, actor="system"):
+def return_sheet(actor, sheet, reason):
     """Send a self-scored sheet back to the person (Trả lại), with the reason."""
+    check_evaluate(actor, sheet.staff, "trả lại phiếu")
     if sheet.status != SheetStatus.SELF_SCORED.code:
         raise RuleViolation("Chỉ trả lại được phiếu đã tự đánh giá, chưa xác nhận.")
     if not str(reason or "").strip():

@@ -298,12 +298,13 @@ def part_of_year(grid, quarter=None, half=None):
     return out
 
 
-def write_points(year, grid, actor="system", unit_ids=None):
+def write_points(year, grid, unit_ids=None):
     """Store each complete year's average in its ``Rating.points`` (yearly cycle).
 
     Only ratings that exist, are scored on 100 points and are not yet final are
     changed (and, with ``unit_ids``, only the ratings made by those units); returns
-    ``(updated, skipped)`` counts.  One UPDATE per 500 people.
+    ``(updated, skipped)`` counts.  One UPDATE per 500 people.  It writes no audit
+    entry: its caller, ``rating.points.fill_points``, writes the cycle's.
     """
     done = {p.staff_id: scoring.stored_points(p.average) for p in grid if p.complete}
     updated = 0
