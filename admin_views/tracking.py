@@ -23,6 +23,7 @@ from canbo.records import units
 from canbo.rules import scoring
 from canbo.tracking import sheets
 from canbo.tracking import year_points as yp
+from canbo.vietnamese import vi_points
 
 from .base import SecureView, current_account, visible_unit_ids
 from .dashboard import chosen_unit, chosen_year
@@ -51,7 +52,7 @@ def _scores(prefix):
     out = {}
     for key, value in request.form.items():
         if key.startswith(prefix) and value.strip():
-            out[key[len(prefix):]] = value.strip().replace(",", ".")
+            out[key[len(prefix):]] = value.strip()  # read by the domain: "2,5" or "2.5"
     return out
 
 
@@ -136,7 +137,7 @@ class TrackingView(SecureView):
 
 
 def _num(value):
-    return "" if value is None else scoring.vi_decimal(scoring.ScoringRules().round(value))
+    return "" if value is None else vi_points(scoring.ScoringRules().round(value))
 
 
 def register(app, admin):

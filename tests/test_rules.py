@@ -235,10 +235,3 @@ def test_the_deadline_is_15_december():
 ])
 def test_an_objection_is_answered_within_7_working_days_under_nd335(code, lodged, due):
     assert yearly.objection_due(RS[code], lodged) == due
-
-
-@pytest.mark.parametrize("value, text", [
-    (Decimal("3.4"), "3,4"), (Decimal("4.0"), "4"), (Decimal("0.8"), "0,8"), (Decimal("0"), "0"),
-])
-def test_numbers_are_written_the_vietnamese_way(value, text):
-    assert yearly.vi_decimal(value) == text

@@ -14,6 +14,7 @@ from canbo.models.cycle import Absence, Cycle, Discipline, Evaluation, Objection
 from canbo.rating import guards
 from canbo.records import audit
 from canbo.rules import rulesets, yearly
+from canbo.vietnamese import vi_date
 
 
 def _text(value, what):
@@ -54,7 +55,7 @@ def answer_objection(actor, objection, answer, answered_on):
     with database.atomic():
         objection = Objection.get_by_id(objection.id)
         if objection.is_answered:
-            raise RuleViolation(f"Kiến nghị ngày {objection.lodged_on:%d/%m/%Y} đã được trả lời.")
+            raise RuleViolation(f"Kiến nghị ngày {vi_date(objection.lodged_on)} đã được trả lời.")
         if answered_on < objection.lodged_on:
             raise InvalidInput("Ngày trả lời không thể trước ngày kiến nghị.")
         objection.answer, objection.answered_on = answer, answered_on
@@ -164,7 +165,7 @@ def record_absence(actor, staff, kind, starts_on, ends_on, note=None):
     guards.require(actor, guards.PREPARERS, "ghi thời gian nghỉ", staff.unit_id)
     kind = AbsenceKind.parse(kind).code
     if ends_on < starts_on:
-        raise InvalidInput(f"Thời gian nghỉ từ {starts_on:%d/%m/%Y} đến {ends_on:%d/%m/%Y} "
+        raise InvalidInput(f"Thời gian nghỉ từ {vi_date(starts_on)} đến {vi_date(ends_on)} "
                            "không hợp lệ: ngày kết thúc trước ngày bắt đầu.")
     with database.atomic():
         absence = Absence.create(staff=staff, kind=kind, starts_on=starts_on, ends_on=ends_on,
@@ -209,7 +210,7 @@ def record_discipline(actor, staff, system, kind, decided_on, violation_year,
     system, kind = DisciplineSystem.parse(system).code, DisciplineKind.parse(kind).code
     if violation_year > decided_on.year:
         raise InvalidInput(f"Năm vi phạm {violation_year} sau ngày quyết định "
-                           f"{decided_on:%d/%m/%Y}.")
+                           f"{vi_date(decided_on)}.")
     with database.atomic():
         d = Discipline.create(staff=staff, system=system, kind=kind, decided_on=decided_on,
                               violation_year=violation_year, public_service=public_service,

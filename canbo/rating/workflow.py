@@ -26,6 +26,7 @@ from canbo.models.cycle import CRITERIA, Absence, Cycle, Evaluation, TaskGroup, 
 from canbo.rating import compliance, guards
 from canbo.records import audit
 from canbo.rules import rulesets, yearly
+from canbo.vietnamese import vi_date
 
 #: Kinds rated under the decrees; part-time officials and contract workers are not.
 RATED_KINDS = (StaffKind.CADRE.code, StaffKind.CIVIL_SERVANT.code,
@@ -114,9 +115,9 @@ def deadline_warning(cycle, today=None):
         return None
     left = (cycle.deadline - today).days
     if left < 0:
-        return f"Đã quá hạn hoàn thành đánh giá ({cycle.deadline:%d/%m/%Y}) {-left} ngày."
+        return f"Đã quá hạn hoàn thành đánh giá ({vi_date(cycle.deadline)}) {-left} ngày."
     if left <= DEADLINE_WARNING_DAYS:
-        return f"Còn {left} ngày đến hạn hoàn thành đánh giá ({cycle.deadline:%d/%m/%Y})."
+        return f"Còn {left} ngày đến hạn hoàn thành đánh giá ({vi_date(cycle.deadline)})."
     return None
 
 

@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from canbo.errors import InvalidInput
 from canbo.levels import Rating
 from canbo.rules.rulesets import ND335, QD366
+from canbo.vietnamese import parse_decimal, vi_decimal, vi_points
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -118,12 +119,6 @@ def rules_for(rule_set=ND335, **overrides):
             f"Bộ quy tắc «{rule_set}» không chấm điểm theo thang 100; cho phép: "
             + ", ".join(RULES), rule_set=rule_set) from None
     return dataclasses.replace(base, **{k: v for k, v in overrides.items() if v is not None})
-
-
-def vi_decimal(value, places=2):
-    """``91.17`` → ``"91,17"`` (REFERENCE.md §10: decimal comma)."""
-    text = f"{Decimal(value):.{places}f}"
-    return text.replace(".", ",")
 
 
 # --- task results (Điều 13–15) -------------------------------------------------------
@@ -225,7 +220,7 @@ def check_leader_value(name, value, rules=RULES[ND335]):
     allowed = list(rules.leader_values)
     if name == "đ" and rules.middle_value_dd is not None:
         allowed.append(Decimal(rules.middle_value_dd))
-    value = Decimal(value)
+    value = parse_decimal(value, f"Tiêu chí {name}", percent=True, required=True)
     if value not in allowed:
         raise InvalidInput(
             f"Tiêu chí {name} = {vi_decimal(value, 0)}% không hợp lệ; cho phép: "
@@ -256,8 +251,8 @@ def general_points(scores, rules=RULES[ND335]):
         value = Decimal(value)
         if not ZERO <= value <= maxima[code]:
             raise InvalidInput(
-                f"Điểm tiêu chí {code} = {vi_decimal(value)} ngoài khoảng 0 – "
-                f"{vi_decimal(maxima[code])}.", item=code, value=value)
+                f"Điểm tiêu chí {code} = {vi_points(value)} ngoài khoảng 0 – "
+                f"{vi_points(maxima[code])}.", item=code, value=value)
         total += value
     return total
 

@@ -11,7 +11,9 @@ import datetime
 import math
 from decimal import Decimal
 
+from canbo import periods
 from canbo.levels import Rating as RatingLevel
+from canbo.vietnamese import vi_decimal, vi_percent
 
 # Stable rule codes (documented in README.md, "Rule codes").
 EXCELLENT_QUOTA = "excellent_quota"
@@ -46,16 +48,6 @@ class Finding:
 
     def as_dict(self):
         return dataclasses.asdict(self)
-
-
-def vi_decimal(value):
-    """A number as Vietnamese text writes it: ``3,4``, ``4``, ``0,8`` (at most 2 decimals)."""
-    text = f"{Decimal(value).quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def vi_percent(ratio):
-    return vi_decimal(Decimal(ratio) * 100) + "%"
 
 
 # --- time worked (ND 90/2020 Điều 2; ND 335/2025 Điều 11, 19; REFERENCE.md §5) ---------
@@ -97,64 +89,33 @@ def total(spans):
     return (months + days // 30, days % 30)
 
 
-def _clip(periods, first, last):
-    out = []
-    for a, b in periods:
-        a, b = max(a, first), min(b, last)
-        if a <= b:
-            out.append((a, b))
-    return out
-
-
-def _subtract(periods, holes):
-    """The periods with the days of ``holes`` taken out (all periods inclusive)."""
-    one = datetime.timedelta(days=1)
-    for ha, hb in holes:
-        rest = []
-        for a, b in periods:
-            if hb < a or ha > b:
-                rest.append((a, b))
-                continue
-            if a < ha:
-                rest.append((a, ha - one))
-            if hb < b:
-                rest.append((hb + one, b))
-        periods = rest
-    return periods
-
-
 def in_post(year, joined_on, left_on):
     """The part of ``year`` a person was in post (``left_on`` is the first day out)."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     if left_on is not None:
         last = min(last, left_on - datetime.timedelta(days=1))
-    return _clip([(joined_on or first, last)], first, last)
+    return periods.clipped([(joined_on or first, last)], first, last)
 
 
 def absence_periods(year, absences, kinds):
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    return _clip([(a.starts_on, a.ends_on) for a in absences if a.kind in kinds], first, last)
+    return periods.clipped([(a.starts_on, a.ends_on) for a in absences if a.kind in kinds],
+                           first, last)
 
 
 def months_worked(year, joined_on, left_on, absences):
     """``(months, days)`` worked in ``year`` for eligibility: time in post less every
     absence except maternity leave, which counts as worked (ND 90/2020 Điều 2;
     ND 335/2025 Điều 11.2; REFERENCE.md §5)."""
-    periods = in_post(year, joined_on, left_on)
+    worked = in_post(year, joined_on, left_on)
     holes = absence_periods(year, absences, LAWFUL_ABSENCE)
-    return total(span(a, b) for a, b in _subtract(periods, holes))
+    return total(span(a, b) for a, b in periods.without(worked, holes))
 
 
 def months_absent(year, absences):
     """``(months, days)`` of lawful absence (sick, unpaid, other) within ``year``."""
-    periods = absence_periods(year, absences, LAWFUL_ABSENCE)
-    out = []  # overlapping entries are merged so that no day counts twice
-    for a, b in sorted(periods):
-        if out and a <= out[-1][1] + datetime.timedelta(days=1):
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return total(span(a, b) for a, b in out)
+    absent = periods.merged(absence_periods(year, absences, LAWFUL_ABSENCE))
+    return total(span(a, b) for a, b in absent)
 
 
 @dataclasses.dataclass

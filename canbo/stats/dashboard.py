@@ -25,6 +25,7 @@ from canbo.rating.workflow import DEADLINE_WARNING_DAYS, RATED_KINDS
 from canbo.records.units import in_post_on, unit_ids
 from canbo.rules import rulesets, yearly
 from canbo.stats import reports
+from canbo.vietnamese import vi_date, vi_decimal, vi_percent
 
 #: The cycle's stages as the dashboard shows them, in order.
 STAGES = [
@@ -106,7 +107,7 @@ class QuotaMeter:
             return "Quy định của năm này không giới hạn tỷ lệ."
         if self.units > 1:
             return (f"Cộng {self.units} đơn vị: {self.excellent} người HTXSNV, tối đa "
-                    f"{self.limit} (tính riêng từng đơn vị: {yearly.vi_percent(self.ratio)} "
+                    f"{self.limit} (tính riêng từng đơn vị: {vi_percent(self.ratio)} "
                     "số người HTTNV, làm tròn xuống).")
         return quota_explanation(self.good, self.excellent, self.ratio)
 
@@ -187,7 +188,7 @@ def excellent_limit(rule_set, good, exception_ratio=None):
 
 def quota_explanation(good, excellent, ratio):
     """ "17 người HTTNV × 20% = 3,4 → tối đa 3 người HTXSNV (làm tròn xuống); hiện có 5." """
-    return (f"{good} người HTTNV × {yearly.vi_percent(ratio)} = {yearly.vi_decimal(good * ratio)}"
+    return (f"{good} người HTTNV × {vi_percent(ratio)} = {vi_decimal(good * ratio)}"
             f" → tối đa {yearly.quota_allowed(good, ratio)} người HTXSNV (làm tròn xuống); "
             f"hiện có {excellent}.")
 
@@ -383,11 +384,11 @@ def _warnings(ids, year, today, deadline, progress, quotas, day, unleveled=0):
     days_left = (deadline - today).days
     if pending and days_left < 0:
         out.append(Alert("deadline", "danger",
-                           f"Đã quá hạn {reports.vi_date(deadline)} mà còn {pending} người "
+                           f"Đã quá hạn {vi_date(deadline)} mà còn {pending} người "
                            f"chưa được phê duyệt kết quả xếp loại năm {year}."))
     elif pending and days_left <= DEADLINE_WARNING_DAYS:
         out.append(Alert("deadline", "warning",
-                           f"Còn {days_left} ngày đến hạn {reports.vi_date(deadline)}: "
+                           f"Còn {days_left} ngày đến hạn {vi_date(deadline)}: "
                            f"{pending} người chưa được phê duyệt kết quả xếp loại năm {year}."))
     for q in quotas:
         if not q.exceeded:

@@ -7,7 +7,6 @@ no longer change.  The task score comes from the period's assignments through
 ``scoring`` (Điều 13–17) with the unit's ``TrackingSetting``.
 """
 import datetime
-from decimal import Decimal
 
 from canbo.db import database
 from canbo.errors import InvalidInput, RuleViolation
@@ -16,6 +15,7 @@ from canbo.models.tracking import Assignment, Sheet, SheetItem, TrackingSetting
 from canbo.records import audit
 from canbo.rules import scoring
 from canbo.rules.rulesets import rule_set_for
+from canbo.vietnamese import parse_decimal, vi_points
 
 MONTHS = range(1, 13)
 
@@ -127,10 +127,10 @@ def _score_items(sheet, scores, field):
         if code not in items:
             raise InvalidInput(f"Tiêu chí «{code}» không có trong phiếu; cho phép: "
                                + ", ".join(items), item=code)
-        value = Decimal(str(value).replace(",", "."))
+        value = parse_decimal(value, f"Điểm tiêu chí {code}", required=True)
         if not 0 <= value <= items[code].max_points:
-            raise InvalidInput(f"Điểm tiêu chí {code} = {scoring.vi_decimal(value)} ngoài "
-                               f"khoảng 0 – {scoring.vi_decimal(items[code].max_points)}.",
+            raise InvalidInput(f"Điểm tiêu chí {code} = {vi_points(value)} ngoài "
+                               f"khoảng 0 – {vi_points(items[code].max_points)}.",
                                item=code, value=value)
         setattr(items[code], field, value)
         items[code].save()
