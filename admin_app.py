@@ -21,6 +21,7 @@ from admin_views import (
     auth,
     dashboard,
     documents,
+    formatters,
     home,
     i18n,
     imports,
@@ -38,8 +39,8 @@ from canbo.rules import scoring
 
 #: Feature modules of ``admin_views``, in menu order; a new feature adds its module here.
 FEATURES = [
-    i18n, auth, home, dashboard, staff, ratings, units, lists, users, auditlog, tracking,
-    workflow, imports, documents,
+    formatters, i18n, auth, home, dashboard, staff, ratings, units, lists, users, auditlog,
+    tracking, workflow, imports, documents,
 ]
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}

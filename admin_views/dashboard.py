@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from canbo.errors import CanboError, NoData
 from canbo.models import Unit
-from canbo.stats import charts, dashboard, reports, yearly_report
+from canbo.stats import charts, dashboard, yearly_report
 
 from .base import SecureView, can, current_account, sees, visible_unit_ids
 
@@ -91,8 +91,6 @@ class DashboardView(SecureView):
                                         chart_id=f"meter-{i}"))
                     for i, q in enumerate(board.quotas)],
             can_print=can("print"),
-            vi_number=reports.vi_number,
-            vi_date=reports.vi_date,
             stages=dashboard.STAGES,
         )
 

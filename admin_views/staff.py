@@ -16,10 +16,11 @@ from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from peewee import JOIN, fn
+from peewee import JOIN
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from canbo.errors import InvalidInput
 from canbo.levels import (
     Gender,
     LeaderRole,
@@ -28,6 +29,7 @@ from canbo.levels import (
 )
 from canbo.models import Department, Qualification, Staff, Title, Unit
 from canbo.records import audit
+from canbo.vietnamese import vi_date
 
 from .base import (
     SecureModelView,
@@ -92,7 +94,7 @@ def qualification_history(person):
     by_kind = {}
     for q in person.qualifications.order_by(Qualification.awarded_on, Qualification.id):
         kind = QualificationKind(q.kind)
-        text = kind.levels(q.level).label + (f" ({q.awarded_on:%d/%m/%Y})" if q.awarded_on else "")
+        text = kind.levels(q.level).label + (f" ({vi_date(q.awarded_on)})" if q.awarded_on else "")
         by_kind.setdefault(kind, []).append(text)
     lines = [Markup("<b>{}:</b> {}").format(kind.label, ", ".join(levels))
              for kind, levels in sorted(by_kind.items(), key=lambda kv: kv[0].rank)]
@@ -130,15 +132,11 @@ class QualificationLevelFilter(BasePeeweeFilter):
             level = self.kind.levels(value)
         except ValueError:
             return query.where(False)
-        best = (
-            Qualification.select(Qualification.staff)
-            .where(Qualification.kind == self.kind.code)
-            .group_by(Qualification.staff)
-        )
-        if level.code == "NONE":
-            has_any = best.having(fn.MIN(Qualification.rank) < level.rank)
-            return query.where(Staff.id.not_in(has_any))
-        return query.where(Staff.id.in_(best.having(fn.MIN(Qualification.rank) == level.rank)))
+        best = Qualification.highest(kind=self.kind.code).alias("best")
+        holders = Qualification.select(best.c.staff_id).from_(best)
+        if level.code == "NONE":  # nothing recorded counts as "Chưa qua đào tạo"
+            return query.where(Staff.id.not_in(holders.where(best.c.best < level.rank)))
+        return query.where(Staff.id.in_(holders.where(best.c.best == level.rank)))
 
     def operation(self):
         return "là"
@@ -257,10 +255,7 @@ class StaffView(SecureModelView):
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
-        if model.left_on and not model.left_reason:
-            raise ValidationError("Hãy ghi lý do nghỉ / chuyển công tác cùng với ngày.")
-        if model.joined_on and model.left_on and model.left_on < model.joined_on:
-            raise ValidationError("Ngày nghỉ / chuyển công tác phải sau ngày vào cơ quan.")
+        model.check_dates()  # its InvalidInput is flashed (SecureModelView)
 
     @expose("/archive/", methods=("GET", "POST"))
     def archive_view(self):
@@ -272,13 +267,18 @@ class StaffView(SecureModelView):
         if form.validate_on_submit():
             before = audit.snapshot(person)
             person.left_on, person.left_reason = form.left_on.data, form.left_reason.data
+            try:
+                person.check_dates()
+            except InvalidInput as exc:
+                flash(exc.message, "error")
+                return self.render("admin/staff_archive.html", form=form, person=person)
             with Staff._meta.database.atomic():
                 person.save()
                 audit.record(current_account(), "archive", person,
                              changes=audit.diff(before, audit.snapshot(person)),
                              reason=form.left_reason.data)
             flash(f"Đã ghi {person.full_name} nghỉ / chuyển công tác từ "
-                  f"{person.left_on:%d/%m/%Y}.", "success")
+                  f"{vi_date(person.left_on)}.", "success")
             return redirect(url_for(".index_view"))
         return self.render("admin/staff_archive.html", form=form, person=person)
 

@@ -44,7 +44,7 @@ def _scores(prefix):
     out = {}
     for key, value in request.form.items():
         if key.startswith(prefix) and value.strip():
-            out[key[len(prefix):]] = value.strip().replace(",", ".")
+            out[key[len(prefix):]] = value.strip()  # read by the domain: "2,5" or "2.5"
     return out
 
 

@@ -15,7 +15,6 @@ flashed; the page shows each form to those whose permission it needs (``can`` in
 templates).
 """
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
@@ -45,7 +44,7 @@ from canbo.rating import points as wp
 from canbo.rating import records as wr
 from canbo.rating import workflow as wf
 from canbo.rules import rulesets
-from canbo.vietnamese import parse_date
+from canbo.vietnamese import parse_date, parse_decimal, vi_percent
 
 from .base import SecureView, can, current_account, sees
 from .dashboard import chosen_unit, chosen_year
@@ -70,16 +69,6 @@ def _year(text, default):
     if not text.isdigit():
         raise InvalidInput(f"Năm «{text}» không hợp lệ; hãy viết bốn chữ số.")
     return int(text)
-
-
-def _decimal(text, what):
-    text = (text or "").strip().replace(",", ".").rstrip("%")
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise InvalidInput(f"{what} «{text}» không phải là số.") from None
 
 
 def _visible(unit_id, staff_id=None):
@@ -158,7 +147,7 @@ class WorkflowView(SecureView):
             wr.set_unit_level(account, cycle, form.get("unit_level"))
             flash("Đã ghi mức xếp loại của đơn vị.", "success")
         elif action == "exception":
-            ratio = _decimal(form.get("ratio"), "Tỷ lệ")
+            ratio = parse_decimal(form.get("ratio"), "Tỷ lệ", percent=True)
             wr.set_quota_exception(account, cycle, ratio / 100 if ratio is not None else None,
                                    form.get("doc_number"), _date(form.get("doc_date")))
             flash("Đã ghi tỷ lệ ngoại lệ.", "success")
@@ -218,7 +207,7 @@ class WorkflowView(SecureView):
             flash("Đã lưu ý kiến tại cuộc họp đơn vị.", "success")
         elif step == "propose":
             wf.propose(account, rating, form.get("level") or None,
-                       points=_decimal(form.get("points"), "Điểm"),
+                       points=parse_decimal(form.get("points"), "Điểm"),
                        khtnv_finding=form.get("khtnv_finding"))
             flash("Đã đề xuất mức xếp loại.", "success")
         elif step == "group":
@@ -264,7 +253,7 @@ class WorkflowView(SecureView):
 
 
 def _pct(ratio):
-    return "–" if ratio is None else f"{Decimal(ratio) * 100:.0f}%"
+    return "–" if ratio is None else vi_percent(ratio)
 
 
 def register(app, admin):

@@ -1,4 +1,5 @@
-"""Vietnamese text: folding for search, and the sort key of personal names.
+"""Vietnamese text: folding for search, the sort key of personal names, and how numbers
+and dates are written and read (REFERENCE.md §10: dd/mm/yyyy, decimal comma).
 
 ``fold`` removes case and diacritics ("Đỗ Thị Ánh" → "do thi anh") so that a search can
 match in both directions; it is what the indexed ``search_name`` column holds.
@@ -10,7 +11,11 @@ in the conventional order (ngang, huyền, hỏi, ngã, sắc, nặng).
 """
 import datetime
 import functools
+import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
+from canbo.errors import InvalidInput
 
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
@@ -96,6 +101,108 @@ def sort_string(full_name):
 def _word_code(word):
     letters, tone = _word_key(word)
     return "".join(f"{min(x + 2, 99):02d}" for x in letters) + "01" + str(tone)
+
+
+# --- numbers and dates, written (REFERENCE.md §10) --------------------------------------
+# Every number and date a person reads — screens, printed forms, messages, the CLI — goes
+# through these, so that "83,3%" and "07/07/2023" read the same everywhere.  Machine
+# formats (CSV cells, JSON, ISO dates in URLs) keep the dot and ISO on purpose.
+
+
+def _rounded(value, places):
+    # Half up, as ``ScoringRules.round`` stores scores: a shown number never disagrees
+    # with the stored one.  ``+ 0`` turns a rounded "-0" into "0".
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP) + 0
+
+
+def vi_decimal(value, places=2):
+    """A number with at most ``places`` decimals, trailing zeros dropped, decimal comma:
+    ``3,4``, ``4``, ``0,8``, ``83,3`` (REFERENCE.md §10).  For counts of the rules
+    (17 × 20% = 3,4), percents of the reports and the maxima printed on the forms."""
+    text = f"{_rounded(value, places):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def vi_points(value, places=2):
+    """A score with exactly ``places`` decimals, decimal comma: ``83,50``, ``96,25``; ``""``
+    for ``None``.  ND 335 scores are stored and printed to two places (REFERENCE.md §3,
+    §10), so a column of them lines up; the CLI, the panel's grid and Mẫu 01/02 use it."""
+    return "" if value is None else f"{_rounded(value, places):f}".replace(".", ",")
+
+
+def vi_percent(ratio, places=2):
+    """A ratio as a percent, ``vi_decimal``'s way: ``0.2`` → ``20%``, ``0.225`` → ``22,5%``."""
+    return vi_decimal(Decimal(ratio) * 100, places) + "%"
+
+
+def vi_count(n):
+    """A head-count as the reports write it, with a leading zero under ten: ``05``."""
+    return f"{n:02d}"
+
+
+def vi_date(day):
+    """``07/07/2023`` (REFERENCE.md §10); ``""`` for no date."""
+    return "" if day is None else f"{day:%d/%m/%Y}"
+
+
+def vi_datetime(moment):
+    """``08:30 07/07/2023``: the time first, then the date as ``vi_date`` writes it."""
+    return "" if moment is None else f"{moment:%H:%M} {vi_date(moment)}"
+
+
+def vi_date_words(day):
+    """``ngày 07 tháng 7 năm 2023``, the date of a document's place-and-date line: days
+    under 10 and the months 1 and 2 take a leading zero (ND 30/2020 annex I,
+    REFERENCE.md §9)."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+#: The formatters under the names templates use, for the panel's and the documents'
+#: Jinja environments alike.
+TEMPLATE_FILTERS = {
+    "vi_decimal": vi_decimal, "vi_points": vi_points, "vi_percent": vi_percent,
+    "vi_count": vi_count, "vi_date": vi_date, "vi_datetime": vi_datetime,
+}
+
+
+# --- numbers and dates, read ------------------------------------------------------------
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
+NUMBER_HELP = "một số, dấu thập phân là dấu phẩy hoặc dấu chấm (ví dụ 1,5 hoặc 1.5)"
+
+
+def parse_decimal(text, what, percent=False, required=False):
+    """A number typed or imported the Vietnamese way, ``"1,5"``, or with a dot, ``"1.5"``
+    (REFERENCE.md §10), as a ``Decimal``; with ``percent`` a trailing "%" is allowed
+    ("20%" → 20).  A number from a spreadsheet cell is taken as it is.
+
+    ``None`` for empty text, unless ``required``.  Anything else — letters, two decimal
+    marks ("1.234,5"), an exponent, NaN or infinity — raises ``InvalidInput`` naming
+    ``what`` and what is allowed.
+    """
+    if isinstance(text, bool):
+        raise InvalidInput(f"{what} «{text}» không phải là số; cho phép: {NUMBER_HELP}.",
+                           field=what, value=text)
+    if isinstance(text, (int, float, Decimal)):
+        number = Decimal(str(text)) if isinstance(text, float) else Decimal(text)
+        if not number.is_finite():
+            raise InvalidInput(f"{what} «{text}» không phải là số hữu hạn; cho phép: "
+                               f"{NUMBER_HELP}.", field=what, value=str(text))
+        return number
+    raw = "" if text is None else str(text).strip()
+    body = raw[:-1].rstrip() if percent and raw.endswith("%") else raw
+    if not body:
+        if required:
+            raise InvalidInput(f"{what} còn trống; hãy ghi {NUMBER_HELP}.", field=what)
+        return None
+    if not _NUMBER.fullmatch(body):
+        allowed = NUMBER_HELP + (", có thể kèm dấu % (ví dụ 20%)" if percent else "")
+        raise InvalidInput(f"{what} «{raw}» không phải là số; cho phép: {allowed}.",
+                           field=what, value=raw)
+    return Decimal(body.replace(",", "."))
 
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")

@@ -1,5 +1,6 @@
 """The staff list: accent-insensitive search, Vietnamese name order, filters, archiving,
 inline qualifications, export, and a query count that does not grow with the page size."""
+import datetime
 import re
 
 import pytest
@@ -67,6 +68,42 @@ def test_archiving_keeps_the_person_and_logs_why(login_as, csrf):
     assert (str(person.left_on), person.left_reason) == ("2024-03-31", "Nghỉ hưu")
     entry = AuditLog.get(AuditLog.action == "archive")
     assert entry.row_id == person.id and entry.reason == "Nghỉ hưu"
+
+
+NEW = {"code": "KT97", "full_name": "Lê Văn Mười", "kind": "CIVIL_SERVANT",
+       "leader_role": "NONE", "ethnicity": "Kinh", "birth_date": "1990-05-01",
+       "joined_on": "2015-03-01"}
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"left_on": "2014-12-31", "left_reason": "Chuyển công tác"},
+     "phải sau ngày vào làm (01/03/2015)"),
+    ({"left_on": "2015-03-01", "left_reason": "Chuyển công tác"},  # no day in post
+     "phải sau ngày vào làm (01/03/2015)"),
+    ({"joined_on": "1989-01-01"}, "phải sau ngày sinh (01/05/1990)"),
+    ({"birth_date": "1899-12-31", "joined_on": ""}, "từ năm 1900"),
+    ({"left_on": "2024-03-31"}, "Hãy ghi lý do nghỉ / chuyển công tác cùng với ngày"),
+])
+def test_impossible_dates_are_refused_as_the_importer_refuses_them(login_as, csrf, changes,
+                                                                    words):
+    client = login_as("OFFICER")
+    unit = Unit.get(Unit.code == "KIMTAN")
+    response = client.post("/admin/staff/new/", data={
+        "csrf_token": csrf(client), "unit": unit.id, **NEW, **changes}, follow_redirects=True)
+    assert words in response.get_data(as_text=True)
+    assert not Staff.select().where(Staff.code == "KT97").exists()
+
+
+def test_archiving_before_joining_is_refused(login_as, csrf):
+    client = login_as("OFFICER")
+    person = Staff.get(Staff.code == "KT20")
+    joined = person.joined_on or datetime.date(2000, 1, 1)
+    Staff.update(joined_on=joined).where(Staff.id == person.id).execute()
+    response = client.post(f"/admin/staff/archive/?id={person.id}", data={
+        "csrf_token": csrf(client), "left_on": (joined - datetime.timedelta(days=1)).isoformat(),
+        "left_reason": "Nghỉ hưu"})
+    assert "phải sau ngày vào làm" in response.get_data(as_text=True)
+    assert Staff.get_by_id(person.id).left_on is None
 
 
 def test_new_person_with_a_qualification(login_as, csrf):

@@ -55,3 +55,11 @@ def test_only_the_admin_manages_accounts(login_as, csrf, role):
     client = login_as(role)
     assert new_user(client, csrf).status_code == 403
     assert not User.select().where(User.username == "moi").exists()
+
+
+def test_the_audit_log_shows_when_to_the_minute(login_as, csrf):
+    client = login_as("ADMIN")
+    new_user(client, csrf, audit_reason="Cán bộ mới")
+    entry = AuditLog.get(AuditLog.table_name == "user", AuditLog.actor == "quantri")
+    html = client.get("/admin/auditlog/").get_data(as_text=True)
+    assert entry.at.strftime("%H:%M %d/%m/%Y") in html

@@ -99,3 +99,24 @@ def test_the_officer_records_an_absence_and_a_discipline_on_the_form(login_as, c
     html = post(login_as("VIEWER"), csrf, url, step="absence", kind="SICK",
                 starts_on="01/03/2022", ends_on="02/03/2022").get_data(as_text=True)
     assert "không được ghi thời gian nghỉ" in html
+
+
+@pytest.mark.parametrize("typed, shown", [("25%", "25%"), ("25,0", "25%"), (" 30 ", "30%")])
+def test_an_exception_ratio_is_typed_with_a_comma_or_a_percent_sign(login_as, csrf, typed,
+                                                                     shown):
+    officer = login_as("OFFICER")
+    post(officer, csrf, "/admin/workflow/action", action="open", unit="KIMTAN", year=YEAR)
+    html = post(officer, csrf, "/admin/workflow/action", action="exception", unit="KIMTAN",
+                year=YEAR, ratio=typed, doc_number="15/QĐ-UBND",
+                doc_date="02/12/2024").get_data(as_text=True)
+    assert f"Tỷ lệ ngoại lệ {shown} theo văn bản 15/QĐ-UBND ngày 02/12/2024" in html
+
+
+@pytest.mark.parametrize("typed", ["NaN", "Infinity", "hai mươi"])
+def test_an_exception_ratio_that_is_not_a_number_is_refused(login_as, csrf, typed):
+    officer = login_as("OFFICER")
+    post(officer, csrf, "/admin/workflow/action", action="open", unit="KIMTAN", year=YEAR)
+    html = post(officer, csrf, "/admin/workflow/action", action="exception", unit="KIMTAN",
+                year=YEAR, ratio=typed, doc_number="15/QĐ-UBND",
+                doc_date="02/12/2024").get_data(as_text=True)
+    assert f"Tỷ lệ «{typed}» không phải là số" in html and "Đã ghi tỷ lệ ngoại lệ" not in html

@@ -8,6 +8,7 @@ import subprocess
 import unicodedata
 
 import pytest
+from accounts import account
 from pypdf import PdfReader
 
 from canbo.documents import batch as documents_batch
@@ -132,16 +133,51 @@ def _nd335_rating(code="KT13", level="HTTNV"):
                          level=level, self_level=level, status="APPROVED")
 
 
-def test_nd335_yearly_form_prints_monthly_totals_and_average(demo_db, tmp_path, monkeypatch):
+def track_year(staff, generals):
+    """Confirmed ND 335 months straight into the tables, ``{month: general points}``:
+    every assigned product done on time, so a month scores its general points + 70."""
+    from canbo.models.tracking import Assignment, Sheet
+    from canbo.tracking import catalogue as cat
+
+    officer = account("OFFICER", staff.unit)
+    catalogue = cat.open_catalogue(officer, staff.unit, 2026)
+    product = catalogue.products.first() or cat.add_product(officer, catalogue, 1, "Văn bản",
+                                                            "1")
+    for month, general in generals.items():
+        Assignment.create(staff=staff, year=2026, month=month, product=product,
+                          coefficient=product.coefficient, quantity=2, completed=2)
+        Sheet.create(staff=staff, unit=staff.unit, year=2026, month=month,
+                     rule_set="ND335_2025", status="CONFIRMED", general=general)
+
+
+def test_nd335_yearly_form_prints_monthly_totals_and_average(demo_db, tmp_path):
     _nd335_rating()
-    months = {m: 80 + m for m in range(1, 13)}  # average 86.5
-    monkeypatch.setattr(documents_forms, "monthly_totals",
-                        lambda people, year: {p.id: months for p in people})
-    text = pdftotext(form("KT13", 2026), tmp_path)
+    track_year(Staff.get(Staff.code == "KT13"), {m: 10 + m for m in range(1, 13)})
+    text = pdftotext(form("KT13", 2026), tmp_path)  # months 81 … 92, average 86.5
     assert "PHIẾU XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC" in text
     assert "Năm 2026" in text and "Nguyễn Thị Ngọc Ánh" in text
     assert "81,00" in text and "92,00" in text and "86,50" in text
     assert ticked(text) == [RatingLevel.HTTNV.label] * 2
+
+
+def test_the_printed_year_average_is_the_one_canbo_score_prints(demo_db, run, tmp_path):
+    from decimal import Decimal
+
+    from canbo.models.cycle import Absence
+
+    _nd335_rating()
+    staff = Staff.get(Staff.code == "KT13")
+    # Maternity leave from 10/06 takes June (21 of its 30 days) and July–November: the
+    # year is averaged over the six months worked, June's sheet left out (ND 335 Điều
+    # 11.2, 19.3), and 86.125 rounds half up, as the stored points do.
+    Absence.create(staff=staff, kind="MATERNITY", starts_on=datetime.date(2026, 6, 10),
+                   ends_on=datetime.date(2026, 11, 30))
+    track_year(staff, {1: 16, 2: 16, 3: 16, 4: 16, 5: 16, 6: 20, 12: Decimal("16.75")})
+    score = next(line for line in run("score", "--year", "2026", "--unit", "KIMTAN")
+                 .output.splitlines() if line.startswith("KT13"))
+    assert score.split()[-2:] == ["86,13", "HTTNV"]
+    text = pdftotext(form("KT13", 2026), tmp_path)
+    assert re.search(r"Điểm trung bình năm.*86,13", text)
 
 
 def test_nd335_form_prints_empty_table_until_tracking_lands(demo_db, tmp_path):
@@ -202,6 +238,18 @@ def test_unit_year_batch_is_one_pdf_in_staff_list_order(demo_db, tmp_path):
     # Every form restarts its numbering: page 2 of each form is numbered 2, its page 1 not.
     assert all(pages[s + 1].strip().startswith("2") for s in starts)
     assert not any(pages[s].strip().startswith(("1", "2")) for s in starts)
+
+
+@pytest.mark.parametrize("left_on, printed", [
+    (datetime.date(2024, 1, 1), False),  # left on the year's first day: no day in post in it
+    (datetime.date(2024, 1, 2), True),
+])
+def test_a_unit_years_forms_are_for_those_in_post_during_the_year(demo_db, left_on, printed):
+    unit = Unit.get(Unit.code == "KIMTAN")
+    Staff.create(unit=unit, code="KT90", full_name="Lê Văn Chín", kind="CIVIL_SERVANT",
+                 joined_on=datetime.date(2015, 1, 1), left_on=left_on, left_reason="Nghỉ hưu")
+    codes = [p.code for p in documents_forms.staff_of_year([unit.id], 2024)]
+    assert ("KT90" in codes) is printed
 
 
 @pytest.mark.parametrize("codes", [["KT13"], None])

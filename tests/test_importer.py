@@ -132,6 +132,31 @@ def test_one_bad_value_refuses_the_whole_file_and_says_what_is_allowed(
     assert "dòng 3" in line and f"«{column}»" in line
 
 
+@pytest.mark.parametrize("changes, column, words", [
+    ({"Ngày nghỉ": "01/02/2010", "Lý do nghỉ": "Nghỉ việc"}, "Ngày nghỉ",
+     "phải sau ngày vào làm (01/02/2010)"),     # left on the day of joining: no day in post
+    ({"Ngày vào làm": "01/01/1979"}, "Ngày vào làm", "phải sau ngày sinh (02/01/1980)"),
+    ({"Ngày sinh": "01/01/1899"}, "Ngày sinh", "từ năm 1900"),
+    ({"Ngày nghỉ": "31/03/2023"}, "Lý do nghỉ", "lý do nghỉ / chuyển công tác cùng với ngày"),
+    ({"Lý do nghỉ": "Nghỉ hưu"}, "Lý do nghỉ", "thiếu ngày nghỉ"),
+])
+def test_impossible_dates_are_refused_as_the_panel_refuses_them(unit, changes, column, words):
+    bad = HUNG[:]
+    for header, value in changes.items():
+        bad[STAFF_HEADERS.index(header)] = value
+    [problem] = run_import(book(("Cán bộ", [STAFF_HEADERS, bad]))).problems
+    assert problem.column == column and words in problem.message
+
+
+def test_a_leaving_date_without_a_reason_column_is_kept(unit):
+    headers = STAFF_HEADERS[:-1]  # no "Lý do nghỉ": the reason is not being set
+    row = HUNG[:-1]
+    row[headers.index("Ngày nghỉ")] = "31/03/2023"
+    result = run_import(book(("Cán bộ", [headers, row])))
+    assert not result.problems
+    assert Staff.get(Staff.code == "X01").left_on == datetime.date(2023, 3, 31)
+
+
 def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(unit):
     bad = HUNG[:]
     bad[4] = "Bảo vệ"
@@ -274,6 +299,16 @@ def test_staff_export_is_in_vietnamese_name_order(demo_db):
     names = [row[1] for row in exporter.staff_table(Unit.get()).rows]
     assert names[:3] == ["Đỗ Thị Ánh", "Nguyễn Thị Ngọc Ánh", "Mạc Thị Ân"]  # a before â
     assert names[-1] == "Cao Thị Yến"
+
+
+def test_staff_export_shows_the_highest_level_held_and_its_major(demo_db):
+    # KT18 holds Trung cấp, then Đại học (Luật) from 20/06/2024: the list's filter and the
+    # export both take the highest (Qualification.highest), the report the one on its date.
+    table = exporter.staff_table(Unit.get())
+    kt18 = dict(zip(table.headers, next(r for r in table.rows if r[0] == "KT18")))
+    assert (kt18["Trình độ chuyên môn"], kt18["Chuyên ngành"]) == ("Đại học", "Luật")
+    kt15 = dict(zip(table.headers, next(r for r in table.rows if r[0] == "KT15")))
+    assert kt15["Trình độ chuyên môn"] == "Trung cấp"
 
 
 def test_report_tables_carry_percent_numbers(demo_db):

@@ -270,9 +270,3 @@ def test_the_yearly_rating_is_late_on_15_december_and_special_units_on_15_januar
     assert yearly.overdue(yearly.deadline(2026), D(2026, 12, 15))
     assert yearly.deadline(2026, special=True) == D(2027, 1, 15)
 
-
-@pytest.mark.parametrize("value, text", [
-    (Decimal("3.4"), "3,4"), (Decimal("4.0"), "4"), (Decimal("0.8"), "0,8"), (Decimal("0"), "0"),
-])
-def test_numbers_are_written_the_vietnamese_way(value, text):
-    assert yearly.vi_decimal(value) == text

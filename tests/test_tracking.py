@@ -125,6 +125,24 @@ def test_score_outside_the_item_maximum_is_refused(unit):
         sheets.self_score(own_account(staff), sheet, {"II.1": 3})
 
 
+def test_points_are_read_with_a_comma_or_a_dot_and_garbage_is_refused(unit):
+    staff = person(unit, "CC05")
+    sheet = sheets.sheet_for(staff, YEAR, 1)
+    sheets.self_score(own_account(staff), sheet, {**GENERAL_28, "II.1": "2,5", "II.2": " 2.5 "})
+    assert Sheet.get_by_id(sheet.id).self_general == D(28)
+    for bad in ("NaN", "Infinity", "hai", "2,5,0"):
+        with pytest.raises(InvalidInput, match=f"Điểm tiêu chí II.1 «{bad}» không phải là số"):
+            sheets.self_score(own_account(staff), sheet, {"II.1": bad})
+
+
+@pytest.mark.parametrize("coefficient", ["NaN", "inf", "một", ""])
+def test_a_coefficient_that_is_not_a_number_is_refused(unit, coefficient):
+    editor = account("OFFICER", unit)
+    draft = cat.open_catalogue(editor, unit, YEAR)
+    with pytest.raises(InvalidInput, match="hệ số quy đổi"):
+        cat.add_product(editor, draft, 1, "Công văn", coefficient)
+
+
 def test_catalogue_is_locked_by_the_decision(unit, decided):
     editor = account("OFFICER", unit)
     with pytest.raises(RuleViolation, match="12/QĐ-UBND"):
@@ -212,6 +230,16 @@ def test_reprimand_gives_khtnv(unit, decided):
     staff = person(unit, "CC12")
     fill_year(staff, standard(decided), {m: D(30) for m in range(1, 13)})
     assert grid_of(unit, reprimanded={staff.id})["CC12"].level is RatingLevel.KHTNV
+
+
+@pytest.mark.parametrize("left_on, in_grid", [
+    (datetime.date(2026, 1, 1), False),  # left on the year's first day: no day in post in it
+    (datetime.date(2026, 1, 2), True),
+])
+def test_the_grid_has_those_in_post_during_the_year(unit, left_on, in_grid):
+    Staff.create(unit=unit, code="CC19", full_name="Nguyễn Văn CC19", kind="CIVIL_SERVANT",
+                 left_on=left_on, left_reason="Chuyển công tác")
+    assert ("CC19" in grid_of(unit)) is in_grid
 
 
 def test_grid_names_what_is_missing(unit, decided):

@@ -8,6 +8,7 @@ from canbo.rating import points
 from canbo.records import units, users
 from canbo.rules import rulesets, scoring
 from canbo.tracking import year_points as yp
+from canbo.vietnamese import vi_points
 
 MARKS = {yp.Missing.NO_ASSIGNMENT: "GV", yp.Missing.NOT_SELF_SCORED: "TĐG",
          yp.Missing.NOT_CONFIRMED: "XN"}
@@ -31,7 +32,7 @@ def render_year(unit, year, grid):
     for p in grid:
         cells = "".join(f"{_num(c.score) if c.score is not None else MARKS[c.missing]:>7}"
                         for _, c in sorted(p.cells.items()))
-        average = _num(p.average) + ("" if p.complete else "*")
+        average = vi_points(p.points) + ("" if p.complete else "*")
         level = p.level.code if p.level else ""
         lines.append(f"{p.code:<8} {p.name[:26]:<26}{cells}{average:>9}  {level}")
     lines.append(LEGEND)

@@ -10,15 +10,16 @@ Which form (REFERENCE.md §6–7):
   30-point table of general criteria (Điều 12) and the task score (Điều 16).
 
 Texts typed in the workflow (self-assessment, comments) and the ND 335 monthly points
-come from two small interfaces, ``form_texts`` and ``monthly_totals``, which read the
-workflow's and the tracking's records (``models.cycle``, ``year_points``) when those
-modules are present; whatever is not filled in prints as dotted lines to write on.
+come from two small interfaces, ``form_texts`` and ``year_scores``, which read the
+workflow's and the tracking's records (``models.cycle``, ``tracking.year_points``);
+whatever is not filled in prints as dotted lines to write on.  The year's points Mẫu 02
+prints are ``year_grid``'s, the number ``canbo score`` shows and the cycle stores.
 
 Contexts are plain dicts of strings and numbers, so batch printing can send them to
 worker processes.
 """
 import dataclasses
-import decimal
+import datetime
 import json
 
 from peewee import JOIN
@@ -27,9 +28,11 @@ from canbo.documents.render import Header, expand_unit_name, place_date
 from canbo.errors import InvalidInput
 from canbo.levels import FINAL_STATUSES, LeaderRole, StaffKind
 from canbo.models import Evaluation, Rating, Sheet, Staff, Title, Unit
+from canbo.records.units import in_post_during
 from canbo.rules import scoring
 from canbo.rules.rulesets import ND335, rule_set_for
 from canbo.tracking import year_points
+from canbo.vietnamese import vi_date, vi_decimal, vi_points
 
 COMMON = [
     "Chính trị tư tưởng",
@@ -91,7 +94,7 @@ def form_texts(ratings):
             t for t in (texts.get("STRENGTHS"), texts.get("WEAKNESSES")) if t)
         meeting = ev.meeting_comments or ""
         if meeting and ev.meeting_on:
-            meeting = f"Ý kiến tại cuộc họp đơn vị ngày {ev.meeting_on:%d/%m/%Y}: {meeting}"
+            meeting = f"Ý kiến tại cuộc họp đơn vị ngày {vi_date(ev.meeting_on)}: {meeting}"
         out[ev.rating_id] = FormTexts(
             criteria={int(k): v for k, v in texts.items() if str(k).isdigit() and v},
             strengths=review, manager_comment=meeting,
@@ -99,32 +102,23 @@ def form_texts(ratings):
     return out
 
 
-def monthly_totals(staff_list, year):
-    """``{staff id: {month: Decimal}}``: the ND 335 period totals of ``year``.
+def year_scores(staff_list, year):
+    """``{staff id: year_points.PersonYear}``: the ND 335 periods of ``year`` and the
+    year's points, from ``year_points.year_grid`` (the tracking sheets, the leave and
+    discipline records).
 
-    From ``year_points.year_grid`` (the tracking sheets): months whose score is complete
-    (confirmed sheet); a unit tracking by quarter fills the quarter's last month.  Until
-    tracking has data the table prints empty.
+    A month prints when its score is complete (confirmed sheet); a unit tracking by
+    quarter fills the quarter's last month.  The average is the grid's — over the months
+    worked, by quarter where the unit tracks quarterly (``scoring.year_average``, Điều
+    17, 19.3) — so the form, ``canbo score`` and the cycle agree.  Until tracking has
+    data the table prints empty.
     """
     if not staff_list:
         return {}
     wanted = {s.id for s in staff_list}
-    return {person.staff_id: {m: c.score for m, c in person.cells.items() if c.score is not None}
+    return {person.staff_id: person
             for person in year_points.year_grid(year, sorted({s.unit_id for s in staff_list}))
             if person.staff_id in wanted}
-
-
-def year_average(totals):
-    """The year's score: the plain average of the months with a total (ND 335 Điều 17)."""
-    values = [decimal.Decimal(str(v)) for v in totals.values() if v is not None]
-    if not values:
-        return None
-    return (sum(values) / len(values)).quantize(decimal.Decimal("0.01"))
-
-
-def vi_points(value):
-    """``83.50`` → ``83,50``; ``None`` → ``""``."""
-    return "" if value is None else f"{decimal.Decimal(str(value)):.2f}".replace(".", ",")
 
 
 def form_variant(kind, rule_set):
@@ -146,9 +140,10 @@ def _person(staff, unit):
     }
 
 
-def form_context(staff, unit, year, kind, rating=None, texts=None, totals=None,
+def form_context(staff, unit, year, kind, rating=None, texts=None, scores=None,
                  blank=False, rule_set=None):
-    """The context of one yearly form (ND 90 Mẫu 01/02/03 or ND 335 Mẫu 02)."""
+    """The context of one yearly form (ND 90 Mẫu 01/02/03 or ND 335 Mẫu 02); ``scores``
+    is the person's ``year_points.PersonYear`` (``year_scores``)."""
     if rule_set is None:
         rule_set = rating.rule_set if rating else rule_set_for(year or 2025, kind)
     variant = form_variant(kind, rule_set)
@@ -175,16 +170,12 @@ def form_context(staff, unit, year, kind, rating=None, texts=None, totals=None,
                        range(len(criteria) + 1, len(criteria) + 4), LEADERS, LEADER_CODES)],
                    leaders_heading=leaders_heading)
     else:
-        totals = totals or {}
+        cells = scores.cells if scores else {}
         ctx.update(form_no="Mẫu số 02", kind_word="CÔNG CHỨC",
-                   months=[(m, vi_points(totals.get(m))) for m in range(1, 13)],
-                   average=vi_points(year_average(totals)))
+                   months=[(m, scoring.points_text(cells[m].score) if m in cells else "")
+                           for m in range(1, 13)],
+                   average=scoring.points_text(scores.points if scores else None))
     return ctx
-
-
-def vi_max(value):
-    """A maximum as the form prints it: ``5``, ``2,5``."""
-    return f"{decimal.Decimal(str(value)).normalize():f}".replace(".", ",")
 
 
 def tracked_sheet(staff, year, month):
@@ -216,9 +207,10 @@ def _criteria_groups(items):
     for code, label, top, own, given in items:
         group, _, number = str(code).partition(".")
         groups.setdefault(group, []).append(
-            (number or group, label, vi_max(top), vi_points(own), vi_points(given)))
-    return [(g, headings.get(g, ""), vi_max(sum(decimal.Decimal(str(r[2]).replace(",", "."))
-                                             for r in rows)), rows)
+            (number or group, label, top, vi_points(own), vi_points(given)))
+    # A maximum prints as the annex writes it, "5" or "2,5"; the group's is their sum.
+    return [(g, headings.get(g, ""), vi_decimal(sum(r[2] for r in rows)),
+             [(n, label, vi_decimal(top), own, given) for n, label, top, own, given in rows])
             for g, rows in groups.items()]
 
 
@@ -256,10 +248,8 @@ def staff_of_year(ids, year):
     """Staff of units ``ids`` to print forms for: rated there in ``year``, or in post
     during the year and of a rated kind; in unit order, then the staff list's order."""
     rated = Rating.select(Rating.staff).where((Rating.year == year) & Rating.unit.in_(ids))
-    start, end = f"{year}-01-01", f"{year}-12-31"
     in_year = (Staff.unit.in_(ids) & Staff.kind.in_(RATED_KINDS)
-               & (Staff.joined_on.is_null() | (Staff.joined_on <= end))
-               & (Staff.left_on.is_null() | (Staff.left_on >= start)))
+               & in_post_during(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
     people = list(Staff.select(Staff, Title, Unit).join(Title, join_type=JOIN.LEFT_OUTER)
                   .switch(Staff).join(Unit)
                   .where(Staff.id.in_(rated) | in_year))
@@ -276,7 +266,7 @@ def year_contexts(people, year):
     texts = form_texts(list(ratings.values()))
     nd335 = [p for p in people if (ratings[p.id].rule_set if p.id in ratings
                                    else rule_set_for(year, p.kind)) == ND335]
-    totals = monthly_totals(nd335, year)
+    scores = year_scores(nd335, year)
     out = []
     for person in people:
         rating = ratings.get(person.id)
@@ -285,7 +275,7 @@ def year_contexts(people, year):
             unit.parent = units[unit.parent_id]
         out.append(form_context(person, unit, year, person.kind, rating,
                                 texts.get(rating.id) if rating else None,
-                                totals.get(person.id)))
+                                scores.get(person.id)))
     return out
 
 

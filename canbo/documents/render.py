@@ -34,7 +34,7 @@ from canbo.models import Rating, Staff, Title
 from canbo.records import units
 from canbo.rules import rulesets
 from canbo.stats import reports
-from canbo.vietnamese import fold
+from canbo.vietnamese import TEMPLATE_FILTERS, fold, vi_date_words
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 FONT_DIR = PACKAGE_DIR / "fonts"
@@ -142,9 +142,7 @@ def environment():
         lstrip_blocks=True,
     )
     env.filters["upper_vi"] = lambda s: str(s or "").upper()
-    env.filters["pct"] = reports.vi_number
-    env.filters["count2"] = reports.vi_count
-    env.filters["ddmmyyyy"] = reports.vi_date
+    env.filters.update(TEMPLATE_FILTERS)
     env.globals["LEVELS"] = list(RatingLevel)
     return env
 
@@ -187,8 +185,7 @@ def place_date(place, day=None, year=None):
     if day is None:
         tail = f"năm {year}" if year else "năm ......"
         return f"{place}, ngày ...... tháng ...... {tail}"
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{place}, {vi_date_words(day)}"
 
 
 def expand_unit_name(name):

@@ -7,9 +7,9 @@
 - ``tracking``: ND 335/2025 tracking (catalogue, products, assignments, monthly sheets).
 
 Every model is importable from here (``from canbo.models import Staff, Cycle, Sheet``).
-May import: ``canbo.db``, ``canbo.levels``, ``canbo.vietnamese``, ``canbo.rules`` (the
-rule sets a cycle is configured by).  The schema drift test compares the migrated
-database with ``all_models()``.
+May import: ``canbo.db``, ``canbo.errors``, ``canbo.levels``, ``canbo.vietnamese``,
+``canbo.rules`` (the rule sets a cycle is configured by).  The schema drift test
+compares the migrated database with ``all_models()``.
 """
 from peewee import sort_models
 

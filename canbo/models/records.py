@@ -15,6 +15,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     TextField,
+    fn,
 )
 
 from canbo.db import BaseModel
@@ -27,7 +28,7 @@ from canbo.levels import (
     RatingStatus,
     StaffKind,
 )
-from canbo.vietnamese import fold, nfc, sort_string
+from canbo.vietnamese import fold, nfc, sort_string, vi_date
 
 
 def now():
@@ -137,8 +138,45 @@ class Staff(BaseModel):
         return self.left_on is None
 
     def in_post_on(self, day):
+        """``units.in_post_on`` for this one person, without a query: joined on or before
+        ``day`` and not left by then (``left_on`` is the first day out)."""
         joined = self.joined_on is None or self.joined_on <= day
         return joined and (self.left_on is None or self.left_on > day)
+
+    def check_dates(self, today=None, reason_known=True):
+        """Refuse impossible dates with ``InvalidInput`` naming the ``field`` (and ``value``).
+
+        Records of people long retired are kept, so only the impossible is refused: a
+        birth before 1900 or less than 15 years (the youngest working age) before
+        ``today``; joining or leaving on or before the birth; leaving on or before
+        joining — ``left_on`` is the first day out (``units.in_post_on``), so leaving on
+        the day of joining would leave no day in post.  An archived person carries the
+        date and the reason together (REFERENCE.md §10, "Đã nghỉ / chuyển công tác");
+        ``reason_known=False`` skips that pairing when the reason is not being set (a
+        spreadsheet without the column).  The panel's forms and the importer both call it.
+        """
+        today = today or datetime.date.today()
+        born, joined, left = self.birth_date, self.joined_on, self.left_on
+        latest = datetime.date(today.year - 15, today.month, min(today.day, 28))  # no 29/2
+        if born and not datetime.date(1900, 1, 1) <= born <= latest:
+            raise InvalidInput(f"Ngày sinh {vi_date(born)} không hợp lý; cho phép: từ năm 1900 "
+                               f"đến người đủ 15 tuổi (sinh đến ngày {vi_date(latest)}).",
+                               field="birth_date", value=born)
+        for field, label, day in (("joined_on", "Ngày vào làm", joined),
+                                  ("left_on", "Ngày nghỉ / chuyển công tác", left)):
+            if day and born and day <= born:
+                raise InvalidInput(f"{label} {vi_date(day)} phải sau ngày sinh "
+                                   f"({vi_date(born)}).", field=field, value=day)
+        if joined and left and left <= joined:
+            raise InvalidInput(f"Ngày nghỉ / chuyển công tác {vi_date(left)} phải sau ngày vào "
+                               f"làm ({vi_date(joined)}).", field="left_on", value=left)
+        reason = (self.left_reason or "").strip()
+        if reason_known and left and not reason:
+            raise InvalidInput("Hãy ghi lý do nghỉ / chuyển công tác cùng với ngày.",
+                               field="left_reason", value=None)
+        if reason_known and reason and not left:
+            raise InvalidInput("Có lý do nghỉ / chuyển công tác nhưng thiếu ngày nghỉ.",
+                               field="left_reason", value=reason)
 
     def __str__(self):
         return self.full_name
@@ -165,6 +203,25 @@ class Qualification(BaseModel):
     def save(self, *args, **kwargs):
         self.rank = QualificationKind(self.kind).levels(self.level).rank
         return super().save(*args, **kwargs)
+
+    @classmethod
+    def highest(cls, at=None, kind=None):
+        """The highest level of each kind per person: a SELECT of ``staff_id``, ``kind``
+        and ``best`` (the MIN of ``rank``), one row per person and kind, to filter
+        further, join or use as a subquery.
+
+        With ``at``, only what was awarded on or before it counts (an undated
+        qualification counts from always); without it, everything recorded.  The
+        qualification report, the staff list's filter and the staff export all ask here,
+        so "Đại học" means the same person on every screen (REFERENCE.md §8).
+        """
+        query = cls.select(cls.staff.alias("staff_id"), cls.kind.alias("kind"),
+                           fn.MIN(cls.rank).alias("best"))
+        if at is not None:
+            query = query.where(cls.awarded_on.is_null() | (cls.awarded_on <= at))
+        if kind is not None:
+            query = query.where(cls.kind == kind)
+        return query.group_by(cls.staff, cls.kind)
 
 
 class Rating(BaseModel):

@@ -16,6 +16,7 @@ from canbo.levels import Rating as RatingLevel
 from canbo.models import Rating, Staff
 from canbo.models.cycle import Absence, Cycle, Discipline, Evaluation, TaskGroup
 from canbo.rules import rulesets, yearly
+from canbo.vietnamese import vi_date, vi_decimal
 
 
 @dataclasses.dataclass
@@ -134,7 +135,7 @@ def _person(case, rs, year, unit_level, points, procedure):
         number = f" (quyết định {d.decision_number})" if d.decision_number else ""
         out.append(yearly.Finding(
             yearly.DISCIPLINE,
-            f"{case.who}: bị kỷ luật {what}{number} ngày {d.decided_on:%d/%m/%Y}, tính vào năm "
+            f"{case.who}: bị kỷ luật {what}{number} ngày {vi_date(d.decided_on)}, tính vào năm "
             f"{yearly.counted_year(d)} → phải xếp loại KHTNV ({rs.short}); đang {level}.",
             [staff.code], {"level": level, "decided_on": d.decided_on.isoformat()}))
     if ev is not None and ev.khtnv_finding and level != RatingLevel.KHTNV.code:
@@ -178,7 +179,7 @@ def _points(case, rs, level, overridden):
         return []
     return [yearly.Finding(
         yearly.POINTS_LEVEL,
-        f"{case.who}: {yearly.vi_decimal(points)} điểm → {expected} (NĐ 335/2025 Điều 20: "
+        f"{case.who}: {vi_decimal(points)} điểm → {expected} (NĐ 335/2025 Điều 20: "
         f"≥ 90 HTXSNV, 70 – < 90 HTTNV, 50 – < 70 HTNV, < 50 KHTNV); đang {level}.",
         [case.staff.code], {"level": level, "points": str(points), "expected": expected})]
 

@@ -15,6 +15,7 @@ from canbo.rating.guards import cycle_ratings, lock, not_published, open_cycle_o
 from canbo.records import audit
 from canbo.records.users import require
 from canbo.rules import rulesets, yearly
+from canbo.vietnamese import vi_date
 
 
 def _text(value, what):
@@ -56,7 +57,7 @@ def answer_objection(actor, objection, answer, answered_on):
     with database.atomic():
         objection = Objection.get_by_id(objection.id)
         if objection.is_answered:
-            raise RuleViolation(f"Kiến nghị ngày {objection.lodged_on:%d/%m/%Y} đã được trả lời.")
+            raise RuleViolation(f"Kiến nghị ngày {vi_date(objection.lodged_on)} đã được trả lời.")
         if answered_on < objection.lodged_on:
             raise InvalidInput("Ngày trả lời không thể trước ngày kiến nghị.")
         objection.answer, objection.answered_on = answer, answered_on
@@ -166,7 +167,7 @@ def record_absence(actor, staff, kind, starts_on, ends_on, note=None):
     require(actor, "cycle.prepare", "ghi thời gian nghỉ", staff.unit_id)
     kind = AbsenceKind.parse(kind).code
     if ends_on < starts_on:
-        raise InvalidInput(f"Thời gian nghỉ từ {starts_on:%d/%m/%Y} đến {ends_on:%d/%m/%Y} "
+        raise InvalidInput(f"Thời gian nghỉ từ {vi_date(starts_on)} đến {vi_date(ends_on)} "
                            "không hợp lệ: ngày kết thúc trước ngày bắt đầu.")
     with database.atomic():
         absence = Absence.create(staff=staff, kind=kind, starts_on=starts_on, ends_on=ends_on,
@@ -221,7 +222,7 @@ def record_discipline(actor, staff, system, kind, decided_on, violation_year, ca
         raise InvalidInput(f"Nguyên nhân bị kỷ luật: {exc}", field="cause") from None
     if violation_year > decided_on.year:
         raise InvalidInput(f"Năm vi phạm {violation_year} sau ngày quyết định "
-                           f"{decided_on:%d/%m/%Y}.")
+                           f"{vi_date(decided_on)}.")
     with database.atomic():
         d = Discipline.create(staff=staff, system=system, kind=kind, decided_on=decided_on,
                               violation_year=violation_year, cause=cause,

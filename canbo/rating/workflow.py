@@ -29,6 +29,7 @@ from canbo.rating.guards import check_status, cycle_ratings, lock, not_published
 from canbo.records import audit
 from canbo.records.users import require
 from canbo.rules import rulesets, yearly
+from canbo.vietnamese import vi_date
 
 #: Kinds rated under the decrees; part-time officials and contract workers are not.
 RATED_KINDS = (StaffKind.CADRE.code, StaffKind.CIVIL_SERVANT.code,
@@ -116,11 +117,11 @@ def deadline_warning(cycle, today=None):
         return None
     left = (cycle.deadline - today).days
     if yearly.overdue(cycle.deadline, today):
-        return (f"Đã quá hạn hoàn thành đánh giá (trước ngày {cycle.deadline:%d/%m/%Y}) "
+        return (f"Đã quá hạn hoàn thành đánh giá (trước ngày {vi_date(cycle.deadline)}) "
                 f"{1 - left} ngày.")
     if left <= DEADLINE_WARNING_DAYS:
         return (f"Còn {left} ngày đến hạn hoàn thành đánh giá (trước ngày "
-                f"{cycle.deadline:%d/%m/%Y}).")
+                f"{vi_date(cycle.deadline)}).")
     return None
 
 

@@ -44,8 +44,21 @@ def unit_ids(unit, include_subunits=True):
     return ids
 
 
+def in_post_during(first, last):
+    """The condition "in post on some day from ``first`` to ``last``" (both included).
+
+    ``joined_on`` is the first day in post and ``left_on`` the first day out: a person
+    who left on day D is not in post on D (REFERENCE.md §5, as ``yearly.in_post`` counts
+    the months worked).  So a person is in post during the period when they joined on
+    or before its last day and left after its first day; an empty date means "always"
+    (joined) or "still in post" (left).  ``Staff.in_post_on`` is the same rule for one
+    loaded person.
+    """
+    return ((Staff.joined_on.is_null()) | (Staff.joined_on <= last)) & (
+        (Staff.left_on.is_null()) | (Staff.left_on > first)
+    )
+
+
 def in_post_on(day):
     """The condition "in post on ``day``": joined on or before it, not left by then."""
-    return ((Staff.joined_on.is_null()) | (Staff.joined_on <= day)) & (
-        (Staff.left_on.is_null()) | (Staff.left_on > day)
-    )
+    return in_post_during(day, day)

@@ -18,6 +18,7 @@ from canbo.errors import Forbidden, InvalidInput, NotFound
 from canbo.levels import RatingStatus, Role
 from canbo.models import Unit, User
 from canbo.records import audit, units
+from canbo.vietnamese import vi_datetime
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
@@ -293,7 +294,7 @@ def authenticate(username, password, at=None):
         raise Forbidden(
             f"Tài khoản «{user.username}» đang tạm khóa do đăng nhập sai "
             f"{MAX_FAILED_LOGINS} lần; hãy thử lại sau "
-            f"{user.locked_until.strftime('%H:%M %d/%m/%Y')}.",
+            f"{vi_datetime(user.locked_until)}.",
             locked_until=user.locked_until,
         )
     if not check_password_hash(user.password_hash, password or ""):

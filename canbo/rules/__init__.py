@@ -6,6 +6,6 @@
   level), each citing its article;
 - ``scoring``: ND 335/2025's 100-point score of a month, a year and its level.
 
-May import: ``canbo.errors``, ``canbo.levels``, ``canbo.vietnamese``.  Everything else
-imports these; a rule fact is written here once and read from here.
+May import: ``canbo.errors``, ``canbo.levels``, ``canbo.periods``, ``canbo.vietnamese``.
+Everything else imports these; a rule fact is written here once and read from here.
 """

@@ -25,6 +25,7 @@ from canbo.rules.rulesets import (
     QD366,
     RATED_ON_TIME_WORKED,
 )
+from canbo.vietnamese import parse_decimal, vi_decimal, vi_points
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -141,7 +142,7 @@ def shown(value, rules=RULES[ND335]):
 
 def points_text(value, rules=RULES[ND335]):
     """Points as text, as ``shown``, with the decimal comma; ``""`` for none."""
-    return "" if value is None else vi_decimal(shown(value, rules), rules.decimals)
+    return "" if value is None else vi_points(shown(value, rules), rules.decimals)
 
 
 def points_exact(value):
@@ -162,12 +163,6 @@ def rules_for(rule_set=ND335, **overrides):
             f"Bộ quy tắc «{rule_set}» không chấm điểm theo thang 100; cho phép: "
             + ", ".join(RULES), rule_set=rule_set) from None
     return dataclasses.replace(base, **{k: v for k, v in overrides.items() if v is not None})
-
-
-def vi_decimal(value, places=2):
-    """``91.17`` → ``"91,17"`` (REFERENCE.md §10: decimal comma)."""
-    text = f"{Decimal(value):.{places}f}"
-    return text.replace(".", ",")
 
 
 # --- task results (Điều 13–15) -------------------------------------------------------
@@ -267,7 +262,7 @@ def check_leader_value(name, value, rules=RULES[ND335]):
     allowed = list(rules.leader_values)
     if name == "đ" and rules.middle_value_dd is not None:
         allowed.append(Decimal(rules.middle_value_dd))
-    value = Decimal(value)
+    value = parse_decimal(value, f"Tiêu chí {name}", percent=True, required=True)
     if value not in allowed:
         raise InvalidInput(
             f"Tiêu chí {name} = {vi_decimal(value, 0)}% không hợp lệ; cho phép: "
@@ -298,8 +293,8 @@ def general_points(scores, rules=RULES[ND335]):
         value = Decimal(value)
         if not ZERO <= value <= maxima[code]:
             raise InvalidInput(
-                f"Điểm tiêu chí {code} = {vi_decimal(value)} ngoài khoảng 0 – "
-                f"{vi_decimal(maxima[code])}.", item=code, value=value)
+                f"Điểm tiêu chí {code} = {vi_points(value)} ngoài khoảng 0 – "
+                f"{vi_points(maxima[code])}.", item=code, value=value)
         total += value
     return total
 

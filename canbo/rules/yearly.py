@@ -13,8 +13,10 @@ from decimal import Decimal
 
 import holidays
 
+from canbo import periods
 from canbo.levels import Rating as RatingLevel
 from canbo.rules.rulesets import MIN_MONTHS_WORKED
+from canbo.vietnamese import vi_decimal, vi_percent
 
 # Stable rule codes (documented in README.md, "Rule codes").
 EXCELLENT_QUOTA = "excellent_quota"
@@ -51,16 +53,6 @@ class Finding:
 
     def as_dict(self):
         return dataclasses.asdict(self)
-
-
-def vi_decimal(value):
-    """A number as Vietnamese text writes it: ``3,4``, ``4``, ``0,8`` (at most 2 decimals)."""
-    text = f"{Decimal(value).quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def vi_percent(ratio):
-    return vi_decimal(Decimal(ratio) * 100) + "%"
 
 
 # --- time worked (ND 90/2020 Điều 2; ND 335/2025 Điều 11, 19; REFERENCE.md §5) ---------
@@ -102,43 +94,18 @@ def total(spans):
     return (months + days // 30, days % 30)
 
 
-def _clip(periods, first, last):
-    out = []
-    for a, b in periods:
-        a, b = max(a, first), min(b, last)
-        if a <= b:
-            out.append((a, b))
-    return out
-
-
-def _subtract(periods, holes):
-    """The periods with the days of ``holes`` taken out (all periods inclusive)."""
-    one = datetime.timedelta(days=1)
-    for ha, hb in holes:
-        rest = []
-        for a, b in periods:
-            if hb < a or ha > b:
-                rest.append((a, b))
-                continue
-            if a < ha:
-                rest.append((a, ha - one))
-            if hb < b:
-                rest.append((hb + one, b))
-        periods = rest
-    return periods
-
-
 def in_post(year, joined_on, left_on):
     """The part of ``year`` a person was in post (``left_on`` is the first day out)."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     if left_on is not None:
         last = min(last, left_on - datetime.timedelta(days=1))
-    return _clip([(joined_on or first, last)], first, last)
+    return periods.clipped([(joined_on or first, last)], first, last)
 
 
 def absence_periods(year, absences, kinds):
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    return _clip([(a.starts_on, a.ends_on) for a in absences if a.kind in kinds], first, last)
+    return periods.clipped([(a.starts_on, a.ends_on) for a in absences if a.kind in kinds],
+                           first, last)
 
 
 def months_worked(year, joined_on, left_on, absences, counted_as_worked=("MATERNITY",)):
@@ -146,22 +113,16 @@ def months_worked(year, joined_on, left_on, absences, counted_as_worked=("MATERN
     absence except the kinds ``counted_as_worked`` — maternity leave under ND 90/2020
     Điều 2; sick and maternity leave under ND 335/2025 Điều 11.2, which are rated on
     the time actually worked (``RuleSet.leave_rated_on_time_worked``; REFERENCE.md §5)."""
-    periods = in_post(year, joined_on, left_on)
+    worked = in_post(year, joined_on, left_on)
     kinds = [k for k in LAWFUL_ABSENCE if k not in counted_as_worked]
     holes = absence_periods(year, absences, kinds)
-    return total(span(a, b) for a, b in _subtract(periods, holes))
+    return total(span(a, b) for a, b in periods.without(worked, holes))
 
 
 def months_absent(year, absences):
     """``(months, days)`` of lawful absence (sick, unpaid, other) within ``year``."""
-    periods = absence_periods(year, absences, LAWFUL_ABSENCE)
-    out = []  # overlapping entries are merged so that no day counts twice
-    for a, b in sorted(periods):
-        if out and a <= out[-1][1] + datetime.timedelta(days=1):
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return total(span(a, b) for a, b in out)
+    absent = periods.merged(absence_periods(year, absences, LAWFUL_ABSENCE))
+    return total(span(a, b) for a, b in absent)
 
 
 @dataclasses.dataclass

@@ -13,8 +13,9 @@ import re
 
 from openpyxl.utils.datetime import from_excel
 
+from canbo.errors import InvalidInput
 from canbo.levels import Education, Gender, PoliticalTheory, Rating, StaffKind, StateManagement
-from canbo.vietnamese import fold, nfc
+from canbo.vietnamese import fold, nfc, parse_decimal, vi_date
 
 
 class BadValue(ValueError):
@@ -40,7 +41,7 @@ def text(value, max_length=200):
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (datetime.datetime, datetime.date)):
-        value = f"{value:%d/%m/%Y}"
+        value = vi_date(value)
     out = " ".join(nfc(str(value)).split())
     if len(out) > max_length:
         raise BadValue(f"dài quá {max_length} ký tự")
@@ -140,10 +141,10 @@ def year(value):
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.year
     try:
-        number = float(str(value).strip().replace(",", "."))
-    except ValueError:
+        number = parse_decimal(value, "Năm", required=True)
+    except InvalidInput:
         number = None
-    if number is None or not number.is_integer():
+    if number is None or number != number.to_integral_value():
         raise BadValue("cho phép: năm viết bốn chữ số, ví dụ 2022")
     return int(number)
 
@@ -153,10 +154,10 @@ def points(value):
     if value is None or value == "":
         return None
     try:
-        number = decimal.Decimal(str(value).strip().replace(",", "."))
-    except decimal.InvalidOperation:
+        number = parse_decimal(value, "Điểm")
+    except InvalidInput:
         number = None
-    if number is None or not number.is_finite() or not 0 <= number <= 100:
+    if number is None or not 0 <= number <= 100:
         raise BadValue("cho phép: số điểm từ 0 đến 100, ví dụ 85 hoặc 85,5")
     return number.quantize(decimal.Decimal("0.01"))
 

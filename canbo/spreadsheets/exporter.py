@@ -30,17 +30,19 @@ def _labels(level_class):
 
 
 def best_qualifications(staff_ids):
-    """``{staff id: {kind: (level code, major)}}``: the highest level of each kind held."""
-    best = {}
-    query = Qualification.select(Qualification.staff, Qualification.kind, Qualification.level,
-                                 Qualification.rank, Qualification.major)
+    """``{staff id: {kind: (level code, major)}}``: the highest level of each kind held
+    (``Qualification.highest``), with the major of that qualification."""
+    out = {}
+    Q = Qualification
     for batch in range(0, len(staff_ids), 5000):
-        part = query.where(Qualification.staff.in_(staff_ids[batch:batch + 5000])).tuples()
-        for sid, kind, level, rank, major in part:
-            held = best.setdefault(sid, {})
-            if kind not in held or rank < held[kind][2]:
-                held[kind] = (level, major, rank)
-    return best
+        best = Q.highest().where(Q.staff.in_(staff_ids[batch:batch + 5000])).alias("best")
+        query = (Q.select(Q.staff, Q.kind, Q.level, Q.major)
+                 .join(best, on=((Q.staff == best.c.staff_id) & (Q.kind == best.c.kind)
+                                 & (Q.rank == best.c.best)))
+                 .order_by(Q.id).tuples())
+        for sid, kind, level, major in query:
+            out.setdefault(sid, {}).setdefault(kind, (level, major))  # the first of a tie
+    return out
 
 
 def staff_table(unit, include_subunits=True, in_post_only=False):

@@ -7,18 +7,18 @@ plan, so ``skip_invalid`` writes exactly the rows that passed.
 import datetime
 import decimal
 
-from canbo.levels import FINAL_STATUSES, ND56_HTNV_LABEL, QualificationKind, RatingStatus, StaffKind
+from canbo.errors import InvalidInput
+from canbo.levels import FINAL_STATUSES, ND56_HTNV_LABEL, RatingStatus, StaffKind
 from canbo.models import Qualification, Rating, Staff
 from canbo.rules.rulesets import FIRST_YEAR, rule_set_for
 from canbo.spreadsheets import columns as cols
-from canbo.vietnamese import fold
+from canbo.vietnamese import fold, vi_date
 
 QUALIFICATIONS = (("education", "EDUCATION"), ("political_theory", "POLITICAL_THEORY"),
                   ("state_management", "STATE_MANAGEMENT"))
 STAFF_FIELDS = ("full_name", "birth_date", "gender", "ethnicity", "kind", "title",
                 "department", "leader_role", "party_member", "joined_on", "left_on",
                 "left_reason")
-_RANKS = {k.code: {m.code: i for i, m in enumerate(k.levels)} for k in QualificationKind}
 STAFF_DEFAULTS = {"birth_date": None, "gender": None, "ethnicity": "Kinh", "title": None,
                   "department": None, "leader_role": "NONE", "party_member": False,
                   "joined_on": None, "left_on": None, "left_reason": None}
@@ -105,29 +105,22 @@ def _kind_help():
     return "bắt buộc với cán bộ mới; cho phép: " + ", ".join(m.label for m in StaffKind)
 
 
+_HEADERS = {c.key: c.header for c in cols.STAFF}
+_DATES = ("birth_date", "joined_on", "left_on", "left_reason")
+
+
 def _check_staff(planner, here, values):
-    ok = True
-    born, joined, left = (values.get(k) for k in ("birth_date", "joined_on", "left_on"))
-    today = planner.today
-    # Records of people long retired are kept, so only the impossible is refused.
-    latest = datetime.date(today.year - 15, today.month, min(today.day, 28))  # no 29 Feb
-    if born and not (datetime.date(1900, 1, 1) <= born <= latest):
-        planner.problem(*here, "Ngày sinh", f"{born:%d/%m/%Y}",
-                        "không hợp lý; cho phép: từ năm 1900 đến người đủ 15 tuổi")
-        ok = False
-    for key, header, day in (("joined_on", "Ngày vào làm", joined), ("left_on", "Ngày nghỉ", left)):
-        if day and born and day <= born:
-            planner.problem(*here, header, f"{day:%d/%m/%Y}", "phải sau ngày sinh")
-            ok = False
-    if joined and left and left < joined:
-        planner.problem(*here, "Ngày nghỉ", f"{left:%d/%m/%Y}", "phải sau ngày vào làm "
-                        f"({joined:%d/%m/%Y})")
-        ok = False
-    if values.get("left_reason") and not left and "left_on" in values:
-        planner.problem(*here, "Lý do nghỉ", values["left_reason"],
-                        "có lý do nghỉ nhưng thiếu «Ngày nghỉ»")
-        ok = False
-    return ok
+    """The row's dates judged by ``Staff.check_dates``, as the panel judges them."""
+    person = Staff(**{k: values.get(k) for k in _DATES})
+    try:
+        person.check_dates(planner.today,
+                           reason_known="left_on" in values and "left_reason" in values)
+    except InvalidInput as exc:
+        value = exc.data.get("value")
+        shown = vi_date(value) if isinstance(value, datetime.date) else value
+        planner.problem(*here, _HEADERS[exc.data["field"]], shown, exc.message)
+        return False
+    return True
 
 
 def _staff_fields(planner, values, unit, kind):
@@ -179,7 +172,7 @@ def _plan_qualifications(planner, values, ref, have):
         have.add((ref, kind, level.code))
         planner.plan.qualifications.append({
             "staff": ref, "kind": kind, "level": level.code,
-            "rank": _RANKS[kind][level.code],
+            "rank": level.rank,
             "major": values.get("major") if kind == "EDUCATION" else None,
             "awarded_on": None,
         })

@@ -20,6 +20,7 @@ import openpyxl
 
 from canbo.errors import InvalidInput
 from canbo.spreadsheets import legacy_text, xlsx_writer
+from canbo.vietnamese import vi_date
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls (Excel 97–2003)
@@ -188,7 +189,7 @@ def _text(value):
     if value is None:
         return ""
     if isinstance(value, datetime.date):
-        return f"{value:%d/%m/%Y}"
+        return vi_date(value)
     return str(value)
 
 
@@ -219,7 +220,7 @@ def write_csv(table, target):
 def _csv_value(value, fmt):
     if value is None:
         return ""
-    if fmt == "percent":
+    if fmt == "percent":  # a number for the spreadsheet to compute with: CSV keeps the dot
         return f"{value:.1f}"
     return _text(value)
 

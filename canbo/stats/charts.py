@@ -18,7 +18,7 @@ import html
 import itertools
 
 from canbo.levels import Rating as RatingLevel
-from canbo.stats.reports import vi_count, vi_number
+from canbo.vietnamese import vi_count, vi_date, vi_decimal
 
 #: One fill per rating level, dark to light so the order also reads in grey print.
 RATING_COLOURS = {
@@ -42,7 +42,7 @@ def esc(text):
 
 def percent_text(value):
     """``83.3`` → ``"83,3%"`` (REFERENCE.md §10: decimals take a comma)."""
-    return f"{vi_number(value)}%"
+    return f"{vi_decimal(value, 1)}%"
 
 
 def count_percent(count, percent):
@@ -156,7 +156,7 @@ def rating_distribution_chart(reports, title=None, chart_id=None, font_family=SA
 
 
 def qualification_description(report):
-    parts = [f"Ngày {report.at:%d/%m/%Y}: {report.total} người."]
+    parts = [f"Ngày {vi_date(report.at)}: {report.total} người."]
     for kind, rows in report.groups():
         shares = "; ".join(f"{r.label} {count_percent(r.count, r.percent)}"
                            for r in rows if r.count)
@@ -173,7 +173,7 @@ def qualification_chart(report, title=None, chart_id=None, font_family=SANS,
     left out unless ``skip_empty`` is false.
     """
     chart_id = chart_id or f"chart-qualifications-{next(_ids)}"
-    title = title or f"Cơ cấu trình độ ngày {report.at:%d/%m/%Y} ({report.total} người)"
+    title = title or f"Cơ cấu trình độ ngày {vi_date(report.at)} ({report.total} người)"
     groups = [(kind, [r for r in rows if r.count or not skip_empty])
               for kind, rows in report.groups()]
     label_w, bar_max, value_w, row_h = 130, 240, 90, 20

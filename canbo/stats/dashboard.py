@@ -27,6 +27,7 @@ from canbo.rating.workflow import DEADLINE_WARNING_DAYS, RATED_KINDS
 from canbo.records.units import in_post_on, unit_ids
 from canbo.rules import rulesets, yearly
 from canbo.stats import reports
+from canbo.vietnamese import vi_date, vi_decimal, vi_percent
 
 #: The cycle's stages as the dashboard shows them, in order.
 STAGES = [
@@ -149,7 +150,7 @@ class QuotaMeter:
             return "Quy định của năm này không giới hạn tỷ lệ."
         if self.units > 1:
             return (f"Cộng {self.units} đơn vị: {self.excellent} người HTXSNV, tối đa "
-                    f"{self.limit} (tính riêng từng đơn vị: {yearly.vi_percent(self.ratio)} "
+                    f"{self.limit} (tính riêng từng đơn vị: {vi_percent(self.ratio)} "
                     "số người HTTNV, làm tròn xuống).")
         return quota_explanation(self.good, self.excellent, self.ratio)
 
@@ -223,7 +224,7 @@ def quota_ratio(rule_set, exception_ratio=None):
 
 def quota_explanation(good, excellent, ratio):
     """ "17 người HTTNV × 20% = 3,4 → tối đa 3 người HTXSNV (làm tròn xuống); hiện có 5." """
-    return (f"{good} người HTTNV × {yearly.vi_percent(ratio)} = {yearly.vi_decimal(good * ratio)}"
+    return (f"{good} người HTTNV × {vi_percent(ratio)} = {vi_decimal(good * ratio)}"
             f" → tối đa {yearly.quota_allowed(good, ratio)} người HTXSNV (làm tròn xuống); "
             f"hiện có {excellent}.")
 
@@ -419,13 +420,13 @@ def _warnings(ids, year, today, deadline, progress, quotas, day, unleveled=0):
     days_left = (deadline - today).days
     if pending and yearly.overdue(deadline, today):
         out.append(Alert("deadline", "danger",
-                           f"Đã quá hạn (xếp loại trước ngày {reports.vi_date(deadline)}) mà "
+                           f"Đã quá hạn (xếp loại trước ngày {vi_date(deadline)}) mà "
                            f"còn {pending} người chưa được phê duyệt kết quả xếp loại năm "
                            f"{year}."))
     elif pending and days_left <= DEADLINE_WARNING_DAYS:
         out.append(Alert("deadline", "warning",
                            f"Còn {days_left} ngày đến hạn (trước ngày "
-                           f"{reports.vi_date(deadline)}): {pending} người chưa được phê "
+                           f"{vi_date(deadline)}): {pending} người chưa được phê "
                            f"duyệt kết quả xếp loại năm {year}."))
     for q in quotas:
         if not q.exceeded:

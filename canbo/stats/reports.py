@@ -17,6 +17,7 @@ from canbo.levels import FINAL_STATUSES, QualificationKind
 from canbo.levels import Rating as RatingLevel
 from canbo.models import Qualification, Rating, Staff, Unit
 from canbo.records.units import in_post_on, unit_ids
+from canbo.vietnamese import vi_count, vi_date, vi_decimal
 
 
 @dataclasses.dataclass
@@ -133,15 +134,8 @@ def qualification_report(unit, at, include_subunits=True):
     total = Staff.select().where(in_post).count()
     if not total:
         raise NoData(f"Đơn vị {unit.code} không có cán bộ, công chức nào tại ngày "
-                     f"{at:%d/%m/%Y}.", unit=unit.code, at=at.isoformat())
-    best = (
-        Qualification.select(
-            Qualification.kind.alias("kind"), fn.MIN(Qualification.rank).alias("best")
-        )
-        .join(Staff, JOIN.INNER)
-        .where(in_post & ((Qualification.awarded_on.is_null()) | (Qualification.awarded_on <= at)))
-        .group_by(Qualification.staff, Qualification.kind)
-    )
+                     f"{vi_date(at)}.", unit=unit.code, at=at.isoformat())
+    best = Qualification.highest(at).join(Staff, JOIN.INNER).where(in_post)
     query = (
         Qualification.select(best.c.kind, best.c.best, fn.COUNT("*"))
         .from_(best)
@@ -163,21 +157,6 @@ def qualification_report(unit, at, include_subunits=True):
 # --- rendering ------------------------------------------------------------------------
 
 
-def vi_number(value):
-    """A percent as Vietnamese text writes it: ``70``, ``83,3``."""
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def vi_count(n):
-    """Head-counts under ten are written with a leading zero in reports: ``05``."""
-    return f"{n:02d}"
-
-
-def vi_date(day):
-    return f"{day:%d/%m/%Y}"
-
-
 def _lower_first(label):
     return label[:1].lower() + label[1:]
 
@@ -185,7 +164,7 @@ def _lower_first(label):
 def ratings_sentence(report):
     """ "Năm 2022: 20 đồng chí. 14 đồng chí hoàn thành xuất sắc nhiệm vụ = 70%, …" """
     parts = [
-        f"{vi_count(r.count)} đồng chí {_lower_first(r.label)} = {vi_number(r.percent)}%"
+        f"{vi_count(r.count)} đồng chí {_lower_first(r.label)} = {vi_decimal(r.percent, 1)}%"
         for r in report.rows
         if r.count
     ]
@@ -198,7 +177,7 @@ def qualification_sentences(report):
            f"{vi_count(report.total)} đồng chí."]
     for kind, rows in report.groups():
         parts = [
-            f"{r.label} {vi_count(r.count)} đồng chí = {vi_number(r.percent)}%"
+            f"{r.label} {vi_count(r.count)} đồng chí = {vi_decimal(r.percent, 1)}%"
             for r in rows
             if r.count
         ]

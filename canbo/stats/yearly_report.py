@@ -20,6 +20,7 @@ from canbo.records import units
 from canbo.rules.rulesets import LABELS
 from canbo.stats import reports
 from canbo.stats.dashboard import HISTORY_YEARS, rating_history
+from canbo.vietnamese import vi_date
 
 HEADING = "3. Về chất lượng thực thi công vụ của đội ngũ cán bộ, công chức"
 RATINGS_HEADING = "a) Kết quả đánh giá, xếp loại chất lượng cán bộ, công chức hằng năm"
@@ -85,7 +86,7 @@ def yearly_report(unit, year, at=None, include_subunits=True, years=HISTORY_YEAR
         qualifications = None
     if not history and qualifications is None:
         raise NoData(f"Đơn vị {unit.code} chưa có kết quả xếp loại nào đến năm {year} và không "
-                     f"có cán bộ, công chức nào tại ngày {reports.vi_date(at)}.",
+                     f"có cán bộ, công chức nào tại ngày {vi_date(at)}.",
                      unit=unit.code, year=year)
     return YearlyReport(unit, year, at, history, rule_sets, qualifications)
 
@@ -107,7 +108,7 @@ def paragraphs(report):
         out.extend(("item", s) for s in rest)
     else:
         out.append(("text", f"Không có cán bộ, công chức nào tại ngày "
-                            f"{reports.vi_date(report.at)}."))
+                            f"{vi_date(report.at)}."))
     return out
 
 

@@ -10,7 +10,6 @@ group carries on to the rows below it.
 """
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
 
 import openpyxl
 from openpyxl.styles import Alignment, Font
@@ -20,7 +19,7 @@ from canbo.errors import InvalidInput, NoData, RuleViolation
 from canbo.models.tracking import MAX_GROUPS, Catalogue, Product
 from canbo.records import audit
 from canbo.records.users import require
-from canbo.vietnamese import fold
+from canbo.vietnamese import fold, parse_decimal, vi_date, vi_decimal
 
 HEADERS = ("Nhóm", "Sản phẩm", "Khung điểm", "Hệ số quy đổi")
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
@@ -62,16 +61,9 @@ def parse_group(value, row=None):
     return number
 
 
-def parse_decimal(value, what, row=None):
-    """A Decimal from a number or a text with a decimal comma ("1,25")."""
-    if isinstance(value, (int, float, Decimal)):
-        return Decimal(str(value))
-    try:
-        return Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, AttributeError):
-        where = f"dòng {row}: " if row else ""
-        raise InvalidInput(f"{where}{what} «{value}» không phải là số.", row=row,
-                           value=value) from None
+def _number(value, what, row=None):
+    """``vietnamese.parse_decimal`` of a required cell, the message led by its row."""
+    return parse_decimal(value, f"dòng {row}: {what}" if row else what, required=True)
 
 
 def parse_range(value, row=None):
@@ -79,10 +71,10 @@ def parse_range(value, row=None):
     if value is None or str(value).strip() == "":
         return None, None
     if isinstance(value, (int, float)):
-        number = Decimal(str(value))
+        number = _number(value, "khung điểm", row)
         return number, number
     parts = [p for p in re.split(r"\s*[–—-]\s*", str(value).strip()) if p]
-    numbers = [parse_decimal(p, "khung điểm", row) for p in parts]
+    numbers = [_number(p, "khung điểm", row) for p in parts]
     if len(numbers) not in (1, 2) or numbers[0] > numbers[-1]:
         raise InvalidInput(f"dòng {row}: khung điểm «{value}» không hợp lệ (ví dụ 1–10).",
                            row=row, value=value)
@@ -99,7 +91,7 @@ def add_product(actor, catalogue, group, name, coefficient, points_min=None,
 
 def _add(actor, catalogue, group, name, coefficient, points_min, points_max):
     group = parse_group(group)
-    coefficient = parse_decimal(coefficient, "hệ số quy đổi")
+    coefficient = _number(coefficient, "hệ số quy đổi")
     if coefficient <= 0:
         raise InvalidInput(f"Hệ số quy đổi của «{name}» phải lớn hơn 0.", value=coefficient)
     position = Product.select().where(Product.catalogue == catalogue).count()
@@ -167,7 +159,7 @@ def read_xlsx(file):
                 raise InvalidInput(f"dòng {number}: sản phẩm «{name}» chưa thuộc nhóm nào.",
                                    row=number)
             low, high = parse_range(cell("Khung điểm"), number)
-            coefficient = parse_decimal(cell("Hệ số quy đổi"), "hệ số quy đổi", number)
+            coefficient = _number(cell("Hệ số quy đổi"), "hệ số quy đổi", number)
             rows.append({"group": group, "name": name, "points_min": low,
                          "points_max": high, "coefficient": coefficient})
     finally:
@@ -194,8 +186,7 @@ def _range_text(product):
     low, high = product.points_min, product.points_max
     if low is None:
         return None
-    fmt = lambda v: f"{Decimal(v).normalize():f}".replace(".", ",")  # noqa: E731
-    return fmt(low) if low == high else f"{fmt(low)}–{fmt(high)}"
+    return vi_decimal(low) if low == high else f"{vi_decimal(low)}–{vi_decimal(high)}"
 
 
 def export_xlsx(catalogue, file):
@@ -206,7 +197,7 @@ def export_xlsx(catalogue, file):
     sheet.append([f"DANH MỤC SẢN PHẨM ĐẦU RA NĂM {catalogue.year}"])
     sheet.append([catalogue.unit.name])
     decision = (f"Kèm theo Quyết định số {catalogue.decision_number} ngày "
-                f"{catalogue.decision_date:%d/%m/%Y}" if catalogue.locked else "Dự thảo")
+                f"{vi_date(catalogue.decision_date)}" if catalogue.locked else "Dự thảo")
     sheet.append([decision])
     sheet.append(list(HEADERS))
     for cell in sheet[4]:

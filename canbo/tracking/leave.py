@@ -21,20 +21,10 @@ import datetime
 
 from canbo.models import Rating
 from canbo.models.cycle import Absence, Cycle, Discipline, Evaluation
+from canbo.periods import merged
 from canbo.rules import rulesets, scoring, yearly
 
 MONTHS = range(1, 13)
-
-
-def _merged(periods):
-    """Overlapping or touching inclusive periods joined, so no day counts twice."""
-    out = []
-    for a, b in sorted(periods):
-        if out and a <= out[-1][1] + datetime.timedelta(days=1):
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
 
 
 def leave_days(year, month, periods):
@@ -52,7 +42,7 @@ def months_worked(year, absences, rules=scoring.RULES[scoring.ND335]):
     months worked), else the kind with the most days in the lost months.
     """
     leaves = [a for a in absences if a.kind in scoring.LEAVE_KINDS]
-    periods = _merged((a.starts_on, a.ends_on) for a in leaves)
+    periods = merged((a.starts_on, a.ends_on) for a in leaves)
     lost = set()
     for month in MONTHS:
         days = calendar.monthrange(year, month)[1]

@@ -12,7 +12,6 @@ through the account linked to their record; scoring, confirming and returning ne
 ``tracking.evaluate`` and are never done on one's own sheet (``users.PERMISSIONS``).
 """
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from canbo.db import database
 from canbo.errors import Forbidden, InvalidInput, RuleViolation
@@ -22,6 +21,7 @@ from canbo.records import audit
 from canbo.records.users import require, roles_with
 from canbo.rules import scoring
 from canbo.rules.rulesets import rule_set_for
+from canbo.vietnamese import parse_decimal
 
 MONTHS = range(1, 13)
 
@@ -170,15 +170,10 @@ def _score_items(sheet, scores, field):
     """Store ``scores`` (``{code: points}``) on the sheet's items and return the general
     points once every item is scored; each value is checked by ``scoring.general_points``."""
     items = _items(sheet)
-    values = {}
-    for code, value in scores.items():
-        try:
-            values[code] = Decimal(str(value).replace(",", "."))
-        except InvalidOperation:
-            raise InvalidInput(f"Điểm tiêu chí {code} «{value}» không phải là số.",
-                               item=code, value=value) from None
+    values = {code: parse_decimal(value, f"Điểm tiêu chí {code}", required=True)
+              for code, value in scores.items()}
     rules = scoring.RULES.get(sheet.rule_set, scoring.RULES[scoring.ND335])  # as sheet_for
-    scoring.general_points(values, rules)
+    scoring.general_points(values, rules)  # every code on the form, each within its maximum
     for code, value in values.items():
         setattr(items[code], field, value)
         items[code].save()

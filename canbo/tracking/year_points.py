@@ -13,6 +13,7 @@ Discipline rows) unless a caller passes them in: ``months_worked`` / ``leave`` p
 person id and the ids ``reprimanded``.
 """
 import dataclasses
+import datetime
 from decimal import Decimal
 
 from peewee import SQL, Case, fn
@@ -23,6 +24,7 @@ from canbo.levels import FINAL_STATUSES, Period, SheetStatus, StaffKind
 from canbo.levels import Rating as RatingLevel
 from canbo.models import Rating, Staff
 from canbo.models.tracking import Assignment, Sheet, TrackingSetting
+from canbo.records.units import in_post_during
 from canbo.rules import rulesets, scoring, yearly
 from canbo.tracking import leave as year_records
 from canbo.tracking.sheets import period_end, rules_of
@@ -62,6 +64,13 @@ class PersonYear:
     complete: bool = False
     level: object = None
     note: str = None
+
+    @property
+    def points(self):
+        """The year's points as ``Rating.points`` stores them (``scoring.stored_points``:
+        cut to six places, deciding as the true average does); ``None`` without one.
+        Printed and shown through ``scoring.points_text``."""
+        return None if self.average is None else scoring.stored_points(self.average)
 
 
 def _exact(value):
@@ -150,9 +159,7 @@ def month_totals(year, staff_query=None, rules=scoring.RULES[scoring.ND335]):
 def _people(year, unit_ids):
     """Staff in scope: cadres and civil servants (scored on 100 points from 2026, REFERENCE.md
     §1) in post at some time in ``year`` in the units, or anyone with a sheet."""
-    start, end = f"{year}-01-01", f"{year}-12-31"
-    in_post = ((Staff.joined_on.is_null() | (Staff.joined_on <= end))
-               & (Staff.left_on.is_null() | (Staff.left_on > start))
+    in_post = (in_post_during(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
                & Staff.kind.in_([StaffKind.CIVIL_SERVANT.code, StaffKind.CADRE.code]))
     with_rows = Staff.id.in_(Sheet.select(Sheet.staff).where(Sheet.year == year))
     query = Staff.select(Staff.id, Staff.code, Staff.full_name, Staff.kind, Staff.unit)
@@ -306,7 +313,7 @@ def write_points(year, grid, unit_ids=None):
     ``(updated, skipped)`` counts.  One UPDATE per 500 people.  It writes no audit
     entry: its caller, ``rating.points.fill_points``, writes the cycle's.
     """
-    done = {p.staff_id: scoring.stored_points(p.average) for p in grid if p.complete}
+    done = {p.staff_id: p.points for p in grid if p.complete}
     updated = 0
     ids = sorted(done)
     in_units = [] if unit_ids is None else [Rating.unit.in_(list(unit_ids))]
