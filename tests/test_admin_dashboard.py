@@ -5,17 +5,15 @@ import pytest
 
 from canbo.models import Rating, Staff, Unit
 from canbo.records import users
+from panel_helpers import panel_app
 
 PASSWORD = "matkhau-kiem-thu-1"
 
 
 @pytest.fixture
 def app(demo_db):
-    from admin_app import create_app
-
     Unit.create(code="KHAC", name="UBND xã <b>Khác</b>", place_name="Khác")
-    return create_app({"DATABASE": demo_db.url, "TESTING": True, "WTF_CSRF_ENABLED": False,
-                       "SECRET_KEY": "test"})
+    return panel_app(demo_db, TESTING=True, WTF_CSRF_ENABLED=False, SECRET_KEY="test")
 
 
 #: username → (role, unit code); each test creates only the accounts it logs in with,

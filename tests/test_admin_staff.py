@@ -3,7 +3,6 @@ inline qualifications, export, and a query count that does not grow with the pag
 import re
 
 import pytest
-from admin_fixtures import *  # noqa: F401,F403
 from playhouse.test_utils import count_queries
 
 from canbo.models import AuditLog, Staff, Unit
