@@ -3,8 +3,9 @@ import pathlib
 
 import click
 import pytest
-from canbo.cli import cli
 from click.testing import CliRunner
+
+from canbo.cli import cli
 
 README = (pathlib.Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
