@@ -1,3 +1,5 @@
+import sys
+
 import peewee
 import pytest
 from playhouse.schema_diff import diff_models
@@ -43,6 +45,18 @@ def test_an_unreachable_server_is_a_vietnamese_error_without_the_password():
     with pytest.raises(DatabaseUnavailable) as err:
         dbm.connect("postgresql://u:secret@127.0.0.1:1/none")
     assert "Không kết nối được" in err.value.message and "secret" not in err.value.message
+
+
+@pytest.mark.parametrize("url", ["postgresql://u:secret@127.0.0.1:1/none",
+                                 "postgres+pool://u:secret@127.0.0.1:1/none"])
+def test_postgresql_without_its_driver_says_which_extra_to_install(monkeypatch, url):
+    # None in sys.modules is how Python marks a module as not importable.
+    monkeypatch.setitem(sys.modules, "psycopg2", None)
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    with pytest.raises(DatabaseUnavailable) as err:
+        dbm.connect(url)
+    assert "pip install 'canbo[postgres]'" in err.value.message
+    assert "secret" not in err.value.message
 
 
 def test_staff_code_is_unique_within_its_unit_only(db):
