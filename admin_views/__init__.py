@@ -41,8 +41,9 @@ How a feature module plugs in (see ``admin_views/base.py``; the access helpers l
   (``canbo.records.users.sees``): a record of the user's units, or their own.
 - ``search_words(query, Staff.search_name, text)`` matches names without case or
   diacritics, by word starts; ``SecureModelView.name_search_column`` does it for a list.
-- Test fixtures for panel tests: ``tests/admin_fixtures.py`` (``app``, ``client``,
-  ``login_as(role)``, ``csrf(client)``, a second unit XB for scoping tests).
+- Test fixtures for panel tests are in ``tests/conftest.py`` (``app``, ``client``,
+  ``login_as(role)``, ``csrf(client)``, a second unit XB for scoping tests); the helpers
+  tests call directly (``PASSWORD``, ``log_in``, ``csrf_token``) in ``tests/panel_helpers.py``.
 - Anonymous users are redirected to the login page; logged-in users without the
   permission get 403; a row outside the user's units is a 404 (``SecureModelView.get_one``).
 - Every POST needs the CSRF token: in templates ``<input type="hidden" name="csrf_token"

@@ -5,6 +5,7 @@ Models are declared against ``database``, a ``DatabaseProxy``; ``connect(url)`` 
 them).  ``migrate()`` applies the scripts in ``canbo/migrations`` with
 ``playhouse.migrations``; nothing calls ``create_tables`` on the live models.
 """
+import importlib.util
 import os
 import pathlib
 
@@ -18,6 +19,12 @@ database = peewee.DatabaseProxy()
 
 DEFAULT_URL = "sqlite:///instance/canbo.db"
 MIGRATIONS = pathlib.Path(__file__).with_name("migrations")
+
+POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresext", "postgresqlext", "psycopg3"}
+NO_POSTGRES_DRIVER = (
+    "Cơ sở dữ liệu PostgreSQL cần thư viện psycopg2, chưa được cài đặt; hãy chạy "
+    "«pip install 'canbo[postgres]'» (SQLite không cần)."
+)
 
 # WAL lets the panel read while a batch job writes; the busy timeout makes a second
 # writer wait instead of failing at once; foreign keys are off by default in SQLite.
@@ -47,6 +54,8 @@ def connect(url=None):
     """
     url = database_url(url)
     kwargs = {}
+    if url.split("://", 1)[0].split("+", 1)[0] in POSTGRES_SCHEMES and not _postgres_driver():
+        raise DatabaseUnavailable(NO_POSTGRES_DRIVER)
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
@@ -62,6 +71,13 @@ def connect(url=None):
             + (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         ) from exc
     return db
+
+
+def _postgres_driver():
+    """Whether a driver peewee can use for PostgreSQL is installed.  psycopg2 comes with
+    the ``postgres`` extra only; without it peewee's own message ("Postgres driver not
+    installed!") would not say what to install."""
+    return any(importlib.util.find_spec(name) is not None for name in ("psycopg2", "psycopg"))
 
 
 def redact(url):

@@ -1,62 +1,181 @@
 """Fixtures shared by the suite.
 
-``db`` runs a test on SQLite and on PostgreSQL: a fresh, migrated database each time.
+``db`` runs a test on SQLite and on PostgreSQL, each time on a database already migrated
+and holding nothing a previous test wrote; ``demo_db`` is the same with the demo commune
+(KIMTAN) loaded.  Migrating and loading the demo took most of a small test's time, so
+each is done once per session: on SQLite into a template file that every test copies,
+on PostgreSQL into the session's database, whose rows each test gets back from a
+snapshot (``PostgresServer`` says why not ``CREATE DATABASE … TEMPLATE``).
+
 PostgreSQL comes from ``$CANBO_TEST_POSTGRES_URL`` (default: the local server); each
-pytest process works in a database of its own, dropped at the end, so parallel runs do
-not meet.  PostgreSQL tests are skipped only when no server answers; CI always has one.
+pytest process (each xdist worker too) works in a database of its own, dropped at the
+end, so parallel runs do not meet.  PostgreSQL tests are skipped only when no server
+answers; CI always has one.
+
+The admin panel's fixtures: ``app`` runs on the demo commune plus a second commune, XB,
+with one person and one rating, so that tests can check that an officer of KIMTAN never
+reaches XB's records; ``client``, ``login_as(role)``, ``csrf``, ``accounts``.  The
+helpers tests call directly (``PASSWORD``, ``log_in``, ``csrf_token``) are in
+``panel_helpers``.
 """
 import os
+import shutil
 import uuid
 
+import flask
+import jinja2
 import peewee
 import pytest
 from click.testing import CliRunner
 
 from canbo import db as dbm
 from canbo.cli import cli
+from canbo.models import Rating, Staff, Unit, all_models
+from canbo.records import demo, users
+from panel_helpers import PASSWORD, ROLES, USERNAMES, csrf_token, log_in, panel_app
+
+# scrypt, werkzeug's default, is slow on purpose; the suite makes hundreds of accounts and
+# logs them in, and what it tests of passwords does not depend on the method.  A
+# developer who sets the variable keeps their own.
+os.environ.setdefault(users.PASSWORD_HASH_ENV, "pbkdf2:sha256:1")
+
+
+class SharedBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates shared by every Flask app of the process.
+
+    Each test makes its own app, and each app's Jinja environment compiled the panel's
+    templates again: half of an admin test's time.  Jinja keys the code by template file
+    and checks it against the source, so a changed template is compiled afresh.
+    """
+
+    def __init__(self):
+        self.codes = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.codes:
+            bucket.bytecode_from_string(self.codes[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+flask.Flask.jinja_options = {**flask.Flask.jinja_options, "bytecode_cache": SharedBytecodeCache()}
 
 PG_URL = os.environ.get(
     "CANBO_TEST_POSTGRES_URL", "postgresql://postgres:postgres@localhost:5432/postgres"
 )
 
+#: The templates a test's database may be copied from.
+KINDS = ("migrated", "demo")
 
-def _pg_admin():
-    return dbm.url_connect(PG_URL)
+
+def _build(url, kind):
+    """Migrate the database at ``url``, load the demo if ``kind`` asks for it, close."""
+    database = dbm.connect(url)
+    dbm.migrate(database)
+    if kind == "demo":
+        demo.load()
+    database.close()
 
 
 @pytest.fixture(scope="session")
-def pg_url():
-    """URL of a PostgreSQL database owned by this test session, or skip."""
+def sqlite_template(tmp_path_factory):
+    """``sqlite_template(kind)`` → the path of a template database, built on first use."""
+    built = {}
+
+    def path(kind):
+        if kind not in built:
+            target = tmp_path_factory.mktemp("templates") / f"{kind}.db"
+            _build(f"sqlite:///{target}", kind)
+            # Closing the last connection checkpoints the WAL into the file and removes
+            # it; a copy of the file alone is then the whole database.
+            assert not target.with_name(target.name + "-wal").exists()
+            built[kind] = target
+        return built[kind]
+
+    return path
+
+
+class PostgresServer:
+    """This session's database on the test server, reset to a snapshot for each test.
+
+    Copying a template with ``CREATE DATABASE … TEMPLATE`` was tried and measured: 0.4 s a
+    copy on this machine (PostgreSQL writes and fsyncs every file of the new database),
+    no faster than migrating.  So the session migrates one database, keeps a copy of its
+    rows (and, after loading the demo, of those) in a schema per kind, and each test
+    puts its kind's rows back: about 35 ms, in one transaction.
+    """
+
+    def __init__(self, admin, base):
+        self.admin = admin
+        self.name = f"canbo_test_{uuid.uuid4().hex[:10]}"
+        self.url = f"{base}/{self.name}"
+        self.reset_sql = None
+
+    def _build(self):
+        self.admin.execute_sql(f"CREATE DATABASE {self.name}")
+        database = dbm.connect(self.url)
+        dbm.migrate(database)
+        models = peewee.sort_models(all_models())
+        tables = [m._meta.table_name for m in models]
+        present = {row[0] for row in database.execute_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+        # Tables without a model (the migrations' history) refer to nothing: first.
+        tables = sorted(present - set(tables)) + tables
+        assert set(tables) == present, present ^ set(tables)
+        self.reset_sql = {}
+        for kind in KINDS:
+            if kind == "demo":
+                demo.load()
+            database.execute_sql(f"CREATE SCHEMA snapshot_{kind}")
+            for table in tables:
+                database.execute_sql(
+                    f'CREATE TABLE snapshot_{kind}."{table}" AS SELECT * FROM public."{table}"')
+            sequences = database.execute_sql(
+                "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'"
+            ).fetchall()
+            self.reset_sql[kind] = "".join(
+                [f'DELETE FROM public."{t}";' for t in reversed(tables)]
+                + [f'INSERT INTO public."{t}" SELECT * FROM snapshot_{kind}."{t}";'
+                   for t in tables]
+                + [f"SELECT setval('public.\"{seq}\"', {value or 1}, {value is not None});"
+                   for seq, value in sequences])
+        database.close()
+
+    def prepare(self):
+        """The database's URL, ready for a new test's connection."""
+        if self.reset_sql is None:
+            self._build()
+        # A connection a test left inside a transaction would hold its locks.
+        self.admin.execute_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            (self.name,))
+        return self.url
+
+    def restore(self, database, kind):
+        """Put back the rows (and the sequences) of ``kind`` through ``database``."""
+        with database.atomic():
+            database.execute_sql(self.reset_sql[kind])
+
+    def close(self):
+        self.admin.execute_sql(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+        self.admin.close()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """This session's ``PostgresServer``, or skip when no server answers."""
     try:
-        admin = _pg_admin()
+        admin = dbm.url_connect(PG_URL)
         admin.connect()
     except peewee.OperationalError as exc:
         if os.environ.get("CI"):
             raise
         pytest.skip(f"no PostgreSQL server: {exc}")
-    name = f"canbo_test_{uuid.uuid4().hex[:10]}"
-    admin.execute_sql(f"CREATE DATABASE {name}")
-    base = PG_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
+    server = PostgresServer(admin, PG_URL.rsplit("/", 1)[0])
+    yield server
     dbm.database.initialize(None)
-    admin.execute_sql(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
-    )
-    admin.execute_sql(f"DROP DATABASE IF EXISTS {name}")
-    admin.close()
-
-
-def fresh_database(backend, tmp_path, request):
-    """Connect to an empty, migrated database of ``backend``; returns (db, url)."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'canbo.db'}"
-        db = dbm.connect(url)
-    else:
-        url = request.getfixturevalue("pg_url")
-        db = dbm.connect(url)
-        db.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    dbm.migrate(db)
-    return db, url
+    server.close()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -66,17 +185,27 @@ def backend(request):
 
 @pytest.fixture
 def db(backend, tmp_path, request):
-    database, url = fresh_database(backend, tmp_path, request)
+    """A migrated database of ``backend`` of this test's own, bound to the models; with
+    the demo already loaded when the test also asks for ``demo_db``."""
+    kind = "demo" if "demo_db" in request.fixturenames else "migrated"
+    if backend == "sqlite":
+        path = tmp_path / "canbo.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template")(kind), path)
+        url = f"sqlite:///{path}"
+    else:
+        server = request.getfixturevalue("postgres")
+        url = server.prepare()
+    database = dbm.connect(url)
     database.url = url
+    if backend == "postgres":
+        server.restore(database, kind)
     yield database
     database.close()
 
 
 @pytest.fixture
 def demo_db(db):
-    from canbo.records import demo
-
-    demo.load()
+    """``db`` with the demo commune loaded (it comes from the demo template)."""
     return db
 
 
@@ -89,3 +218,59 @@ def run(db):
                                   catch_exceptions=False)
 
     return invoke
+
+
+# --- the admin panel ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def other_unit(demo_db):
+    """Commune XB: one person (Trần Văn Bình) and her 2022 rating."""
+    unit = Unit.create(code="XB", name="UBND xã Bình Minh", place_name="Bình Minh")
+    person = Staff(unit=unit, code="B01", full_name="Trần Văn Bình", kind="CIVIL_SERVANT")
+    person.save()
+    rating = Rating.create(staff=person, unit=unit, year=2022, rule_set="ND90_2020",
+                           level="HTTNV", status="PROPOSED")
+    return {"unit": unit, "staff": person, "rating": rating}
+
+
+@pytest.fixture
+def accounts(demo_db, other_unit):
+    """One account per role in KIMTAN (the admin in none), and ``OFFICER_B`` in XB."""
+    kimtan = Unit.get(Unit.code == "KIMTAN")
+    made = {}
+    for role in ROLES:
+        made[role] = users.create_user(USERNAMES[role], PASSWORD, role,
+                                       None if role == "ADMIN" else kimtan)
+    made["OFFICER_B"] = users.create_user("canbo_b", PASSWORD, "OFFICER", other_unit["unit"])
+    return made
+
+
+@pytest.fixture
+def app(demo_db, accounts):
+    return panel_app(demo_db, TESTING=True)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(app):
+    """``login_as("OFFICER")`` → a test client logged in with that role's account."""
+
+    def make(role):
+        client = app.test_client()
+        if role is not None:
+            username = "canbo_b" if role == "OFFICER_B" else USERNAMES[role]
+            response = log_in(client, username)
+            assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def csrf():
+    return csrf_token

@@ -1,9 +1,8 @@
 """Every admin URL × every role and anonymous → the expected HTTP status."""
 import pytest
-from admin_fixtures import *  # noqa: F401,F403
-from admin_fixtures import PASSWORD, ROLES
 
 from canbo.models import Rating, Staff
+from panel_helpers import PASSWORD, ROLES
 
 ANON = None
 ALL = ["ADMIN", "OFFICER", "CHAIRMAN", "VIEWER"]

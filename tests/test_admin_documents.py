@@ -2,7 +2,6 @@
 import io
 
 import pytest
-from admin_fixtures import *  # noqa: F401,F403
 from pypdf import PdfReader
 
 from canbo.models import Staff

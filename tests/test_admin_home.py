@@ -1,8 +1,6 @@
 """The home page: the year's progress by status over the user's units, and the links."""
 import re
 
-from admin_fixtures import *  # noqa: F401,F403
-
 
 def progress_rows(html):
     table = re.search(r'<table[^>]*id="progress".*?</table>', html, re.S).group(0)

@@ -3,7 +3,6 @@ import pathlib
 
 import flask_admin
 import pytest
-from admin_fixtures import *  # noqa: F401,F403
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 

@@ -4,10 +4,9 @@ import re
 
 import openpyxl
 import pytest
-from admin_fixtures import *  # noqa: F401,F403
-from admin_fixtures import csrf_token
 
 from canbo.models import Rating, Staff
+from panel_helpers import csrf_token
 
 URL = "/admin/import/"
 

@@ -1,7 +1,6 @@
 """The editable lists: what every unit shares is deleted (and, for departments, changed)
 only by the admin; the officer keeps their own units' departments."""
 import pytest
-from admin_fixtures import *  # noqa: F401,F403
 
 from canbo.models import Department, Title, Unit
 

@@ -4,7 +4,6 @@ import io
 
 import openpyxl
 import pytest
-from admin_fixtures import *  # noqa: F401,F403
 
 from canbo.models import Rating, Staff, Unit
 

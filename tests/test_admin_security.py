@@ -2,11 +2,10 @@
 import datetime
 
 import pytest
-from admin_fixtures import *  # noqa: F401,F403
-from admin_fixtures import PASSWORD, log_in
 
 import admin_app
 from canbo.models import AuditLog, Staff, Unit, User
+from panel_helpers import PASSWORD, log_in
 
 SCRIPT = "<script>alert(1)</script>"
 

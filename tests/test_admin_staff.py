@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-from admin_fixtures import *  # noqa: F401,F403
 from playhouse.test_utils import count_queries
 
 from canbo.models import AuditLog, Staff, Unit

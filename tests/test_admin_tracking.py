@@ -2,14 +2,13 @@
 import datetime
 
 import pytest
-from admin_fixtures import *  # noqa: F401,F403
-from admin_fixtures import PASSWORD, log_in
 
 from canbo.models import Staff, Unit
 from canbo.models.tracking import Sheet
 from canbo.records import users
 from canbo.tracking import catalogue as cat
 from canbo.tracking import sheets
+from panel_helpers import PASSWORD, log_in
 
 YEAR = 2026
 GRID = f"/admin/tracking/?year={YEAR}"

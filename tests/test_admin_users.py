@@ -1,6 +1,5 @@
 """Accounts in the panel: only the admin manages them; passwords hashed; changes audited."""
 import pytest
-from admin_fixtures import *  # noqa: F401,F403
 
 from canbo.models import AuditLog, Unit, User
 from canbo.records import users

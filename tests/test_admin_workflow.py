@@ -1,6 +1,5 @@
 """The cycle screens: who opens them, the officer's steps, the chairman's decisions."""
 import pytest
-from admin_fixtures import *  # noqa: F401,F403
 
 from canbo.models import Rating, Staff
 

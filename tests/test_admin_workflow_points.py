@@ -1,6 +1,5 @@
 """The cycle page's "Lấy điểm theo dõi hằng tháng" button (2026 cycles, the officer's)."""
 import pytest
-from admin_fixtures import *  # noqa: F401,F403
 
 from canbo.models import AuditLog
 

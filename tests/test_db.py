@@ -1,3 +1,6 @@
+import sys
+import uuid
+
 import peewee
 import pytest
 from playhouse.schema_diff import diff_models
@@ -45,6 +48,18 @@ def test_an_unreachable_server_is_a_vietnamese_error_without_the_password():
     assert "Không kết nối được" in err.value.message and "secret" not in err.value.message
 
 
+@pytest.mark.parametrize("url", ["postgresql://u:secret@127.0.0.1:1/none",
+                                 "postgres+pool://u:secret@127.0.0.1:1/none"])
+def test_postgresql_without_its_driver_says_which_extra_to_install(monkeypatch, url):
+    # None in sys.modules is how Python marks a module as not importable.
+    monkeypatch.setitem(sys.modules, "psycopg2", None)
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    with pytest.raises(DatabaseUnavailable) as err:
+        dbm.connect(url)
+    assert "pip install 'canbo[postgres]'" in err.value.message
+    assert "secret" not in err.value.message
+
+
 def test_staff_code_is_unique_within_its_unit_only(db):
     from canbo.models import Staff, Unit
 
@@ -65,9 +80,13 @@ def test_disciplines_keep_their_meaning_when_the_cause_replaces_the_public_servi
 
     if engine == "sqlite":
         db = dbm.connect(f"sqlite:///{tmp_path / 'old.db'}")
-    else:
-        db = dbm.connect(request.getfixturevalue("pg_url"))
-        db.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    else:  # a database of its own: the session's is kept migrated for the other tests
+        server = request.getfixturevalue("postgres")
+        name = f"canbo_mig_{uuid.uuid4().hex[:10]}"
+        server.admin.execute_sql(f"CREATE DATABASE {name}")
+        request.addfinalizer(lambda: server.admin.execute_sql(
+            f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        db = dbm.connect(server.url.rsplit("/", 1)[0] + "/" + name)
     runner = Runner(db, str(dbm.MIGRATIONS))
     runner.up("0007_rating_points_six_places")
     from canbo.models import Staff, Unit

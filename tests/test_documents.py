@@ -8,9 +8,9 @@ import subprocess
 import unicodedata
 
 import pytest
-from accounts import account
 from pypdf import PdfReader
 
+from accounts import account
 from canbo.documents import batch as documents_batch
 from canbo.documents import forms as documents_forms
 from canbo.documents import render as documents
@@ -189,7 +189,6 @@ def test_nd335_form_prints_empty_table_until_tracking_lands(demo_db, tmp_path):
 
 def test_nd335_monthly_sheet_prints_the_tracking_points(demo_db, tmp_path):
     from accounts import own_account
-
     from canbo.tracking import sheets
 
     staff = Staff.get(Staff.code == "KT13")

@@ -4,8 +4,8 @@ approved, a level before approval."""
 import datetime
 
 import pytest
-from accounts import account
 
+from accounts import account
 from canbo.errors import Forbidden, InvalidInput, RuleViolation
 from canbo.models import Rating, Staff, Unit
 from canbo.rating import guards

@@ -6,8 +6,8 @@ from decimal import Decimal as D
 
 import openpyxl
 import pytest
-from accounts import account, own_account
 
+from accounts import account, own_account
 from canbo.errors import Forbidden, InvalidInput, RuleViolation
 from canbo.levels import Rating as RatingLevel
 from canbo.models import AuditLog, Rating, Staff, Unit

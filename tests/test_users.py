@@ -202,3 +202,44 @@ def test_the_command_line_acts_as_an_operator_with_every_unit(units):
     assert cli.username == "cli" and cli.id is None
     assert users.visible_unit_ids(cli) is None and users.can(cli, "units.edit")
     assert users.needs_unit("OFFICER") and not users.needs_unit("ADMIN")
+
+
+# --- the hash method ($CANBO_PASSWORD_HASH) --------------------------------------------
+
+
+def test_passwords_are_hashed_with_scrypt_unless_told_otherwise(units, monkeypatch):
+    monkeypatch.delenv(users.PASSWORD_HASH_ENV, raising=False)
+    user = users.create_user("canbo", "matkhau-123", "OFFICER", units["commune"])
+    assert user.password_hash.startswith("scrypt:")
+    assert users.authenticate("canbo", "matkhau-123", at=T0) == user
+
+
+def test_the_hash_method_is_chosen_by_the_environment(units, monkeypatch):
+    monkeypatch.setenv(users.PASSWORD_HASH_ENV, "pbkdf2:sha256:1000")
+    user = users.create_user("canbo", "matkhau-123", "OFFICER", units["commune"])
+    assert user.password_hash.startswith("pbkdf2:sha256:1000$")
+    # A hash names its own method: changing the setting locks no one out.
+    monkeypatch.setenv(users.PASSWORD_HASH_ENV, "pbkdf2:sha256:2000")
+    assert users.authenticate("canbo", "matkhau-123", at=T0) == user
+    users.set_password(user, "mat-khau-moi")
+    assert User.get_by_id(user.id).password_hash.startswith("pbkdf2:sha256:2000$")
+
+
+def test_an_unknown_username_costs_a_hash_of_the_same_method(db, monkeypatch):
+    # The answer for a name that does not exist must take as long as for a wrong
+    # password, so that timing does not tell which usernames exist.
+    checked = []
+    real_check = users.check_password_hash
+    monkeypatch.setattr(users, "check_password_hash",
+                        lambda stored, password: checked.append(stored) or real_check(
+                            stored, password))
+    monkeypatch.setenv(users.PASSWORD_HASH_ENV, "pbkdf2:sha256:1234")
+    with pytest.raises(Forbidden, match="không đúng"):
+        users.authenticate("khongco", "matkhau-123", at=T0)
+    assert checked and checked[0].startswith("pbkdf2:sha256:1234$")
+
+
+def test_an_unknown_hash_method_is_refused_with_a_reason(units, monkeypatch):
+    monkeypatch.setenv(users.PASSWORD_HASH_ENV, "md5-ish")
+    with pytest.raises(InvalidInput, match="CANBO_PASSWORD_HASH"):
+        users.create_user("canbo", "matkhau-123", "OFFICER", units["commune"])

@@ -5,8 +5,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from accounts import account
 
+from accounts import account
 from canbo.errors import Forbidden, RuleViolation
 from canbo.models import AuditLog, Rating, Staff, Unit, User
 from canbo.models.cycle import Absence, Discipline

@@ -7,10 +7,14 @@ reads.  What each may do is one table, ``PERMISSIONS``, which every check in the
 and the panel reads (``can``, ``require``).  Every role but the admin is bound to a unit
 and sees that unit and its sub-units (``visible_unit_ids``, ``sees``).
 
-Passwords are kept as werkzeug hashes only.  Five failed logins in a row lock the account
-for 15 minutes, so that a password cannot be guessed by trying many.
+Passwords are kept as werkzeug hashes only, made with werkzeug's default method (scrypt)
+unless ``$CANBO_PASSWORD_HASH`` names another (see ``password_hash_method``).  Five failed
+logins in a row lock the account for 15 minutes, so that a password cannot be guessed by
+trying many.
 """
 import datetime
+import functools
+import os
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -227,8 +231,33 @@ def check_password_strength(password):
         )
 
 
+#: The environment variable naming werkzeug's hash method for new passwords, e.g.
+#: "pbkdf2:sha256:600000".  Unset, werkzeug's default (scrypt) is used; the test suite
+#: sets a one-round method because scrypt's deliberate slowness, paid on every account a
+#: fixture makes, dominated its run time.  Existing hashes name their own method, so
+#: changing it never locks anyone out.
+PASSWORD_HASH_ENV = "CANBO_PASSWORD_HASH"
+
+
+def password_hash_method():
+    """werkzeug's method for new hashes: ``$CANBO_PASSWORD_HASH``, or ``None`` for its default."""
+    return os.environ.get(PASSWORD_HASH_ENV, "").strip() or None
+
+
 def hash_password(password):
-    return generate_password_hash(password)
+    return _hash(password, password_hash_method())
+
+
+def _hash(password, method):
+    if method is None:
+        return generate_password_hash(password)
+    try:
+        return generate_password_hash(password, method=method)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"Phương thức băm mật khẩu «{method}» (${PASSWORD_HASH_ENV}) không hợp lệ: {exc}",
+            field="password",
+        ) from exc
 
 
 def create_user(username, password, role, unit=None, actor="system"):
@@ -288,7 +317,7 @@ def authenticate(username, password, at=None):
     wrong = Forbidden("Tên đăng nhập hoặc mật khẩu không đúng.")
     user = User.get_or_none(User.username == (username or "").strip())
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")  # same time as a real check
+        check_password_hash(_dummy_hash(password_hash_method()), password or "")
         raise wrong
     if user.locked_until is not None and user.locked_until > at:
         raise Forbidden(
@@ -315,4 +344,9 @@ def authenticate(username, password, at=None):
     return user
 
 
-_DUMMY_HASH = generate_password_hash("không dùng")
+@functools.lru_cache(maxsize=None)
+def _dummy_hash(method):
+    """A hash of nothing anyone types, checked for an unknown username so that the answer
+    takes as long as for a known one: it must cost what the real hashes cost, hence the
+    same method."""
+    return _hash("không dùng", method)

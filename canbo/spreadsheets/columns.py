@@ -215,6 +215,14 @@ def header_key(header):
     return " ".join(re.sub(r"[^\w]+", " ", fold(str(header or ""))).split())
 
 
+def _header_name(header, shown=60):
+    """An unknown header as the warning names it.  It is not a value to import, so a long
+    one (any cell of a row scanned for the header, e.g. a number of 200 digits) is cut
+    short instead of refusing the file."""
+    name = text(header, max_length=float("inf"))
+    return name if name is None or len(name) <= shown else name[:shown - 1] + "…"
+
+
 def match_headers(row, columns):
     """``({index: Column}, [unknown header, …])`` for a header row."""
     lookup = {}
@@ -228,10 +236,7 @@ def match_headers(row, columns):
             continue
         column = lookup.get(key)
         if column is None or column.key in seen:
-            # a header is named back to the officer, never parsed as data: a cell of any
-            # length (a 201-digit number once raised here) is shown shortened
-            name = " ".join(nfc(str(header)).split())
-            unknown.append((name[:60] + "…" if len(name) > 60 else name) or f"cột {i + 1}")
+            unknown.append(_header_name(header) or f"cột {i + 1}")
             continue
         seen.add(column.key)
         found[i] = column

@@ -7,13 +7,14 @@ checkout as it was.
 """
 import os
 import pathlib
+import shutil
 import threading
 
 import pytest
 from werkzeug.serving import make_server
 
 from canbo import db as dbm
-from canbo.records import demo
+from canbo.models import Unit
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -30,7 +31,7 @@ def screenshots(tmp_path):
 
 
 @pytest.fixture
-def live_panel(tmp_path):
+def live_panel(tmp_path, sqlite_template):
     """``live_panel(setup)`` → the URL of the panel on a fresh demo database; ``setup(unit)``
     adds what the journey needs (accounts, a cycle) before the server starts."""
     if not pathlib.Path(CHROMIUM).exists():
@@ -40,9 +41,11 @@ def live_panel(tmp_path):
     servers = []
 
     def start(setup):
-        url = f"sqlite:///{tmp_path / 'canbo.db'}"
-        dbm.migrate(dbm.connect(url))
-        setup(demo.load())
+        path = tmp_path / "canbo.db"
+        shutil.copyfile(sqlite_template("demo"), path)  # the demo, migrated (conftest.py)
+        url = f"sqlite:///{path}"
+        dbm.connect(url)
+        setup(Unit.get(Unit.code == "KIMTAN"))
         app = create_app({"DATABASE": url, "SECRET_KEY": "browser-test", "TESTING": False})
         httpd = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
