@@ -28,6 +28,7 @@ from canbo.errors import CanboError
 from canbo.models import Unit
 from canbo.spreadsheets import exporter, importer
 from canbo.spreadsheets import workbook as spreadsheets
+from canbo.stats import national
 
 from .base import SecureView, can, current_account
 from .dashboard import chosen_unit, chosen_year
@@ -173,6 +174,27 @@ class ImportView(SecureView):
         out = io.BytesIO()
         exporter.export([table], out, fmt)
         name = secure_filename(f"{kind}-{unit.code}.{fmt}")
+        return Response(out.getvalue(), mimetype=MIMETYPES[fmt],
+                        headers={"Content-Disposition": f"attachment; filename={name}"})
+
+    @expose("/national", methods=["POST"])
+    def national_export(self):
+        """The results for the national database (ND 335/2025 Điều 26.1.d), logged."""
+        fmt = request.form.get("fmt", "xlsx")
+        unit = chosen_unit(request.form.get("unit", "").strip())
+        if fmt not in MIMETYPES or unit is None:
+            abort(404)
+        if not can("national.export"):
+            abort(403)
+        try:
+            period = national.parse_period(request.form.get("period"))
+            table = national.export(current_account(), unit, period)
+        except CanboError as exc:
+            flash(exc.message, "error")
+            return redirect(url_for(".index", unit=unit.code))
+        out = io.BytesIO()
+        exporter.export([table], out, fmt)
+        name = secure_filename(f"csdl-quoc-gia-{unit.code}-{period.code}.{fmt}")
         return Response(out.getvalue(), mimetype=MIMETYPES[fmt],
                         headers={"Content-Disposition": f"attachment; filename={name}"})
 

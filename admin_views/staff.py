@@ -57,6 +57,9 @@ LABELS = {
     "joined_on": "Ngày vào cơ quan",
     "left_on": "Ngày nghỉ / chuyển công tác",
     "left_reason": "Lý do nghỉ / chuyển công tác",
+    "personal_id": "Số định danh cá nhân",
+    "rank_code": "Mã ngạch",
+    "job_position": "Vị trí việc làm",
     "qualifications": "Quá trình đào tạo",
 }
 
@@ -171,10 +174,12 @@ class StaffView(SecureModelView):
                    "unit", "party_member", "left_on"]
     column_details_list = ["code", "full_name", "birth_date", "gender", "ethnicity", "kind",
                            "unit", "title", "department", "leader_role", "party_member",
-                           "joined_on", "left_on", "left_reason", "qualifications"]
+                           "joined_on", "left_on", "left_reason", "personal_id", "rank_code",
+                           "job_position", "qualifications"]
     column_export_list = ["code", "full_name", "birth_date", "gender", "ethnicity", "kind",
                           "unit", "title", "department", "leader_role", "party_member",
-                          "joined_on", "left_on", "left_reason"]
+                          "joined_on", "left_on", "left_reason", "personal_id", "rank_code",
+                          "job_position"]
     column_choices = {
         "gender": Gender.choices(),
         "kind": StaffKind.choices(),
@@ -203,10 +208,11 @@ class StaffView(SecureModelView):
 
     form_columns = ["code", "full_name", "gender", "birth_date", "ethnicity", "kind", "unit",
                     "title", "department", "leader_role", "party_member", "joined_on",
-                    "left_on", "left_reason"]
+                    "left_on", "left_reason", "personal_id", "rank_code", "job_position"]
     form_args = {
         "full_name": {"validators": [DataRequired(), Length(max=200)]},
         "code": {"validators": [DataRequired(), Length(max=32)]},
+        "personal_id": {"description": "12 chữ số (số căn cước); để trống nếu chưa có."},
     }
     inline_models = [(Qualification, {
         "form_columns": ["id", "kind", "level", "major", "awarded_on"],

@@ -173,3 +173,28 @@ def test_adding_a_qualification_on_edit_is_in_the_audit_entry(login_as, csrf):
     entry = AuditLog.select().where(AuditLog.row_id == person.id,
                                     AuditLog.table_name == "staff").order_by(AuditLog.id.desc()).get()
     assert "STATE_MANAGEMENT:CVC:2024-05-20" in entry.changes and entry.reason == "Bằng mới"
+
+
+def test_the_personal_id_is_kept_when_12_digits_and_refused_otherwise(login_as, csrf):
+    """ND 335/2025 Điều 26.1.d: the national database keys a person by the 12-digit
+    personal identification number; anything else is refused with a message and
+    changes nothing."""
+    officer = login_as("OFFICER")
+    person = Staff.get(Staff.code == "KT06")
+    url = f"/admin/staff/edit/?id={person.id}"
+    html = officer.get(url).get_data(as_text=True)
+    assert "Số định danh cá nhân" in html and "Vị trí việc làm" in html
+    form = {"code": person.code, "full_name": person.full_name, "kind": person.kind,
+            "unit": str(person.unit_id), "ethnicity": "Kinh", "leader_role": "NONE",
+            "audit_reason": "Bổ sung số định danh",
+            "csrf_token": csrf(officer, url)}
+    for bad in ("12345", "03720100123A", "0372010012345"):
+        page = officer.post(url, data={**form, "personal_id": bad}, follow_redirects=True)
+        text = page.get_data(as_text=True)
+        # the domain's message, or the form's own length check for 13 digits
+        assert "phải gồm đúng 12 chữ số" in text or "12 ký tự" in text, bad
+        assert Staff.get_by_id(person.id).personal_id is None
+    officer.post(url, data={**form, "personal_id": "037201001234", "rank_code": "01.003",
+                            "job_position": "Công chức Văn phòng – thống kê"})
+    saved = Staff.get_by_id(person.id)
+    assert (saved.personal_id, saved.rank_code) == ("037201001234", "01.003")

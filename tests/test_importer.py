@@ -490,3 +490,22 @@ def test_skip_invalid_drops_the_ratings_of_a_refused_new_person(unit):
     result = run_import(data, skip_invalid=True)
     assert [(p.sheet, p.row) for p in result.problems] == [("Cán bộ", 2), ("Xếp loại", 2)]
     assert [(r.staff.code, r.level) for r in Rating.select()] == [("N2", "HTTNV")]
+
+
+def test_personal_ids_are_imported_checked_and_unique(unit):
+    """The national database's key (ND 335/2025 Điều 26.1.d): 12 digits, one per person,
+    in the file and against the database; a bad one refuses the file, writing nothing."""
+    headers = [*STAFF_HEADERS, "Số định danh cá nhân", "Mã ngạch", "Vị trí việc làm"]
+    hung = [*HUNG, "037201001234", "01.003", "Văn phòng – thống kê"]
+    result = run_import(book(("Cán bộ", [headers, hung])))
+    assert not result.problems, result.problem_lines()
+    saved = Staff.get(Staff.code == "X01")
+    assert (saved.personal_id, saved.rank_code, saved.job_position) == (
+        "037201001234", "01.003", "Văn phòng – thống kê")
+    twice = [*LAN, "037201001234", None, None]
+    before = counts()
+    for rows, message in (([headers, twice], "đã là số của một người khác"),
+                          ([headers, [*LAN, "12345", None, None]], "đúng 12 chữ số")):
+        result = run_import(book(("Cán bộ", rows)))
+        assert any(message in line for line in result.problem_lines()), result.problem_lines()
+        assert counts() == before

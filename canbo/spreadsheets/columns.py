@@ -15,6 +15,7 @@ from openpyxl.utils.datetime import from_excel
 
 from canbo.errors import InvalidInput
 from canbo.levels import Education, Gender, PoliticalTheory, Rating, StaffKind, StateManagement
+from canbo.models.records import check_personal_id
 from canbo.vietnamese import fold, nfc, parse_decimal, vi_date
 
 
@@ -54,6 +55,16 @@ def code(value):
 
 def short_text(value):
     return text(value, 50)
+
+
+def personal_id(value):
+    """The 12-digit personal identification number, as ``Staff`` checks it."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number cell; a leading 0 is lost that way, hence the check
+    try:
+        return check_personal_id(text(value, 40))
+    except InvalidInput as exc:
+        raise BadValue(exc.message) from None
 
 
 _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
@@ -190,6 +201,12 @@ STAFF = [
     Column("left_on", "Ngày nghỉ", ("ngay nghi", "left", "left on", "end date"), date),
     Column("left_reason", "Lý do nghỉ", ("ly do nghi", "reason for leaving", "left reason"),
            lambda v: text(v, 300)),
+    # What the national database keys a person by (ND 335/2025 Điều 26.1.d).
+    Column("personal_id", "Số định danh cá nhân", ("so dinh danh ca nhan", "so dinh danh",
+                                                   "so can cuoc", "cccd", "personal id"),
+           personal_id),
+    Column("rank_code", "Mã ngạch", ("ma ngach", "ngach", "rank code"), lambda v: text(v, 20)),
+    Column("job_position", "Vị trí việc làm", ("vi tri viec lam", "job position"), text),
 ]
 
 RATINGS = [

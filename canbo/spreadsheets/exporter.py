@@ -50,7 +50,8 @@ def staff_table(unit, include_subunits=True, in_post_only=False):
     query = (
         Staff.select(Staff.id, Staff.code, Staff.full_name, Staff.birth_date, Staff.gender,
                      Unit.code, Staff.kind, Title.name, Department.name, Staff.party_member,
-                     Staff.ethnicity, Staff.joined_on, Staff.left_on, Staff.left_reason)
+                     Staff.ethnicity, Staff.joined_on, Staff.left_on, Staff.left_reason,
+                     Staff.personal_id, Staff.rank_code, Staff.job_position)
         .join_from(Staff, Unit)
         .join_from(Staff, Title, JOIN.LEFT_OUTER)
         .join_from(Staff, Department, JOIN.LEFT_OUTER)
@@ -65,13 +66,14 @@ def staff_table(unit, include_subunits=True, in_post_only=False):
     level_labels = {k.code: _labels(k.levels) for k in QualificationKind}
     rows = []
     for (sid, code, name, born, gender, unit_code, kind, title, department, party, ethnicity,
-         joined, left, reason) in people:
+         joined, left, reason, pid, rank, position) in people:
         held = best.get(sid, {})
         value = {
             "code": code, "full_name": name, "birth_date": born,
             "gender": genders.get(gender), "unit": unit_code, "kind": kinds.get(kind, kind),
             "title": title, "department": department, "party_member": "x" if party else None,
             "ethnicity": ethnicity, "joined_on": joined, "left_on": left, "left_reason": reason,
+            "personal_id": pid, "rank_code": rank, "job_position": position,
             "major": held.get("EDUCATION", (None, None))[1],
         }
         for kind_code, key in _LEVEL_KEYS.items():
@@ -136,6 +138,7 @@ def _allowed(column):
         "unit": "mã hoặc tên đơn vị", "year": "năm đã qua, bốn chữ số",
         "level": "; ".join(f"{m.label} ({m.code})" for m in RatingLevel),
         "points": "0 – 100, có thể để trống",
+        "personal_id": "12 chữ số (số căn cước); nhập ô dạng văn bản để giữ số 0 đầu",
     }.get(column.key, "")
 
 

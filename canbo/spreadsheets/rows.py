@@ -18,10 +18,11 @@ QUALIFICATIONS = (("education", "EDUCATION"), ("political_theory", "POLITICAL_TH
                   ("state_management", "STATE_MANAGEMENT"))
 STAFF_FIELDS = ("full_name", "birth_date", "gender", "ethnicity", "kind", "title",
                 "department", "leader_role", "party_member", "joined_on", "left_on",
-                "left_reason")
+                "left_reason", "personal_id", "rank_code", "job_position")
 STAFF_DEFAULTS = {"birth_date": None, "gender": None, "ethnicity": "Kinh", "title": None,
                   "department": None, "leader_role": "NONE", "party_member": False,
-                  "joined_on": None, "left_on": None, "left_reason": None}
+                  "joined_on": None, "left_on": None, "left_reason": None,
+                  "personal_id": None, "rank_code": None, "job_position": None}
 
 
 def _cells(planner, sheet, header, found):
@@ -57,6 +58,7 @@ def _code(value):
 
 def plan_staff(planner, sheets):
     rows = []
+    ids_seen = {}
     for sheet, header, found in sheets:
         for number, values, ok in _cells(planner, sheet, header, found):
             here = (sheet.name, number)
@@ -71,13 +73,29 @@ def plan_staff(planner, sheets):
                 planner.problem(*here, "Mã", values["code"],
                                 "trùng mã với một dòng phía trên của cùng đơn vị")
                 continue
+            pid = values.get("personal_id")
+            if pid and pid in ids_seen:
+                planner.problem(*here, "Số định danh cá nhân", pid,
+                                f"trùng với dòng {ids_seen[pid]}; mỗi người một số")
+                continue
+            if pid:
+                ids_seen[pid] = number
             planner.file_staff[unit, values["code"]] = values
             planner.codes.setdefault(values["code"], []).append(unit)
             rows.append((here, unit, values))
     existing = _existing_staff({u for _, u, _ in rows if isinstance(u, int)})
     have = _existing_qualifications([s["id"] for s in existing.values()])
+    holders = dict(Staff.select(Staff.personal_id, Staff.id)
+                   .where(Staff.personal_id.in_(list(ids_seen))).tuples()) if ids_seen else {}
     for here, unit, values in rows:
         current = existing.get((unit, values["code"]))
+        pid = values.get("personal_id")
+        if pid in holders and (current is None or holders[pid] != current["id"]):
+            planner.problem(*here, "Số định danh cá nhân", pid,
+                            "đã là số của một người khác trong cơ sở dữ liệu")
+            del planner.file_staff[unit, values["code"]]
+            planner.codes[values["code"]].remove(unit)
+            continue
         kind = _code(values.get("kind")) or (current or {}).get("kind")
         if kind is None:
             planner.problem(*here, "Loại", None, _kind_help())
@@ -128,7 +146,8 @@ def _staff_fields(planner, values, unit, kind):
     fields = {}
     if "full_name" in values:
         fields.update(Staff.derived(values["full_name"]))
-    for key in ("birth_date", "joined_on", "left_on", "left_reason", "party_member"):
+    for key in ("birth_date", "joined_on", "left_on", "left_reason", "party_member",
+                "personal_id", "rank_code", "job_position"):
         if key in values:
             fields[key] = values[key]
     if "ethnicity" in values:

@@ -26,7 +26,7 @@ from canbo.rating.compliance import default_group
 from canbo.rating.workflow import DEADLINE_WARNING_DAYS, RATED_KINDS
 from canbo.records.units import in_post_on, unit_ids
 from canbo.rules import rulesets, yearly
-from canbo.stats import reports
+from canbo.stats import national, reports
 from canbo.vietnamese import vi_date, vi_decimal, vi_percent
 
 #: The cycle's stages as the dashboard shows them, in order.
@@ -456,4 +456,11 @@ def _warnings(ids, year, today, deadline, progress, quotas, day, unleveled=0):
         out.append(Alert("missing_levels", "warning",
                            f"{unleveled} kết quả năm {year} đã phê duyệt hoặc công bố nhưng "
                            "chưa ghi mức xếp loại."))
+    unsent = national.overdue(ids, today)
+    if unsent:
+        out.append(Alert("national_export", "warning",
+                           f"{unsent} kết quả theo dõi, đánh giá đã có quá "
+                           f"{national.DAYS_ALLOWED} ngày mà chưa cập nhật lên Cơ sở dữ liệu "
+                           "quốc gia (Điều 26.1.d Nghị định 335/2025): xuất ở trang «Nhập / "
+                           "xuất tệp» hoặc bằng «canbo export national»."))
     return out

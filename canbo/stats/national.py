@@ -176,8 +176,9 @@ def overdue(unit_ids, today=None):
     no export of their period (by their unit or a unit above) since: confirmed monthly
     sheets and approved ratings (Điều 26.1.d)."""
     today = today or datetime.date.today()
+    # final on day D may be sent up to D + 5; from D + 6 it is late
     limit = datetime.datetime.combine(today - datetime.timedelta(days=DAYS_ALLOWED),
-                                      datetime.time.max)
+                                      datetime.time.min)
     last = {}  # (unit id, period) → the latest export that carried it
     for unit_id, subunits, period, at in (
             NationalExport.select(NationalExport.unit, NationalExport.with_subunits,
@@ -190,13 +191,13 @@ def overdue(unit_ids, today=None):
     count = 0
     for uid, year, month, at in (
             Sheet.select(Sheet.unit, Sheet.year, Sheet.month, Sheet.confirmed_at)
-            .where(Sheet.unit.in_(unit_ids), Sheet.confirmed_at <= limit).tuples()):
+            .where(Sheet.unit.in_(unit_ids), Sheet.confirmed_at < limit).tuples()):
         sent = last.get((uid, f"{year}-{month:02d}"))
         count += sent is None or sent < at
     for uid, year, at in (Rating.select(Rating.unit, Rating.year, Rating.updated_at)
                           .where(Rating.unit.in_(unit_ids), Rating.status.in_(FINAL_STATUSES),
                                  Rating.rule_set.in_(list(scoring.RULES)),
-                                 Rating.updated_at <= limit).tuples()):
+                                 Rating.updated_at < limit).tuples()):
         sent = last.get((uid, str(year)))
         count += sent is None or sent < at
     return count
