@@ -92,6 +92,38 @@ def test_head_month_totals_91_17(unit, decided):
     assert (sheet.task_score, sheet.total) == (D("91.67"), D("91.17"))
 
 
+def test_a_heads_d_follows_from_the_civil_servants_results_of_the_month(unit, decided):
+    """ND 335/2025 Điều 15.3.a: 100% when everyone managed scores at HTNV's points (≥ 50)
+    or above in the period, 50% when anyone scores below; derived, not typed, and not
+    known before every subordinate's month is confirmed."""
+    head = person(unit, "CT05", leader="HEAD")
+    product = standard(decided)
+    row = sheets.assign(officer(head), head, YEAR, 4, product, 2)
+    sheets.record_result(officer(head), row, completed=2)
+    sheet = sheets.sheet_for(head, YEAR, 4)
+    sheets.self_score(own_account(head), sheet, GENERAL_27)
+    low, fine = person(unit, "CC40"), person(unit, "CC41")
+    # CC40 does nothing in April: 0 of 70 task points; the general points decide
+    Assignment.create(staff=low, year=YEAR, month=4, product=product,
+                      coefficient=product.coefficient, quantity=2, completed=0)
+    fill_year(fine, product, {4: D(20)})  # 90
+    with pytest.raises(RuleViolation, match="còn chờ xác nhận: Nguyễn Văn CC40"):
+        sheets.evaluate(chairman(head), sheet, GENERAL_27, dd=100, e=100)
+    Sheet.create(staff=low, unit=unit, year=YEAR, month=4, rule_set="ND335_2025",
+                 status="CONFIRMED", general=D(20))  # 20 + 0 task points: below 50
+    with pytest.raises(InvalidInput, match="không nhập tay.*50%"):
+        sheets.evaluate(chairman(head), sheet, GENERAL_27, d=100, dd=100, e=100)
+    assert sheets.evaluate(chairman(head), sheet, GENERAL_27, dd=100, e=100).d == 50
+    Assignment.update(completed=2).where(Assignment.staff == low).execute()  # 20 + 70
+    assert sheets.evaluate(chairman(head), sheet, GENERAL_27, dd=100, e=100).d == 100
+
+
+def test_a_score_of_exactly_50_keeps_the_heads_d_at_100():
+    assert scoring.leader_d([D(50), D(90)]) == 100
+    assert scoring.leader_d([D("49.99"), D(90)]) == 50
+    assert scoring.leader_d([]) == 100  # nobody to manage
+
+
 def test_leader_sheet_needs_d_dd_e_and_allowed_values(unit, decided):
     head = person(unit, "CT02", leader="DEPUTY")
     sheets.record_result(officer(head),

@@ -254,6 +254,15 @@ def abc(t, rules=RULES[ND335]):
 # --- leaders (Điều 16) -----------------------------------------------------------------
 
 
+def leader_d(subordinate_scores):
+    """d of a leader (Điều 15.3.a): 100% when every civil servant under their management
+    scores at the HTNV level's points or above in the period, 50% when any scores at the
+    KHTNV level; 100% with nobody to manage (none scores below)."""
+    lowest_passing = POINT_THRESHOLDS[-1][0]  # HTNV: 50
+    return HUNDRED if all(Decimal(s) >= lowest_passing for s in subordinate_scores) \
+        else Decimal(50)
+
+
 def check_leader_value(name, value, rules=RULES[ND335]):
     """``value`` as a Decimal percent if the rules allow it for criterion ``name``.
 

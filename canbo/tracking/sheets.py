@@ -21,7 +21,7 @@ from canbo.records import audit
 from canbo.records.users import require, roles_with
 from canbo.rules import scoring
 from canbo.rules.rulesets import rule_set_for
-from canbo.vietnamese import parse_decimal
+from canbo.vietnamese import parse_decimal, vi_points
 
 MONTHS = range(1, 13)
 
@@ -203,6 +203,18 @@ def evaluate(actor, sheet, scores, d=None, dd=None, e=None, comment=None):
     if sheet.locked:
         raise RuleViolation(f"Phiếu tháng {sheet.month}/{sheet.year} đã được xác nhận.")
     rules = rules_of(setting_for(sheet.unit_id, sheet.year), sheet.rule_set)
+    if sheet.leader:
+        # d follows from the subordinates' results (Điều 15.3.a); the module builds on
+        # year_points, which builds on this one
+        from canbo.tracking import leaders
+
+        derived, _ = leaders.derived_d(sheet)
+        if d is not None and scoring.check_leader_value("d", d, rules) != derived:
+            raise InvalidInput(
+                f"Tiêu chí d không nhập tay: theo kết quả của công chức thuộc quyền quản "
+                f"lý là {vi_points(derived, 0)}% (Điều 15.3.a), không phải "
+                f"{vi_points(scoring.check_leader_value('d', d, rules), 0)}%.", field="d")
+        d = derived
     with database.atomic():
         sheet.general = _score_items(sheet, scores, "points")
         for name, attr, value in (("d", "d", d), ("đ", "dd", dd), ("e", "e", e)):
