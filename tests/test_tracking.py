@@ -377,6 +377,27 @@ def test_cli_score_quarter_and_half_average_the_months(unit, decided, run):
     assert both.exit_code == 2 and "Chỉ chọn một" in both.output
 
 
+@pytest.mark.parametrize("joined, complete, months", [
+    (datetime.date(2026, 7, 1), True, 6),     # July to December: six months in post
+    (datetime.date(2026, 7, 14), True, 6),    # 18 of July's 31 days: more than half
+    (datetime.date(2026, 7, 20), False, 5),   # 12 days: July is not counted, under six
+])
+def test_a_person_recruited_mid_year_is_averaged_over_the_months_in_post(
+        unit, decided, joined, complete, months):
+    """ND 335/2025 Điều 17.3, 19.1: the year is the average of the months in post; under
+    six months (Điều 11.1) the person is not rated."""
+    staff = person(unit, "CC50")
+    staff.joined_on = joined
+    staff.save()
+    fill_year(staff, standard(decided), {m: D(14 + m) for m in range(7, 13)})
+    p = grid_of(unit)["CC50"]
+    assert p.complete is complete
+    if complete:
+        assert p.average == 70 + D(sum(14 + m for m in range(7, 13))) / 6
+    else:
+        assert f"{months} tháng" in p.note and "không thực hiện đánh giá" in p.note
+
+
 def test_cli_score_year_text_and_json(unit, decided, run):
     import json
 

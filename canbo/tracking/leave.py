@@ -19,7 +19,7 @@ and ``Discipline``):
 import calendar
 import datetime
 
-from canbo.models import Rating
+from canbo.models import Rating, Staff
 from canbo.models.cycle import Absence, Cycle, Discipline, Evaluation
 from canbo.periods import merged
 from canbo.rules import rulesets, scoring, yearly
@@ -88,6 +88,35 @@ def findings(year, staff_query):
     return {sid: text for sid, text in rows if text}
 
 
+def in_post_dates(year, staff_query):
+    """``{staff_id: (joined_on, left_on)}`` of the people of ``staff_query`` who joined
+    during ``year`` or left before its end: one query."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    rows = (Staff.select(Staff.id, Staff.joined_on, Staff.left_on)
+            .where(Staff.id.in_(staff_query),
+                   (Staff.joined_on > first) | (Staff.left_on <= last)).tuples())
+    return {sid: (joined, left) for sid, joined, left in rows}
+
+
+def months_in_post(year, joined_on, left_on, rules=scoring.RULES[scoring.ND335]):
+    """The months of ``year`` a person recruited or transferred in (or out) was in post:
+    the year is averaged over them (ND 335/2025 Điều 17.3, 19.1; the six-month rule of
+    Điều 11.1 still applies).  A month counts when the person was in post for more than
+    ``rules.leave_month_share`` of its days, the same open setting as for leave (the
+    decree does not say; default more than half); ``left_on`` is the first day out."""
+    out = set()
+    for month in MONTHS:
+        days = calendar.monthrange(year, month)[1]
+        first = datetime.date(year, month, 1)
+        last = datetime.date(year, month, days)
+        start = max(first, joined_on or first)
+        end = min(last, left_on - datetime.timedelta(days=1)) if left_on else last
+        in_post = max(0, (end - start).days + 1)
+        if in_post > rules.leave_month_share * days:
+            out.add(month)
+    return out
+
+
 def for_grid(year, people, staff_query, unit_rules):
     """``(months_worked, leave, khtnv)`` for ``year_points.year_grid``.
 
@@ -100,12 +129,17 @@ def for_grid(year, people, staff_query, unit_rules):
     absences, disciplines = load(year, staff_query)
     found = findings(year, staff_query)
     frames = cadre_frames(year) if disciplines else {}
+    dates = in_post_dates(year, staff_query)
     worked, leave, khtnv = {}, {}, set()
     for sid, _, _, kind, uid in people:
         if sid in absences:
             months, why = months_worked(year, absences[sid], unit_rules[uid])
             if months is not None:
                 worked[sid], leave[sid] = months, why
+        if sid in dates:
+            posted = months_in_post(year, *dates[sid], unit_rules[uid])
+            if posted != set(MONTHS):
+                worked[sid] = worked.get(sid, set(MONTHS)) & posted
         if sid in disciplines or sid in found:
             code = rulesets.rule_set_for(year, kind, frames.get(uid, rulesets.QD366))
             if yearly.khtnv_reasons(rulesets.get(code), year, disciplines.get(sid, []),
