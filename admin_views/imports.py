@@ -171,11 +171,7 @@ class ImportView(SecureView):
         except CanboError as exc:
             flash(exc.message, "error")
             return redirect(url_for(".index", unit=unit.code))
-        out = io.BytesIO()
-        exporter.export([table], out, fmt)
-        name = secure_filename(f"{kind}-{unit.code}.{fmt}")
-        return Response(out.getvalue(), mimetype=MIMETYPES[fmt],
-                        headers={"Content-Disposition": f"attachment; filename={name}"})
+        return _download(table, fmt, f"{kind}-{unit.code}")
 
     @expose("/national", methods=["POST"])
     def national_export(self):
@@ -192,11 +188,7 @@ class ImportView(SecureView):
         except CanboError as exc:
             flash(exc.message, "error")
             return redirect(url_for(".index", unit=unit.code))
-        out = io.BytesIO()
-        exporter.export([table], out, fmt)
-        name = secure_filename(f"csdl-quoc-gia-{unit.code}-{period.code}.{fmt}")
-        return Response(out.getvalue(), mimetype=MIMETYPES[fmt],
-                        headers={"Content-Disposition": f"attachment; filename={name}"})
+        return _download(table, fmt, f"csdl-quoc-gia-{unit.code}-{period.code}")
 
     @expose("/template/<kind>.xlsx")
     def template(self, kind):
@@ -206,6 +198,15 @@ class ImportView(SecureView):
         exporter.export(exporter.template_tables(kind), out, "xlsx")
         return Response(out.getvalue(), mimetype=MIMETYPES["xlsx"],
                         headers={"Content-Disposition": f"attachment; filename=mau-{kind}.xlsx"})
+
+
+def _download(table, fmt, stem):
+    """``table`` as an attachment ``stem.fmt`` (XLSX or CSV)."""
+    out = io.BytesIO()
+    exporter.export([table], out, fmt)
+    name = secure_filename(f"{stem}.{fmt}")
+    return Response(out.getvalue(), mimetype=MIMETYPES[fmt],
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
 def _date(text, default):
