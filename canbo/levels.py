@@ -181,6 +181,7 @@ class Role(Classification):
     OFFICER = ("OFFICER", "Cán bộ phụ trách tổ chức")
     CHAIRMAN = ("CHAIRMAN", "Chủ tịch")
     VIEWER = ("VIEWER", "Người xem")
+    STAFF = ("STAFF", "Cán bộ, công chức")
 
 
 class CycleStatus(Classification):

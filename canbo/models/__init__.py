@@ -30,16 +30,24 @@ from canbo.models.records import (
 from canbo.models.tracking import (
     Assignment,
     Catalogue,
+    CatalogueDecision,
+    Evaluator,
+    Evidence,
+    Head,
+    OutsideMonth,
     Product,
     Sheet,
     SheetItem,
     TrackingSetting,
+    WorkPackage,
 )
 
 __all__ = [
-    "Absence", "Assignment", "AuditLog", "Catalogue", "Cycle", "Department", "Discipline",
-    "Evaluation", "NationalExport", "Objection", "Product", "Qualification", "Rating", "Sheet", "SheetItem",
-    "Staff", "TaskGroup", "Title", "TrackingSetting", "Unit", "User", "all_models", "now",
+    "Absence", "Assignment", "AuditLog", "Catalogue", "CatalogueDecision", "Cycle",
+    "Department", "Discipline", "Evaluation", "Evaluator", "Evidence", "Head",
+    "NationalExport", "Objection", "OutsideMonth", "Product", "Qualification", "Rating",
+    "Sheet", "SheetItem", "Staff", "TaskGroup", "Title", "TrackingSetting", "Unit", "User",
+    "WorkPackage", "all_models", "now",
 ]
 
 

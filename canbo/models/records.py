@@ -270,6 +270,8 @@ class User(BaseModel):
     failed_logins = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
     created_at = DateTimeField(default=now)
+    # A one-time password (bulk accounts, a reset): the first login asks for a new one.
+    must_change_password = BooleanField(default=False)
 
     def __str__(self):
         return self.username

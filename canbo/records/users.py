@@ -1,9 +1,10 @@
 """Accounts of the admin panel: roles, passwords, lockout, and which units a user sees.
 
-Four roles (REFERENCE.md §10): the admin manages everything and the accounts; the
+Five roles (REFERENCE.md §10): the admin manages everything and the accounts; the
 personnel officer keeps staff records and prepares ratings up to "proposed"; the chairman
 sees what the officer sees and approves, returns and reopens ratings; the viewer only
-reads.  What each may do is one table, ``PERMISSIONS``, which every check in the library
+reads; a cadre or civil servant (``STAFF``, bound to their own staff record) records
+their monthly results and self-scores (ND 335/2025 Điều 18.2).  What each may do is one table, ``PERMISSIONS``, which every check in the library
 and the panel reads (``can``, ``require``).  Every role but the admin is bound to a unit
 and sees that unit and its sub-units (``visible_unit_ids``, ``sees``).
 
@@ -75,6 +76,11 @@ PERMISSIONS = {
         "dashboard.home",
     },
     "VIEWER": {"dashboard.home"},
+    # A cadre or civil servant, through the account bound to their own staff record:
+    # their own assignments' results, sheets and history need no permission (``sees``
+    # with their staff id); evaluating others follows the evaluator relation
+    # (``tracking.evaluators``), not a role.
+    "STAFF": set(),
 }
 
 #: Statuses a permission lets a user give a rating from the record screens.  Preparing
