@@ -73,7 +73,7 @@ class TrackingView(SecureView):
         person = _person(staff_id)
         account = current_account()
         own = sheets.may_self_score(account, person)
-        evaluator = sheets.may_evaluate(account, person)
+        evaluator = sheets.may_evaluate(account, person, year, month)
         if not 1 <= month <= 12 or year < FIRST_YEAR:
             abort(404)
         if request.method == "POST":

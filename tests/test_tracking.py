@@ -537,8 +537,9 @@ def test_every_tracking_change_checks_the_acting_user(db, stage, name):
 
 def test_a_refusal_names_the_roles_that_may(stage):
     actors, context = stage
-    with pytest.raises(Forbidden, match="không được xác nhận phiếu của người khác; chỉ: "
-                                        "Quản trị hệ thống, Chủ tịch."):
+    with pytest.raises(Forbidden, match="là tài khoản có quyền đánh giá của đơn vị: Quản trị "
+                                        "hệ thống, Chủ tịch; tài khoản officer-kt không được "
+                                        "xác nhận phiếu."):
         sheets.confirm(actors["OFFICER"], context["sheet"])
     with pytest.raises(Forbidden, match="chỉ: Quản trị hệ thống, Cán bộ phụ trách tổ chức."):
         cat.add_product(actors["CHAIRMAN"], context["draft"], 1, "Tờ trình", 1)
@@ -556,11 +557,11 @@ def test_nobody_evaluates_their_own_sheet(unit, decided):
     sheets.record_result(officer(head), sheets.assign(officer(head), head, YEAR, 1,
                                                       standard(decided), 1), completed=1)
     sheet = sheets.sheet_for(head, YEAR, 1)
-    assert sheets.may_self_score(boss, head) and not sheets.may_evaluate(boss, head)
+    assert sheets.may_self_score(boss, head) and not sheets.may_evaluate(boss, head, YEAR, 1)
     sheets.self_score(boss, sheet, GENERAL_28)
     with pytest.raises(Forbidden, match="của chính mình"):
         sheets.evaluate(boss, sheet, GENERAL_28, d=100, dd=100, e=100)
-    assert sheets.may_evaluate(account("ADMIN"), head)
+    assert sheets.may_evaluate(account("ADMIN"), head, YEAR, 1)
 
 
 def test_every_sheet_change_is_audited(unit, decided):

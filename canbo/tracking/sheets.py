@@ -18,9 +18,10 @@ from canbo.errors import Forbidden, InvalidInput, RuleViolation
 from canbo.levels import LeaderRole, Period, SheetStatus
 from canbo.models.tracking import Assignment, Sheet, SheetItem, TrackingSetting
 from canbo.records import audit
-from canbo.records.users import require, roles_with
+from canbo.records.users import require
 from canbo.rules import scoring
 from canbo.rules.rulesets import rule_set_for
+from canbo.tracking import evaluators
 from canbo.vietnamese import parse_decimal, vi_points
 
 MONTHS = range(1, 13)
@@ -63,21 +64,18 @@ def check_self_score(actor, staff):
                         "mình, được tự đánh giá phiếu này.", staff=staff.id)
 
 
-def check_evaluate(actor, staff, action="chấm điểm, xác nhận hoặc trả lại phiếu"):
-    """The evaluator (``tracking.evaluate``) of the person's unit, never on their own sheet."""
-    require(actor, "tracking.evaluate", f"{action} của người khác", staff.unit_id)
-    if actor.staff_id == staff.id:
-        raise Forbidden(f"Không được {action} của chính mình; phiếu của mình do một người "
-                        f"đánh giá khác ({', '.join(roles_with('tracking.evaluate'))}) "
-                        "thực hiện.", staff=staff.id)
+def check_evaluate(actor, staff, year, month, action="chấm điểm, xác nhận hoặc trả lại phiếu"):
+    """The person's evaluator of the month (``evaluators.check``, Điều 10.1), never on
+    their own sheet."""
+    evaluators.check(actor, staff, year, month, action)
 
 
 def may_self_score(actor, staff):
     return _passes(check_self_score, actor, staff)
 
 
-def may_evaluate(actor, staff):
-    return _passes(check_evaluate, actor, staff)
+def may_evaluate(actor, staff, year, month):
+    return _passes(check_evaluate, actor, staff, year, month)
 
 
 def _passes(check, *args):
@@ -199,7 +197,7 @@ def self_score(actor, sheet, scores, strengths=None, weaknesses=None):
 
 def evaluate(actor, sheet, scores, d=None, dd=None, e=None, comment=None):
     """The evaluator's points per sub-item, d, đ, e for a leader, and comment."""
-    check_evaluate(actor, sheet.staff, "chấm điểm phiếu")
+    check_evaluate(actor, sheet.staff, sheet.year, sheet.month, "chấm điểm phiếu")
     if sheet.locked:
         raise RuleViolation(f"Phiếu tháng {sheet.month}/{sheet.year} đã được xác nhận.")
     rules = rules_of(setting_for(sheet.unit_id, sheet.year), sheet.rule_set)
@@ -250,7 +248,7 @@ def compute(sheet):
 
 def confirm(actor, sheet):
     """The evaluator's confirmation: needs every item scored; locks the period."""
-    check_evaluate(actor, sheet.staff, "xác nhận phiếu")
+    check_evaluate(actor, sheet.staff, sheet.year, sheet.month, "xác nhận phiếu")
     if sheet.locked:
         raise RuleViolation(f"Phiếu tháng {sheet.month}/{sheet.year} đã được xác nhận.")
     if sheet.status != SheetStatus.SELF_SCORED.code:
@@ -273,7 +271,7 @@ def confirm(actor, sheet):
 
 def return_sheet(actor, sheet, reason):
     """Send a self-scored sheet back to the person (Trả lại), with the reason."""
-    check_evaluate(actor, sheet.staff, "trả lại phiếu")
+    check_evaluate(actor, sheet.staff, sheet.year, sheet.month, "trả lại phiếu")
     if sheet.status != SheetStatus.SELF_SCORED.code:
         raise RuleViolation("Chỉ trả lại được phiếu đã tự đánh giá, chưa xác nhận.")
     if not str(reason or "").strip():
