@@ -489,7 +489,11 @@ ACTIONS = {
                DECIDERS),
     "assign": (lambda a, c: sheets.assign(a, c["staff"], YEAR, 2, c["product"], 1),
                EDITORS | {"CHAIRMAN"}),
+    # the person records their own result (Điều 18.2); the officer may type it for them
     "record_result": (lambda a, c: sheets.record_result(a, c["row"], completed=1),
+                      EDITORS | {"CHAIRMAN", "STAFF"}),
+    # failed reviews and delays are the evaluator's (Điều 14.2), never the person's
+    "record_review": (lambda a, c: sheets.record_result(a, c["row"], failed_reviews=1),
                       EDITORS | {"CHAIRMAN"}),
     "self_score": (lambda a, c: sheets.self_score(a, c["sheet"], GENERAL_28), {"STAFF"}),
     "evaluate": (lambda a, c: sheets.evaluate(a, c["sheet"], GENERAL_28), DECIDERS),
@@ -570,5 +574,5 @@ def test_every_sheet_change_is_audited(unit, decided):
     actions = [e.action for e in AuditLog.select().where(AuditLog.table_name == "sheet",
                                                          AuditLog.row_id == sheet.id)
                .order_by(AuditLog.id)]
-    assert actions == ["sheet.self_score", "sheet.evaluate", "sheet.confirm"]
+    assert actions == ["sheet.submit", "sheet.evaluate", "sheet.confirm"]
     assert AuditLog.get(AuditLog.action == "sheet.confirm").actor == chairman(staff).username
