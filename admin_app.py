@@ -26,6 +26,7 @@ from admin_views import (
     i18n,
     imports,
     lists,
+    monthly,
     ratings,
     staff,
     tracking,
@@ -40,7 +41,7 @@ from canbo.rules import scoring
 #: Feature modules of ``admin_views``, in menu order; a new feature adds its module here.
 FEATURES = [
     formatters, i18n, auth, home, dashboard, staff, ratings, units, lists, users, auditlog,
-    tracking, workflow, imports, documents,
+    monthly, tracking, workflow, imports, documents,
 ]
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}

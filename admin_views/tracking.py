@@ -11,17 +11,18 @@ A thin layer over ``canbo.tracking.sheets`` and ``year_points``, which decide wh
 what: a refusal is a 403 with its message, other domain errors are flashed.
 """
 import datetime
+from urllib.parse import quote
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, make_response, redirect, request, url_for
 from flask_admin import expose
 
-from canbo.errors import CanboError, Forbidden
+from canbo.errors import CanboError, Forbidden, InvalidInput
 from canbo.levels import SheetStatus
 from canbo.models import Staff
-from canbo.models.tracking import Assignment, Sheet, SheetItem
+from canbo.models.tracking import Assignment, Evidence, Sheet, SheetItem
 from canbo.records import units
 from canbo.rules import rulesets, scoring
-from canbo.tracking import sheets
+from canbo.tracking import evaluators, sheets
 from canbo.tracking import year_points as yp
 
 from .base import SecureView, can, current_account, sees
@@ -71,11 +72,11 @@ class TrackingView(SecureView):
     @expose("/sheet/<int:staff_id>/<int:year>/<int:month>", methods=("GET", "POST"))
     def sheet(self, staff_id, year, month):
         person = _person(staff_id)
+        if not 1 <= month <= 12 or year < FIRST_YEAR:
+            abort(404)
         account = current_account()
         own = sheets.may_self_score(account, person)
         evaluator = sheets.may_evaluate(account, person, year, month)
-        if not 1 <= month <= 12 or year < FIRST_YEAR:
-            abort(404)
         if request.method == "POST":
             try:
                 self._post(person, year, month)
@@ -97,25 +98,52 @@ class TrackingView(SecureView):
                 pass  # nothing assigned yet: the sheet shows the missing state
         else:
             items = [(code, label, top, None, None) for code, label, top in rules.items()]
-        rows = (Assignment.select().where(
-            Assignment.staff == person, Assignment.year == year,
-            Assignment.month.in_(sheets.period_months(month, setting.period)))
-            .order_by(Assignment.month, Assignment.id))
+        why = sheets.breakdown(person, year, month, rules)
+        files = {}
+        for f in (Evidence.select(Evidence.id, Evidence.assignment, Evidence.filename,
+                                  Evidence.size)
+                  .where(Evidence.assignment.in_([r.id for r, _ in why["rows"]]))):
+            files.setdefault(f.assignment_id, []).append(f)
+        choice = evaluators.of(person, year, end)
         return self.render("admin/tracking_sheet.html", person=person, year=year, month=end,
-                           period=setting.period, sheet=found, items=items, rows=list(rows),
-                           own=own, evaluator=evaluator, rules=rules, num=_num,
-                           statuses=SheetStatus.labels())
+                           period=setting.period, sheet=found, items=items, why=why,
+                           files=files, own=own, evaluator=evaluator, rules=rules,
+                           num=_num, statuses=SheetStatus.labels(), choice=choice,
+                           assigns=_may_assign(account, person, year, end),
+                           today=datetime.date.today())
+
+    @expose("/evidence/<int:file_id>")
+    def evidence(self, file_id):
+        """An evidence file, to whoever may read the person's sheet."""
+        found = Evidence.get_or_none(Evidence.id == file_id)
+        if found is None:
+            abort(404)
+        row = found.assignment
+        account = current_account()
+        person = _person(row.staff_id)
+        if not (sheets.may_self_score(account, person) or can("tracking.read")
+                or sheets.may_evaluate(account, person, row.year, row.month)):
+            abort(404)
+        response = make_response(bytes(found.data))  # PostgreSQL gives a memoryview
+        response.headers["Content-Type"] = found.content_type
+        response.headers["Content-Disposition"] = (
+            "attachment; filename*=UTF-8''" + quote(found.filename))
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
 
     def _post(self, person, year, month):
-        action = request.form.get("action")
-        if action not in ("self", "evaluate", "confirm", "return"):
+        action = request.form.get("action", "")
+        account = current_account()
+        if action.split("-")[0] in ("result", "review", "evidence"):
+            return self._post_row(person, action)
+        if action not in ("draft", "self", "evaluate", "confirm", "return"):
             abort(400)
         sheet = sheets.sheet_for(person, year, month)
-        account = current_account()
-        if action == "self":
+        if action in ("draft", "self"):
             sheets.self_score(account, sheet, _scores("self-"), request.form.get("strengths"),
-                              request.form.get("weaknesses"))
-            flash("Đã lưu phần tự đánh giá.", "success")
+                              request.form.get("weaknesses"), submit=action == "self")
+            flash("Đã gửi phiếu tự đánh giá cho người đánh giá." if action == "self"
+                  else "Đã lưu nháp phần tự đánh giá.", "success")
         elif action in ("evaluate", "confirm"):
             leader = {k: request.form.get(k) or None for k in ("d", "dd", "e")}
             sheets.evaluate(account, sheet, _scores("eval-"),
@@ -128,6 +156,40 @@ class TrackingView(SecureView):
         else:
             sheets.return_sheet(account, sheet, request.form.get("reason"))
             flash("Đã trả lại phiếu.", "success")
+
+    def _post_row(self, person, action):
+        kind, _, row_id = action.partition("-")
+        row = Assignment.get_or_none(Assignment.id == int(row_id)) if row_id.isdigit() else None
+        if row is None or row.staff_id != person.id:
+            abort(404)
+        account = current_account()
+        form = request.form
+        if kind == "result":
+            sheets.record_result(account, row, completed=form.get(f"completed-{row.id}", ""),
+                                 completed_on=form.get(f"completed_on-{row.id}", ""),
+                                 evidence=form.get(f"evidence-{row.id}", ""))
+            flash(f"Đã ghi kết quả «{row.product.name}».", "success")
+        elif kind == "review":
+            sheets.record_result(account, row,
+                                 failed_reviews=form.get(f"failed-{row.id}", ""),
+                                 delays=form.get(f"delays-{row.id}", ""),
+                                 objective_cause=form.get(f"objective-{row.id}") == "on")
+            flash(f"Đã ghi đánh giá chất lượng, tiến độ «{row.product.name}».", "success")
+        else:
+            upload = request.files.get(f"file-{row.id}")
+            if upload is None or not upload.filename:
+                raise InvalidInput("Chưa chọn tệp minh chứng.", field="file")
+            data = upload.stream.read(sheets.MAX_EVIDENCE_BYTES + 1)
+            sheets.add_evidence(account, row, upload.filename, data)
+            flash(f"Đã đính kèm «{upload.filename}».", "success")
+
+
+def _may_assign(account, person, year, month):
+    try:
+        sheets.check_assign(account, person, year, month)
+    except Forbidden:
+        return False
+    return True
 
 
 def _num(value):

@@ -118,9 +118,15 @@ MAX_TEXT = 2_000
 def check_assign(actor, staff, year, month, action="giao việc"):
     """The officer (``tracking.assign`` in the person's unit) or the person's evaluator of
     the month (Điều 18.1.a: the head who uses the civil servant assigns the work)."""
-    if evaluators.may_evaluate(actor, staff, year, month):
+    choice = evaluators.of(staff, year, month)
+    if evaluators.may_evaluate(actor, staff, year, month, choice):
         return
-    require(actor, "tracking.assign", f"{action} cho {staff.full_name}", staff.unit_id)
+    try:
+        require(actor, "tracking.assign", f"{action} cho {staff.full_name}", staff.unit_id)
+    except Forbidden as exc:
+        raise Forbidden(f"{exc.message} Người đánh giá {staff.full_name} tháng {month}/{year}"
+                        f" là {choice.name} ({choice.why}) cũng được {action}.",
+                        staff=staff.id) from exc
 
 
 def _count(value, field, label):
@@ -532,3 +538,66 @@ def return_sheet(actor, sheet, reason):
         audit.record(actor, "sheet.return", sheet, reason=reason,
                      changes={"status": ["SELF_SCORED", "RETURNED"]})
     return sheet
+
+
+# --- why each number is what it is ------------------------------------------------------
+
+
+def _n(value, places=2):
+    return vi_points(value, places)
+
+
+def breakdown(staff, year, month, rules=None):
+    """What the period's task score is made of, for the evaluator and the person to read:
+    ``{"rows": [(assignment, lines)], "totals": lines, "abc": (a, b, c) or None}``, each
+    line a Vietnamese sentence with the numbers and the article they follow
+    (Điều 13–16).  Nothing is stored; the sheet's own numbers come from ``compute``."""
+    setting = setting_for(staff.unit_id, year)
+    rules = rules or rules_of(setting)
+    rows = list(Assignment.select().where(
+        Assignment.staff == staff.id, Assignment.year == year,
+        Assignment.month.in_(period_months(month, setting.period)))
+        .order_by(Assignment.month, Assignment.id))
+    out, results = [], []
+    for r in rows:
+        result = scoring.Result(r.quantity, r.completed, r.coefficient, r.failed_reviews,
+                                r.delays, r.objective_cause, r.extra)
+        results.append(result)
+        done, quality, on_time = scoring.row_points(result, rules)
+        k = _n(r.coefficient)
+        lines = [
+            ("Ngoài tổng được giao (Điều 18.1.d), cộng thêm điểm" if r.extra else
+             f"Được giao {r.quantity} × hệ số {k} = {_n(r.quantity * r.coefficient)} "
+             "sản phẩm chuẩn (Điều 13)")
+            + (f"; đã giao lại {handed_units(r)} cho người khác, vẫn tính trong tổng giao "
+               "nhưng không tính vào kết quả" if handed_units(r) else ""),
+            f"Hoàn thành {r.completed} × {k} = {_n(done)} (tiêu chí a, Điều 14.1)",
+        ]
+        for count, label, value, letter in ((r.failed_reviews, "lần không đạt chất lượng",
+                                             quality, "b, Điều 14.2.b"),
+                                            (r.delays, "lần chậm tiến độ", on_time,
+                                             "c, Điều 14.2.c")):
+            if count and r.objective_cause:
+                lines.append(f"{count} {label}, nguyên nhân khách quan đã được xác nhận: "
+                             f"không trừ → {_n(value)} (tiêu chí {letter})")
+            elif count:
+                lines.append(f"{_n(done)} − 25% × {k} × {count} {label} = {_n(value)} "
+                             f"(tiêu chí {letter})")
+            else:
+                lines.append(f"Không có {label} → {_n(value)} (tiêu chí {letter})")
+        out.append((r, lines))
+    totals = scoring.totals(results, rules)
+    try:
+        a, b, c = scoring.abc(totals, rules)
+    except InvalidInput as exc:
+        return {"rows": out, "totals": [exc.message], "abc": None}
+    capped = rules.cap_at_100 and not totals.extra
+    lines = [
+        f"Tổng được giao {_n(totals.assigned)}; hoàn thành {_n(totals.completed)}; đạt chất "
+        f"lượng {_n(totals.quality)}; đúng tiến độ {_n(totals.on_time)} (sản phẩm chuẩn).",
+        f"a = {_n(totals.completed)} ÷ {_n(totals.assigned)} × 100 = {_n(a)}%; "
+        f"b = {_n(totals.quality)} ÷ {_n(totals.assigned)} × 100 = {_n(b)}%; "
+        f"c = {_n(totals.on_time)} ÷ {_n(totals.assigned)} × 100 = {_n(c)}%"
+        + (" (tối đa 100% khi không có việc ngoài kế hoạch)." if capped else "."),
+    ]
+    return {"rows": out, "totals": lines, "abc": (a, b, c)}

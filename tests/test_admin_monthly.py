@@ -1,0 +1,179 @@
+"""The ND 335 screens of the people who do it: my month, the evaluator's queue, assigning,
+who evaluates whom — every screen × every role, and the month walked through the panel."""
+import datetime
+import re
+
+import pytest
+
+from canbo.models import Staff, Unit
+from canbo.models.tracking import Assignment, Evidence, Sheet
+from canbo.records import users
+from canbo.tracking import catalogue as cat
+from canbo.tracking import sheets
+from panel_helpers import PASSWORD, csrf_token, log_in
+
+YEAR = 2026
+GENERAL = {"I.1": "5", "I.2": "5", "II.1": "2,5", "II.2": "2,5", "II.3": "2,5", "II.4": "2,5",
+           "III.1": "2,5", "III.2": "2,5", "III.3": "2", "III.4": "1"}
+
+
+@pytest.fixture
+def month(accounts):
+    """Kim Tân's decided 2026 catalogue, KT13 with two assignments in March and a STAFF
+    account; KT14 with a STAFF account too."""
+    unit = Unit.get(Unit.code == "KIMTAN")
+    officer = accounts["OFFICER"]
+    c = cat.open_catalogue(officer, unit, YEAR)
+    cat.add_product(officer, c, 1, "Soạn thảo văn bản hành chính", 1, 5, 5)
+    cat.add_product(officer, c, 2, "Báo cáo chuyên đề", 2, 11, 50)
+    cat.decide(accounts["CHAIRMAN"], c, "15/QĐ-UBND", datetime.date(2026, 1, 20))
+    kt13 = Staff.get(Staff.code == "KT13")
+    kt14 = Staff.get(Staff.code == "KT14")
+    products = list(c.products.order_by(cat.Product.position))
+    rows = [sheets.assign(officer, kt13, YEAR, 3, products[0], 4, on=datetime.date(2026, 3, 2)),
+            sheets.assign(officer, kt13, YEAR, 3, products[1], 1, on=datetime.date(2026, 3, 2))]
+    for code, staff in (("kt13", kt13), ("kt14", kt14)):
+        user = users.create_user(code, PASSWORD, "STAFF", unit)
+        user.staff = staff
+        user.save()
+    return {"kt13": kt13, "kt14": kt14, "rows": rows, "products": products}
+
+
+def client_of(app, username):
+    client = app.test_client()
+    assert log_in(client, username).status_code == 302
+    return client
+
+
+def post(client, url, **data):
+    return client.post(url, data={"csrf_token": csrf_token(client, url), **data})
+
+
+ROLES = {"ADMIN": "quantri", "OFFICER": "canbo", "CHAIRMAN": "chutich", "VIEWER": "xem",
+         "STAFF": "kt13", "COLLEAGUE": "kt14", "OFFICER_B": "canbo_b", None: None}
+
+
+def test_every_screen_answers_each_role(app, month):
+    s13 = month["kt13"].id
+    table = {
+        "/admin/monthly/": dict.fromkeys(ROLES, 200),
+        f"/admin/monthly/queue?year={YEAR}&month=3": dict.fromkeys(ROLES, 200),
+        f"/admin/tracking/sheet/{s13}/{YEAR}/3": {
+            "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 404, "STAFF": 200,
+            "COLLEAGUE": 404, "OFFICER_B": 404},
+        f"/admin/monthly/year/{s13}/{YEAR}": {
+            "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 404, "STAFF": 200,
+            "COLLEAGUE": 404, "OFFICER_B": 404},
+        f"/admin/monthly/assign/{s13}/{YEAR}/3": {
+            "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 403, "STAFF": 403,
+            "COLLEAGUE": 403, "OFFICER_B": 404},
+        f"/admin/monthly/evaluators?year={YEAR}": {
+            "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 403, "STAFF": 403,
+            "COLLEAGUE": 403, "OFFICER_B": 200},
+    }
+    got, want = {}, {}
+    for role, username in ROLES.items():
+        client = client_of(app, username) if username else app.test_client()
+        for url, statuses in table.items():
+            status = client.get(url).status_code
+            got[(url, role)] = status
+            want[(url, role)] = 302 if role is None else statuses[role]
+    assert got == want
+
+
+def test_the_month_through_the_panel(app, month):
+    """The civil servant records results and submits; the chairman (the head's account,
+    the evaluator by default) returns it; corrected, it is confirmed, to the digit."""
+    me = client_of(app, "kt13")
+    url = f"/admin/tracking/sheet/{month['kt13'].id}/{YEAR}/3"
+    first, second = month["rows"]
+    post(me, url, action=f"result-{first.id}", **{f"completed-{first.id}": "4",
+         f"completed_on-{first.id}": "20/03/2026", f"evidence-{first.id}": "CV 45/UBND"})
+    post(me, url, action=f"result-{second.id}", **{f"completed-{second.id}": "1",
+         f"completed_on-{second.id}": "1/3/2026"})
+    html = me.get(url).get_data(as_text=True)
+    assert "Ngày hoàn thành 01/03/2026 trước ngày giao việc 02/03/2026" in html
+    post(me, url, action=f"result-{second.id}", **{f"completed-{second.id}": "1"})
+    post(me, url, action="self", strengths="Chủ động", **{f"self-{k}": v
+                                                        for k, v in GENERAL.items()})
+    assert Sheet.get(Sheet.staff == month["kt13"], Sheet.month == 3).status == "SELF_SCORED"
+
+    boss = client_of(app, "chutich")
+    queue = boss.get(f"/admin/monthly/queue?year={YEAR}&month=3").get_data(as_text=True)
+    assert "Chờ xác nhận" in queue and month["kt13"].full_name in queue
+    post(boss, url, action="return", reason="Thiếu minh chứng báo cáo")
+    html = me.get(url).get_data(as_text=True)
+    assert "Phiếu bị trả lại." in html and "Thiếu minh chứng báo cáo" in html
+    post(me, url, action="self", **{f"self-{k}": v for k, v in GENERAL.items()})
+    post(boss, url, action=f"review-{first.id}", **{f"failed-{first.id}": "1",
+                                                    f"delays-{first.id}": "0"})
+    post(boss, url, action="confirm", comment="Tốt", **{f"eval-{k}": v
+                                                       for k, v in GENERAL.items()})
+    sheet = Sheet.get(Sheet.staff == month["kt13"], Sheet.month == 3)
+    # assigned 4×1 + 1×2 = 6; quality 6 − 0,25 = 5,75 → a 100, b 95,83, c 100 → 98,61%
+    assert sheet.status == "CONFIRMED" and str(sheet.total) == "97.03"
+    html = me.get(url).get_data(as_text=True)
+    assert "Tổng điểm 97,03" in html and "4,00 − 25% × 1,00 × 1 lần không đạt" in html
+    assert "đã khóa" in html
+
+
+def test_a_civil_servant_cannot_touch_a_colleagues_sheet(app, month):
+    other = client_of(app, "kt14")
+    url = f"/admin/tracking/sheet/{month['kt13'].id}/{YEAR}/3"
+    row = month["rows"][0]
+    assert other.get(url).status_code == 404
+    token = csrf_token(other, "/admin/monthly/")
+    response = other.post(url, data={"csrf_token": token, "action": f"result-{row.id}",
+                                     f"completed-{row.id}": "4"})
+    assert response.status_code == 404
+    assert Assignment.get_by_id(row.id).completed == 0
+
+
+def test_evidence_is_uploaded_and_served_only_to_those_who_may_read(app, month):
+    import io
+
+    me = client_of(app, "kt13")
+    url = f"/admin/tracking/sheet/{month['kt13'].id}/{YEAR}/3"
+    row = month["rows"][0]
+    me.post(url, data={"csrf_token": csrf_token(me, url), "action": f"evidence-{row.id}",
+                       f"file-{row.id}": (io.BytesIO(b"%PDF-1.4 bao cao"), "bao-cao.pdf")},
+            content_type="multipart/form-data")
+    saved = Evidence.get(Evidence.assignment == row.id)
+    link = f"/admin/tracking/evidence/{saved.id}"
+    assert link in me.get(url).get_data(as_text=True)
+    got = me.get(link)
+    assert got.status_code == 200 and got.data == b"%PDF-1.4 bao cao"
+    assert client_of(app, "kt14").get(link).status_code == 404
+    assert client_of(app, "chutich").get(link).status_code == 200
+    me.post(url, data={"csrf_token": csrf_token(me, url), "action": f"evidence-{row.id}",
+                       f"file-{row.id}": (io.BytesIO(b"MZ"), "x.exe")},
+            content_type="multipart/form-data")
+    assert "chỉ nhận" in me.get(url).get_data(as_text=True)
+    assert Evidence.select().count() == 1
+
+
+def test_assigning_from_the_panel(app, month):
+    boss = client_of(app, "canbo")
+    kt14 = month["kt14"]
+    url = f"/admin/monthly/assign/{month['kt13'].id}/{YEAR}/4"
+    post(boss, url, action="add", product=str(month["products"][1].id), quantity="2",
+         deadline="30/04/2026", kind="plan", also=str(kt14.id))
+    assert Assignment.select().where(Assignment.month == 4).count() == 2
+    post(boss, url, action="add", product=str(month["products"][1].id), quantity="0",
+         kind="plan")
+    assert "phải lớn hơn 0" in boss.get(url).get_data(as_text=True)
+    post(boss, f"/admin/monthly/assign/{month['kt13'].id}/{YEAR}/5", action="copy")
+    assert Assignment.select().where(Assignment.month == 5).count() == 1
+    html = boss.get(url).get_data(as_text=True)
+    assert re.search(r"Báo cáo chuyên đề.*giao 2.*hạn 30/04/2026", html, re.S)
+
+
+def test_the_officer_records_who_evaluates_whom(app, month):
+    boss = client_of(app, "canbo")
+    kt05 = Staff.get(Staff.code == "KT05")
+    url = f"/admin/monthly/evaluators?year={YEAR}&month=3"
+    post(boss, url, action="head", staff=str(kt05.id), department="", unit="KIMTAN")
+    html = boss.get(url).get_data(as_text=True)
+    assert "Đơn vị: <strong>Lê Quang Minh</strong>" in html
+    post(boss, url, action="set", staff=str(kt05.id), evaluator=str(kt05.id), unit="KIMTAN")
+    assert "không thể là người đánh giá của chính mình" in boss.get(url).get_data(as_text=True)
