@@ -23,7 +23,7 @@ def units(db):
 def test_every_role_has_the_glossary_label():
     assert Role.labels() == {
         "ADMIN": "Quản trị hệ thống", "OFFICER": "Cán bộ phụ trách tổ chức",
-        "CHAIRMAN": "Chủ tịch", "VIEWER": "Người xem",
+        "CHAIRMAN": "Chủ tịch", "VIEWER": "Người xem", "STAFF": "Cán bộ, công chức",
     }
 
 
