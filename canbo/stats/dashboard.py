@@ -392,6 +392,8 @@ def dashboard(unit, year=None, today=None, include_subunits=True):
     except NoData:
         qualifications = None
     quota_list = sorted(quotas.values(), key=lambda q: (_group_order(q.label), q.rule_set))
+    for q in quota_list:  # the meters come in database order, which PostgreSQL varies
+        q.units_over.sort()
     warnings = _warnings(ids, year, today, deadline, progress, quota_list, day, unleveled)
     table = []
     if with_subunits:
