@@ -9,6 +9,8 @@ who evaluates whom.
 - ``/admin/monthly/queue``: the evaluator's queue of a month (Điều 10.1, 17);
 - ``/admin/monthly/assign/<staff>/<year>/<month>``: assign catalogue products, one to
   several people, copy last month, reassign (Điều 18.1) — the evaluator or the officer;
+- ``/admin/monthly/assign-sheet``: a month's assignments for a unit from an XLSX sheet, and
+  the sheet to fill in (``canbo.tracking.assignment_sheet``);
 - ``/admin/monthly/evaluators``: who evaluates whom, defaults and recorded ranges, and the
   heads of the unit and its departments (the officer).
 
@@ -16,8 +18,9 @@ A thin layer over ``canbo.tracking.sheets`` and ``evaluators``, which decide who
 what: a refusal is a 403 with its message, other domain errors are flashed.
 """
 import datetime
+import io
 
-from flask import abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 from peewee import fn
 
@@ -27,13 +30,15 @@ from canbo.models import Department, Staff, Unit
 from canbo.models.tracking import Assignment, Catalogue, Evaluator, Head, Product, Sheet
 from canbo.records import units
 from canbo.rules import rulesets, scoring
-from canbo.tracking import evaluators, sheets
+from canbo.tracking import assignment_sheet, evaluators, sheets
 from canbo.tracking import year_points as yp
 
 from .base import SecureView, can, current_account, sees
 from .dashboard import chosen_unit, chosen_year
+from .exports import XLSX_MIMETYPE
 
 FIRST_YEAR = rulesets.MONTHLY_TRACKING_FROM
+MAX_SHEET_BYTES = 5 * 1024 * 1024
 
 
 def _year_month():
@@ -187,6 +192,52 @@ class MonthlyView(SecureView):
             flash(f"Đã giao lại cho {colleague.full_name}.", "success")
         else:
             abort(400)
+
+    # --- a month's assignments from a sheet -------------------------------------------------
+
+    def _may_assign_some(self):
+        # The officer, or an evaluator (a staff account); each row is checked again.
+        account = current_account()
+        return can("tracking.assign") or bool(account.staff_id)
+
+    @expose("/assign-sheet", methods=("GET", "POST"))
+    def assign_sheet(self):
+        if not self._may_assign_some():
+            abort(403, "Chỉ người đánh giá hoặc cán bộ phụ trách tổ chức được giao việc.")
+        unit = chosen_unit(request.values.get("unit", "").strip())
+        year, month = _year_month()
+        if request.method == "POST":
+            upload = request.files.get("file")
+            data = upload.read(MAX_SHEET_BYTES + 1) if upload and upload.filename else b""
+            if not data:
+                flash("Hãy chọn tệp giao việc (.xlsx).", "error")
+            elif len(data) > MAX_SHEET_BYTES:
+                flash("Tệp giao việc lớn quá 5 MB.", "error")
+            else:
+                try:
+                    made = assignment_sheet.import_sheet(current_account(), data, unit, year,
+                                                         month, upload.filename)
+                except CanboError as exc:
+                    flash(exc.message, "error")
+                else:
+                    people = len({a.staff_id for a in made})
+                    flash(f"Đã giao {len(made)} việc cho {people} người từ tệp "
+                          f"«{upload.filename}».", "success")
+            return redirect(url_for(".assign_sheet", unit=unit.code, year=year, month=month))
+        return self.render("admin/monthly_assign_sheet.html", unit=unit, year=year,
+                           month=month, headers=assignment_sheet.HEADERS)
+
+    @expose("/assign-sheet/template")
+    def assign_sheet_template(self):
+        if not self._may_assign_some():
+            abort(403)
+        unit = chosen_unit(request.args.get("unit", "").strip())
+        year, month = _year_month()
+        out = io.BytesIO()
+        assignment_sheet.template(unit, year, month, out)
+        return Response(out.getvalue(), mimetype=XLSX_MIMETYPE, headers={
+            "Content-Disposition":
+                f"attachment;filename=giao-viec-{unit.code}-{year}-{month:02d}.xlsx"})
 
     # --- who evaluates whom -------------------------------------------------------------------
 

@@ -67,6 +67,9 @@ def test_every_screen_answers_each_role(app, month):
         f"/admin/monthly/assign/{s13}/{YEAR}/3": {
             "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 403, "STAFF": 403,
             "COLLEAGUE": 403, "OFFICER_B": 404},
+        f"/admin/monthly/assign-sheet?year={YEAR}&month=3": {
+            "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 403, "STAFF": 200,
+            "COLLEAGUE": 200, "OFFICER_B": 200},
         f"/admin/monthly/evaluators?year={YEAR}": {
             "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 403, "STAFF": 403,
             "COLLEAGUE": 403, "OFFICER_B": 200},
@@ -177,3 +180,46 @@ def test_the_officer_records_who_evaluates_whom(app, month):
     assert "Đơn vị: <strong>Lê Quang Minh</strong>" in html
     post(boss, url, action="set", staff=str(kt05.id), evaluator=str(kt05.id), unit="KIMTAN")
     assert "không thể là người đánh giá của chính mình" in boss.get(url).get_data(as_text=True)
+
+
+def test_the_officer_assigns_a_month_from_the_template(app, month):
+    """The template downloads with the unit's people; filled in and uploaded, it assigns;
+    a civil servant who evaluates nobody is refused, naming the row, and nothing is written."""
+    import io
+
+    import openpyxl
+    officer = client_of(app, "canbo")
+    url = f"/admin/monthly/assign-sheet?year={YEAR}&month=4"
+    got = officer.get(f"/admin/monthly/assign-sheet/template?year={YEAR}&month=4")
+    assert got.status_code == 200 and got.mimetype.endswith("spreadsheetml.sheet")
+    book = openpyxl.load_workbook(io.BytesIO(got.data))
+    sheet = book.worksheets[0]
+    codes = [sheet.cell(row=r, column=1).value for r in range(2, sheet.max_row + 1)]
+    assert "KT13" in codes and "KT14" in codes
+    row13, row14 = codes.index("KT13") + 2, codes.index("KT14") + 2
+    sheet.cell(row=row13, column=4, value="Báo cáo chuyên đề")
+    sheet.cell(row=row13, column=5, value=2)
+    sheet.cell(row=row14, column=4, value="Soạn thảo văn bản hành chính")
+    sheet.cell(row=row14, column=5, value=3)
+    sheet.cell(row=row14, column=6, value="25/04/2026")
+    # The rows left as the template gave them (a code, a name, no work) are skipped.
+    out = io.BytesIO()
+    book.save(out)
+
+    def upload(client):
+        return client.post(url, data={"csrf_token": csrf_token(client, url),
+                                      "file": (io.BytesIO(out.getvalue()), "giao-viec.xlsx")},
+                           content_type="multipart/form-data", follow_redirects=True)
+
+    refused = upload(client_of(app, "kt14")).get_data(as_text=True)
+    assert f"dòng {row13} (KT13)" in refused and "Chưa ghi dòng nào" in refused
+    assert Assignment.select().where(Assignment.month == 4).count() == 0
+    done = upload(officer).get_data(as_text=True)
+    assert "Đã giao 2 việc cho 2 người" in done
+    rows = {(a.staff.code, a.product.name, a.quantity, a.deadline) for a in
+            Assignment.select().where(Assignment.month == 4)}
+    assert rows == {("KT13", "Báo cáo chuyên đề", 2, None),
+                    ("KT14", "Soạn thảo văn bản hành chính", 3, datetime.date(2026, 4, 25))}
+    empty = officer.post(url, data={"csrf_token": csrf_token(officer, url)},
+                         follow_redirects=True)
+    assert "Hãy chọn tệp giao việc" in empty.get_data(as_text=True)
