@@ -89,7 +89,8 @@ class MonthlyView(SecureView):
         person = Staff.get_or_none(Staff.id == account.staff_id) if account.staff_id else None
         months = []
         if person is not None:
-            grid = {p.staff_id: p for p in yp.year_grid(year, [person.unit_id])}
+            grid = {p.staff_id: p for p in yp.year_grid(year, [person.unit_id],
+                                                         staff_ids=[person.id])}
             mine = grid.get(person.id)
             statuses = {s.month: s for s in Sheet.select().where(
                 Sheet.staff == person, Sheet.year == year)}
@@ -109,8 +110,7 @@ class MonthlyView(SecureView):
                 sees(person.unit_id, person.id, "tracking.read")
                 or any(evaluators.may_evaluate(account, person, year, m) for m in (1, 12))):
             abort(404)
-        row = next((p for p in yp.year_grid(year, [person.unit_id])
-                    if p.staff_id == person.id), None)
+        row = next(iter(yp.year_grid(year, [person.unit_id], staff_ids=[person.id])), None)
         sheets_of = {s.month: s for s in Sheet.select().where(Sheet.staff == person,
                                                             Sheet.year == year)}
         return self.render("admin/monthly_year.html", person=person, year=year, row=row,

@@ -30,7 +30,8 @@ YEAR = 2026
 PER_MONTH = 20
 RUNS = 3
 COLUMNS = ("staff_id", "year", "month", "product_id", "coefficient", "quantity", "deadline",
-           "completed", "failed_reviews", "delays", "objective_cause", "extra", "note")
+           "completed", "failed_reviews", "delays", "objective_cause", "extra", "urgent",
+           "note")
 COEFFICIENTS = ("0.50", "1.00", "1.00", "1.25", "1.50", "2.00", "2.50", "3.00", "5.00", "12.50")
 
 
@@ -52,24 +53,24 @@ def catalogues(unit_ids):
     return out
 
 
-def result_rows(people, products, rnd):
-    """The 20 assignments a month of each person, with results, as tuples."""
+def result_rows(people, products, rnd, per_month=PER_MONTH):
+    """The ``per_month`` assignments a month of each person, with results, as tuples."""
     for sid, uid in people:
         choices = products[uid]
         for month in range(1, 13):
             deadline = datetime.date(YEAR, month, 25)
-            for _ in range(PER_MONTH):
+            for _ in range(per_month):
                 pid, coef = rnd.choice(choices)
                 quantity = rnd.randint(1, 5)
                 extra = rnd.random() < 0.03
                 completed = quantity if rnd.random() < 0.9 else rnd.randint(0, quantity)
                 yield (sid, YEAR, month, pid, coef, 0 if extra else quantity, deadline,
                        completed, int(rnd.random() < 0.05), int(rnd.random() < 0.08),
-                       rnd.random() < 0.02, extra, None)
+                       rnd.random() < 0.02, extra, False, None)
 
 
-def load_results(db, people, products, rnd):
-    rows = result_rows(people, products, rnd)
+def load_results(db, people, products, rnd, per_month=PER_MONTH):
+    rows = result_rows(people, products, rnd, per_month)
     if dbm.is_postgres(db):
         buffer = io.StringIO()
         for row in rows:

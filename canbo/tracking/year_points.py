@@ -156,7 +156,7 @@ def month_totals(year, staff_query=None, rules=scoring.RULES[scoring.ND335]):
     return out
 
 
-def _people(year, unit_ids):
+def _people(year, unit_ids, staff_ids=None):
     """Staff in scope: cadres and civil servants (scored on 100 points from 2026, REFERENCE.md
     §1) in post at some time in ``year`` in the units, or anyone with a sheet."""
     in_post = (in_post_during(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
@@ -165,6 +165,8 @@ def _people(year, unit_ids):
     query = Staff.select(Staff.id, Staff.code, Staff.full_name, Staff.kind, Staff.unit)
     if unit_ids is not None:
         query = query.where(Staff.unit.in_(unit_ids))
+    if staff_ids is not None:
+        query = query.where(Staff.id.in_(list(staff_ids)))
     return query.where(in_post | with_rows).order_by(Staff.sort_name, Staff.id)
 
 
@@ -192,17 +194,21 @@ def _combine(month, totals, sheet, rules):
 
 
 def year_grid(year, unit_ids=None, months_worked=None, leave=None, reprimanded=None,
-              rule_set=scoring.ND335):
+              rule_set=scoring.ND335, staff_ids=None):
     """Every person's cells, running average and proposed level for ``year``.
 
     ``months_worked`` ``{staff_id: set of months}`` and ``leave`` ``{staff_id: kind}``
     (scoring.LEAVE_KINDS) make the average run over the months worked; ``reprimanded``
     holds the ids disciplined at reprimand or above in the year (KHTNV, Điều 20).
     When none of the three is given they are read from the workflow's Absence and
-    Discipline records (``leave.for_grid``).
+    Discipline records (``leave.for_grid``).  ``staff_ids`` limits the grid to those
+    people (one page of a list, or one person): the same queries, on fewer rows.
     """
-    people = list(_people(year, unit_ids).tuples())
+    people = list(_people(year, unit_ids, staff_ids).tuples())
     scope = None if unit_ids is None else Staff.select(Staff.id).where(Staff.unit.in_(unit_ids))
+    if staff_ids is not None:
+        scope = (scope if scope is not None else Staff.select(Staff.id)).where(
+            Staff.id.in_(list(staff_ids)))
     stored = {s.unit_id: s for s in TrackingSetting.select().where(TrackingSetting.year == year)}
     default = TrackingSetting(year=year, period=Period.MONTH.code)
     settings = {uid: stored.get(uid, default) for uid in {p[4] for p in people}}
