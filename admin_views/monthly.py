@@ -160,7 +160,8 @@ class MonthlyView(SecureView):
                       if p.id != person.id]
         return self.render("admin/monthly_assign.html", person=person, year=year,
                            month=month, catalogue=catalogue, products=products, rows=rows,
-                           colleagues=colleagues, num=scoring.points_text)
+                           colleagues=colleagues, num=scoring.points_text,
+                           default_on=sheets.assigned_on_default(year, month))
 
     def _assign_post(self, person, year, month):
         account = current_account()
@@ -171,7 +172,8 @@ class MonthlyView(SecureView):
             others = [_colleague(v, person) for v in form.getlist("also")]
             options = {"urgent": form.get("kind") == "urgent",
                        "extra": form.get("kind") == "extra",
-                       "confirm_position": form.get("confirm_position") == "on"}
+                       "confirm_position": form.get("confirm_position") == "on",
+                       "on": form.get("assigned_on") or None}
             people = [person] + [p for p in others if p.id != person.id]
             sheets.assign_many(account, people, year, month, product,
                                form.get("quantity", ""), form.get("deadline") or None,

@@ -236,3 +236,17 @@ def test_why_each_number_is_what_it_is(office, decided):
     assert "4,00 − 25% × 1,00 × 2 lần chậm tiến độ = 3,50" in " ".join(lines)
     assert [round(v, 2) for v in why["abc"]] == [100, 93.75, 87.5]
     assert "c = 3,50 ÷ 4,00 × 100 = 87,50%" in why["totals"][1]
+
+
+def test_a_past_month_entered_late_is_assigned_on_its_first_day(office, decided):
+    """Entered in December for March, the work counts as assigned on 1 March, so that
+    March's completion dates are accepted; the current month keeps today."""
+    today = datetime.date(2026, 12, 2)
+    assert sheets.assigned_on_default(2026, 3, today) == datetime.date(2026, 3, 1)
+    assert sheets.assigned_on_default(2026, 12, today) == today
+    assert sheets.assigned_on_default(2027, 1, today) == today
+    clerk = office["clerk"]
+    with pytest.raises(InvalidInput, match="Ngày giao việc 05/04/2026 sau tháng 3/2026"):
+        sheets.assign(officer(clerk), clerk, YEAR, 3, standard(decided), 1, on="5/4/2026")
+    with pytest.raises(InvalidInput, match="Ngày giao việc"):
+        sheets.assign(officer(clerk), clerk, YEAR, 3, standard(decided), 1, on="hôm qua")

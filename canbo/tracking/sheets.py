@@ -159,6 +159,21 @@ def _date(value, field, label):
         raise InvalidInput(f"{label}: {exc}", field=field) from exc
 
 
+def assigned_on_default(year, month, today=None):
+    """The day an assignment is taken as made when none is given: today, or — for a month
+    already past, entered afterwards — the month's first day, so that its results may
+    carry that month's completion dates (Điều 18.1: work is assigned for the period)."""
+    today = today or datetime.date.today()
+    first = datetime.date(year, month, 1)
+    return first if today > period_end_day(year, month) else today
+
+
+def period_end_day(year, month):
+    """The last day of ``month``."""
+    return (datetime.date(year, month, 1) + datetime.timedelta(days=31)).replace(
+        day=1) - datetime.timedelta(days=1)
+
+
 def assign(actor, staff, year, month, product, quantity, deadline=None, extra=False,
            urgent=False, taken_over_from=None, package=None, confirm_position=True,
            on=None):
@@ -200,6 +215,10 @@ def assign(actor, staff, year, month, product, quantity, deadline=None, extra=Fa
     if deadline is not None and deadline.year not in (year, year + 1):
         raise InvalidInput(f"Hạn hoàn thành {vi_date(deadline)} không thuộc năm {year}.",
                            field="deadline")
+    on = _date(on, "assigned_on", "Ngày giao việc")
+    if on is not None and on > period_end_day(year, month):
+        raise InvalidInput(f"Ngày giao việc {vi_date(on)} sau tháng {month}/{year} được giao.",
+                           field="assigned_on")
     if taken_over_from is not None and taken_over_from.id == staff.id:
         raise InvalidInput("Không nhận lại việc từ chính mình.", field="taken_over_from")
     _check_unlocked(staff, year, month)
@@ -207,7 +226,7 @@ def assign(actor, staff, year, month, product, quantity, deadline=None, extra=Fa
                             coefficient=product.coefficient, quantity=quantity,
                             deadline=deadline, extra=extra, urgent=bool(urgent),
                             taken_over_from=taken_over_from, package=package,
-                            assigned_on=on or datetime.date.today(),
+                            assigned_on=on or assigned_on_default(year, month),
                             assigned_by=actor.username)
     audit.record(actor, "tracking.assign", row)
     return row
