@@ -188,20 +188,35 @@ def test_nd335_form_prints_empty_table_until_tracking_lands(demo_db, tmp_path):
 
 
 def test_nd335_monthly_sheet_prints_the_tracking_points(demo_db, tmp_path):
-    from accounts import own_account
-    from canbo.tracking import sheets
+    from accounts import account, own_account
+    from canbo.tracking import evaluators, sheets
 
     staff = Staff.get(Staff.code == "KT13")
+    evaluators.set_head(account("OFFICER", staff.unit), staff.unit,
+                        Staff.get(Staff.code == "KT05"))
     sheet = sheets.sheet_for(staff, 2026, 3)
     scores = {item.code: item.max_points for item in sheet.items}
     scores["I.2"] = 4
     sheets.self_score(own_account(staff), sheet, scores,
                       strengths="Hoàn thành đúng hạn các hồ sơ hộ tịch.")
     text = pdftotext(documents_batch.monthly_pdf(staff, 2026, 3), tmp_path)
-    assert "PHIẾU THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC" in text and "Tháng 3 năm 2026" in text
-    assert re.search(r"Kỷ luật, kỷ cương\s+5\s+4,00", text)
+    assert "PHIẾU THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC" in text
+    assert "(Kỳ theo dõi, đánh giá: tháng 3 năm 2026)" in text
+    # The annex's own columns and item texts (Phụ lục II Mẫu số 01; part III = Phụ lục I §3).
+    assert "Tiêu chí chấm điểm" in text and "Điểm do cá" in text and "nhân tự chấm" in text
+    assert re.search(r"Ý thức kỷ luật, kỷ cương trong thực thi công vụ\s+5\s+4,00", text)
+    flat = " ".join(pdftotext(documents_batch.monthly_pdf(staff, 2026, 3), tmp_path,
+                              layout=False).split())
+    assert ("Chủ động đưa ra quyết định trong phạm vi thẩm quyền, không né tránh; có tinh "
+            "thần tiên phong trong thực hiện những nhiệm vụ mới.") in flat
+    assert "Ứng dụng công nghệ, chuyển đổi số" not in text
     assert re.search(r"Tổng cộng\s+30\s+29,00", text)
     assert "Hoàn thành đúng hạn các hồ sơ hộ tịch." in text
+    # Both signers, with the names the records know: the person and the chairman, their
+    # evaluator by default (Điều 10.1.b); the date of the self-assessment is printed.
+    assert "CÔNG CHỨC TỰ ĐÁNH GIÁ" in text and "CẤP CÓ THẨM QUYỀN" in text
+    assert staff.full_name in text and "Lê Quang Minh" in text
+    assert re.search(r"Kim Tân, ngày \d\d tháng \d\d năm 20\d\d", text)
 
 
 @pytest.mark.parametrize("name, expected", [

@@ -31,7 +31,7 @@ from canbo.models import Evaluation, Rating, Sheet, Staff, Title, Unit
 from canbo.records.units import in_post_during
 from canbo.rules import scoring
 from canbo.rules.rulesets import ND335, rule_set_for
-from canbo.tracking import year_points
+from canbo.tracking import evaluators, year_points
 from canbo.vietnamese import vi_date, vi_decimal, vi_points
 
 COMMON = [
@@ -195,6 +195,7 @@ def tracked_sheet(staff, year, month):
         "task": None if task is None else task * 70 / 100, "task_percent": task,
         "total": sheet.total, "strengths": sheet.strengths or "",
         "weaknesses": sheet.weaknesses or "", "comment": sheet.comment or "",
+        "period": sheet.period, "submitted": sheet.submitted_at, "confirmed": sheet.confirmed_at,
     }
 
 
@@ -225,8 +226,21 @@ def monthly_context(staff, unit, year, month=None, sheet=None):
         (code, label, top, None, None)
         for _, _, rows in (scoring.GENERAL_CRITERIA)
         for code, label, top in rows]
+    place = unit.place_name if unit else "............"
+    submitted, confirmed = sheet.get("submitted"), sheet.get("confirmed")
+    evaluator = None
+    if staff is not None and month:
+        evaluator = evaluators.of(staff, year, month).name
+    if sheet.get("period") == "QUARTER" and month:
+        period_text = f"quý {(int(month) + 2) // 3} năm {year}"
+    else:
+        period_text = f"tháng {month} năm {year}" if month and year else ""
     return {
         "template": "form_nd335_month.html",
+        "period_text": period_text,
+        # The names and dates the sheet knows are printed (who evaluates: Điều 10.1).
+        "evaluator_name": evaluator if confirmed else (evaluator or ""),
+        "self_date_line": place_date(place, submitted.date() if submitted else None, year),
         "header": Header.of(unit) if unit else Header("", "", ""),
         "year": year or "", "month": month or "",
         "groups": _criteria_groups(items),
@@ -236,7 +250,7 @@ def monthly_context(staff, unit, year, month=None, sheet=None):
         "total": vi_points(sheet.get("total")),
         "strengths": sheet.get("strengths", ""), "weaknesses": sheet.get("weaknesses", ""),
         "comment": sheet.get("comment", ""),
-        "date_line": place_date(unit.place_name if unit else "............"),
+        "date_line": place_date(place, confirmed.date() if confirmed else None, year),
         **_person(staff, unit),
     }
 

@@ -31,24 +31,41 @@ HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 _QUANTA = {n: Decimal(1).scaleb(-n) for n in range(0, 7)}
 
-# Điều 12 and the annex form Mẫu 01: the sub-items and their maxima are data, because
-# each province fills in what earns full or partial points (REFERENCE.md §3).
+# Điều 12 and the annex form Mẫu 01 (Phụ lục II), in the annex's own words: its three
+# groups, their sub-items (part III: Phụ lục I §3 a–d) and maxima.  The maxima are data,
+# because each province fills in what earns full or partial points (REFERENCE.md §3).
 GENERAL_CRITERIA = (
-    ("I", "Phẩm chất và kỷ luật", (
-        ("I.1", "Chính trị, đạo đức, văn hóa công vụ", Decimal("5")),
-        ("I.2", "Kỷ luật, kỷ cương", Decimal("5")),
+    ("I", "Phẩm chất chính trị, phẩm chất đạo đức, văn hóa thực thi công vụ và ý thức kỷ "
+          "luật, kỷ cương trong thực thi công vụ", (
+        ("I.1", "Phẩm chất chính trị, phẩm chất đạo đức, văn hóa thực thi công vụ",
+         Decimal("5")),
+        ("I.2", "Ý thức kỷ luật, kỷ cương trong thực thi công vụ", Decimal("5")),
     )),
-    ("II", "Năng lực, trách nhiệm, thái độ", (
-        ("II.1", "Năng lực chuyên môn", Decimal("2.5")),
-        ("II.2", "Đáp ứng nhiệm vụ thường xuyên và đột xuất", Decimal("2.5")),
-        ("II.3", "Tinh thần trách nhiệm", Decimal("2.5")),
-        ("II.4", "Thái độ phục vụ và phối hợp", Decimal("2.5")),
+    ("II", "Năng lực chuyên môn, nghiệp vụ theo yêu cầu của vị trí việc làm; khả năng đáp "
+           "ứng yêu cầu thực thi nhiệm vụ được giao; tinh thần trách nhiệm trong thực thi "
+           "công vụ; thái độ phục vụ người dân, doanh nghiệp và khả năng phối hợp với đồng "
+           "nghiệp", (
+        ("II.1", "Năng lực chuyên môn, nghiệp vụ theo yêu cầu của vị trí việc làm",
+         Decimal("2.5")),
+        ("II.2", "Khả năng đáp ứng yêu cầu thực thi nhiệm vụ được giao thường xuyên, đột xuất",
+         Decimal("2.5")),
+        ("II.3", "Tinh thần trách nhiệm trong thực thi công vụ", Decimal("2.5")),
+        ("II.4", "Thái độ phục vụ người dân, doanh nghiệp và khả năng phối hợp với đồng "
+                 "nghiệp", Decimal("2.5")),
     )),
-    ("III", "Đổi mới, dám nghĩ dám làm", (
-        ("III.1", "Đổi mới, sáng tạo trong thực hiện nhiệm vụ", Decimal("2.5")),
-        ("III.2", "Dám nghĩ, dám làm, dám chịu trách nhiệm", Decimal("2.5")),
-        ("III.3", "Đề xuất sáng kiến, giải pháp", Decimal("2.5")),
-        ("III.4", "Ứng dụng công nghệ, chuyển đổi số", Decimal("2.5")),
+    ("III", "Năng lực đổi mới, sáng tạo, dám nghĩ, dám làm, dám chịu trách nhiệm vì lợi ích "
+            "chung trong thực thi công vụ", (
+        ("III.1", "Có sản phẩm, giải pháp đột phá, sáng tạo đem lại giá trị, hiệu quả thiết "
+                  "thực, tác động tích cực đến kết quả thực hiện nhiệm vụ của cơ quan, tổ "
+                  "chức, đơn vị.", Decimal("2.5")),
+        ("III.2", "Sẵn sàng tham gia thực hiện nhiệm vụ chính trị đặc biệt quan trọng, nhiệm "
+                  "vụ có tính chất đột xuất, phức tạp hoặc trong điều kiện khó khăn.",
+         Decimal("2.5")),
+        ("III.3", "Có tinh thần chịu trách nhiệm trước kết quả công việc; chủ động nhận trách "
+                  "nhiệm khi có sai sót và có biện pháp khắc phục rõ ràng, cụ thể.",
+         Decimal("2.5")),
+        ("III.4", "Chủ động đưa ra quyết định trong phạm vi thẩm quyền, không né tránh; có "
+                  "tinh thần tiên phong trong thực hiện những nhiệm vụ mới.", Decimal("2.5")),
     )),
 )
 
