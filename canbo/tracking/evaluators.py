@@ -25,7 +25,7 @@ from canbo.errors import Forbidden, InvalidInput
 from canbo.models import Staff, Unit
 from canbo.models.tracking import Evaluator, Head
 from canbo.records import audit
-from canbo.records.users import can, require, roles_with, sees
+from canbo.records.users import _ASK, can, require, roles_with, sees, visible_unit_ids
 
 RECORDED, DEPARTMENT, UNIT_HEAD, AGENCY, ROLE = (
     "recorded", "department", "unit_head", "agency", "role")
@@ -112,17 +112,18 @@ def of(staff, year, month):
     return resolve([staff], year, _check_month(month, "Tháng"))[staff.id]
 
 
-def may_evaluate(actor, staff, year, month, choice=None):
-    """Whether ``actor`` evaluates ``staff`` in that month (``check``, without raising)."""
+def may_evaluate(actor, staff, year, month, choice=None, visible=_ASK):
+    """Whether ``actor`` evaluates ``staff`` in that month (``check``, without raising);
+    ``visible`` passes the actor's ``visible_unit_ids`` when the caller has them."""
     try:
-        check(actor, staff, year, month, choice=choice)
+        check(actor, staff, year, month, choice=choice, visible=visible)
     except Forbidden:
         return False
     return True
 
 
 def check(actor, staff, year, month, action="chấm điểm, xác nhận hoặc trả lại phiếu",
-          choice=None):
+          choice=None, visible=_ASK):
     """Refuse (``Forbidden``) unless ``actor`` is the person's evaluator of the month.
 
     A recorded or structural evaluator acts through the account bound to their staff
@@ -143,7 +144,8 @@ def check(actor, staff, year, month, action="chấm điểm, xác nhận hoặc 
         return
     by_role = choice.staff_id is None or (
         choice.source == UNIT_HEAD and actor.staff_id is None)
-    if by_role and can(actor, "tracking.evaluate") and sees(actor, staff.unit_id):
+    if by_role and can(actor, "tracking.evaluate") and sees(actor, staff.unit_id,
+                                                           visible=visible):
         return
     who = (f"{choice.name} ({choice.why})" if choice.source != ROLE else
            "tài khoản có quyền đánh giá của đơn vị: "
@@ -152,11 +154,14 @@ def check(actor, staff, year, month, action="chấm điểm, xác nhận hoặc 
                     f"tài khoản {actor.username} không được {action}.", staff=staff.id)
 
 
-def evaluatee_ids(actor, people, year, month):
-    """The ids among ``people`` whom ``actor`` evaluates in that month."""
+def evaluatee_ids(actor, people, year, month, choices=None):
+    """The ids among ``people`` whom ``actor`` evaluates in that month; ``choices``
+    passes ``resolve``'s answer when the caller has it.  A fixed number of queries."""
     people = list(people)
-    choices = resolve(people, year, month)
-    return {p.id for p in people if may_evaluate(actor, p, year, month, choices[p.id])}
+    choices = resolve(people, year, month) if choices is None else choices
+    visible = visible_unit_ids(actor)
+    return {p.id for p in people
+            if may_evaluate(actor, p, year, month, choices[p.id], visible=visible)}
 
 
 # --- the officer's edits ------------------------------------------------------------------
