@@ -8,12 +8,13 @@ from playhouse.test_utils import count_queries
 
 from accounts import account, own_account
 from canbo.errors import Forbidden, InvalidInput
-from canbo.models import AuditLog, Staff
+from canbo.models import AuditLog, Department, Staff, Unit
 from canbo.models.tracking import TrackingSetting
 from canbo.rules import yearly
+from canbo.tracking import catalogue as cat
 from canbo.tracking import evaluators, sheets, status, todo
 from test_tracking import GENERAL_28, YEAR, person, standard
-from test_tracking_people import decided, office, officer, unit  # noqa: F401 - fixtures
+from test_tracking_people import officer
 
 D = datetime.date
 
@@ -32,6 +33,36 @@ def test_a_month_is_due_on_the_5th_working_day_of_the_next_month():
     assert status.deadline(YEAR, 8) == D(2026, 9, 9)      # after the 2/9 holidays
     assert status.deadline(YEAR, 1, 12) == D(2026, 2, 24)  # after Tết
     assert status.deadline(YEAR, 12) == D(2027, 1, 8)     # 01/01/2027 is a holiday
+
+
+@pytest.fixture
+def unit(db):
+    return Unit.create(code="KT", name="UBND xã Kim Tân", place_name="Kim Tân")
+
+
+@pytest.fixture
+def decided(unit):
+    c = cat.open_catalogue(account("OFFICER", unit), unit, YEAR)
+    cat.add_product(account("OFFICER", unit), c, 1, "Soạn thảo văn bản hành chính", 1, 5, 5)
+    return cat.decide(account("CHAIRMAN", unit), c, "12/QĐ-UBND", datetime.date(2026, 1, 5))
+
+
+@pytest.fixture
+def office(unit):
+    """A unit with a recorded head, a deputy, a department with its head and clerk, and
+    a civil servant of no department (as in test_tracking_people)."""
+    head = person(unit, "CT", leader="HEAD")
+    deputy = person(unit, "PCT", leader="DEPUTY")
+    dept = Department.create(name="Văn phòng – Thống kê", unit=unit)
+    chief = person(unit, "VP", leader="NONE")
+    clerk = person(unit, "VT")
+    clerk.department = dept
+    clerk.save()
+    loner = person(unit, "TP")
+    evaluators.set_head(officer(head), unit, head)
+    evaluators.set_head(officer(head), unit, chief, dept)
+    return {"head": head, "deputy": deputy, "chief": chief, "clerk": clerk, "loner": loner,
+            "dept": dept}
 
 
 @pytest.fixture
