@@ -44,6 +44,11 @@ EVALUATOR, PERSON = "evaluator", "person"
 THE_PERSON = "người được đánh giá"
 
 
+def current_date():
+    """Today's date: the one clock of the deadlines and the to-do (a test may set it)."""
+    return datetime.date.today()
+
+
 def working_day_of(setting):
     """The working day of the next month on which a unit's periods are due."""
     return (setting.deadline_working_day if setting is not None
@@ -163,7 +168,7 @@ def year_status(year, unit_ids=None, today=None, grid=None):
     """``[PersonStatus]`` of the people of ``unit_ids`` (all units if ``None``) in ``year``,
     in the grid's order; ``today`` (default: today) decides what is overdue.  ``grid``
     passes a ``year_grid`` already made for the same people."""
-    today = today or datetime.date.today()
+    today = today or current_date()
     grid = yp.year_grid(year, unit_ids) if grid is None else grid
     if not grid:
         return []

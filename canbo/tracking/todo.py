@@ -61,7 +61,7 @@ def _period(month, period):
 
 def for_account(account, today=None):
     """``[Item]`` waiting for ``account`` on ``today`` (default: today)."""
-    today = today or datetime.date.today()
+    today = today or status.current_date()
     year = today.year
     if account is None or not account.active or year < rulesets.MONTHLY_TRACKING_FROM:
         return []
