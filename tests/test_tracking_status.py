@@ -166,6 +166,29 @@ def test_the_query_count_does_not_grow_with_the_people(unit, decided):
     assert few == many
 
 
+def test_the_to_do_query_count_does_not_grow_with_the_people(unit, decided):
+    product = standard(decided)
+    head = person(unit, "CT", leader="HEAD")
+    evaluators.set_head(officer(head), unit, head)
+
+    def queries(n):
+        start = Staff.select().count()
+        for i in range(start, start + n):
+            p = person(unit, f"N{i:03d}")
+            if i % 2:
+                sheets.assign(officer(p), p, YEAR, 3, product, 1)
+                sheets.self_score(own_account(p), sheets.sheet_for(p, YEAR, 3), GENERAL_28)
+        counts = []
+        for who in (own_account(head), account("OFFICER", unit)):
+            with count_queries() as counter:
+                items = todo.for_account(who, D(2026, 3, 20))
+            assert items
+            counts.append(counter.count)
+        return counts
+
+    assert queries(5) == queries(45)
+
+
 # --- the to-do ------------------------------------------------------------------------
 
 
