@@ -227,6 +227,19 @@ def test_the_officer_sees_how_many_have_no_work(unit, month_of):
     assert unassigned.text.startswith("2 người chưa được giao việc tháng 3/2026: ")
 
 
+def test_in_january_last_decembers_sheets_are_still_due(unit, decided, office):
+    loner = office["loner"]
+    row = sheets.assign(officer(loner), loner, YEAR, 12, standard(decided), 1)
+    sheets.record_result(own_account(loner), row, completed=1)
+    items = todo.for_account(own_account(loner), D(2027, 1, 6))
+    december = next(i for i in items if i.kind == todo.SELF_SCORE)
+    assert (december.year, december.month) == (2026, 12)
+    assert december.due_text == "hạn 08/01/2027"  # 01/01/2027 is a holiday
+    assert not any(i.year == 2026 and i.month != 12 for i in items)
+    later = todo.for_account(own_account(loner), D(2027, 2, 1))
+    assert not any(i.year == 2026 for i in later)
+
+
 def test_the_year_is_due_before_15_december(month_of):
     me = own_account(month_of["loner"])
     assert not any(i.kind == todo.YEAR for i in todo.for_account(me, D(2026, 10, 31)))

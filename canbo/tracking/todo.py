@@ -1,7 +1,8 @@
 """What waits for an account: the to-do list of its home page (ND 335/2025 Điều 17–19).
 
 - its own sheets to self-score — open, or returned by the evaluator with a reason — up
-  to the current period, each with its deadline (Điều 18.2, 17.2);
+  to the current period, each with its deadline (Điều 18.2, 17.2); in January, the
+  previous December's too, due on a working day of January;
 - as an evaluator (``evaluators.evaluatee_ids``): the submitted sheets to confirm
   (Điều 17.2) and the people with no work assigned in the current period (Điều 18.1);
 - as the officer (``tracking.assign``): how many people of the unit have no work
@@ -72,12 +73,18 @@ def for_account(account, today=None):
         scope = set(units.unit_ids(Unit(id=unit_id)))
         if own is not None:
             scope.add(own.unit_id)
-        people = status.year_status(year, sorted(scope), today)
-        period = setting_for(unit_id, year).period
-        current = period_end(today.month, period)
-        items += _own(people, own, year, current, period)
-        evaluated = _as_evaluator(account, people, year, current, period, items)
-        items += _as_officer(account, people, year, current, period, evaluated)
+        # in January, December's sheets are still due (on a working day of January)
+        last_year = year - 1 if today.month == 1 and year > rulesets.MONTHLY_TRACKING_FROM \
+            else None
+        for y in filter(None, (last_year, year)):
+            people = status.year_status(y, sorted(scope), today)
+            period = setting_for(unit_id, y).period
+            current = period_end(today.month, period) if y == year else 12
+            first = 1 if y == year else 12
+            items += _own(people, own, y, first, current, period)
+            evaluated = _as_evaluator(account, people, y, first, current, period, items)
+            if y == year:
+                items += _as_officer(account, people, y, current, period, evaluated)
     if today.month >= YEAR_NOTICE_FROM and (own is not None or can(account, "tracking.read")):
         due = yearly.deadline(year)
         items.append(Item(YEAR, f"Đánh giá, xếp loại chất lượng năm {year} (Điều 19.2 Nghị "
@@ -87,13 +94,13 @@ def for_account(account, today=None):
     return items
 
 
-def _own(people, own, year, current, period):
+def _own(people, own, year, first, current, period):
     if own is None:
         return []
     mine = next((p for p in people if p.staff_id == own.id), None)
     out = []
     for m, state in sorted(mine.months.items()) if mine else ():
-        if m > current or state.actor != status.PERSON:
+        if not first <= m <= current or state.actor != status.PERSON:
             continue
         if state.state == status.RETURNED:
             out.append(Item(RETURNED, f"Phiếu {_period(m, period)}/{year} bị trả lại — sửa "
@@ -105,11 +112,11 @@ def _own(people, own, year, current, period):
     return out
 
 
-def _as_evaluator(account, people, year, current, period, items):
+def _as_evaluator(account, people, year, first, current, period, items):
     """The confirmations and assignments waiting for ``account`` as an evaluator; adds
     them to ``items`` and returns the ids of the people it evaluates this period."""
     evaluated = set()
-    for m in sorted({m for p in people for m in p.months if m <= current}):
+    for m in sorted({m for p in people for m in p.months if first <= m <= current}):
         waiting = [p for p in people if m in p.months and p.staff_id != account.staff_id
                    and (p.months[m].state == status.NOT_CONFIRMED
                         or (m == current and p.months[m].state == status.NO_ASSIGNMENT))]
