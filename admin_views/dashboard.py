@@ -17,6 +17,7 @@ from canbo.models import Unit
 from canbo.stats import charts, dashboard, yearly_report
 
 from .base import SecureView, can, current_account, sees, visible_unit_ids
+from .todo import todo_links
 
 SORTS = [
     ("excellent", "Tỷ lệ xuất sắc"),
@@ -92,6 +93,7 @@ class DashboardView(SecureView):
                     for i, q in enumerate(board.quotas)],
             can_print=can("print"),
             stages=dashboard.STAGES,
+            todo=todo_links(current_account(), today),
         )
 
 

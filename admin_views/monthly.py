@@ -36,6 +36,7 @@ from canbo.tracking import year_points as yp
 from .base import SecureView, can, current_account, sees
 from .dashboard import chosen_unit, chosen_year
 from .exports import XLSX_MIMETYPE
+from .todo import todo_links
 
 FIRST_YEAR = rulesets.MONTHLY_TRACKING_FROM
 MAX_SHEET_BYTES = 5 * 1024 * 1024
@@ -99,6 +100,7 @@ class MonthlyView(SecureView):
         queue = _queue(account, year, month)
         return self.render("admin/monthly_home.html", person=person, year=year, month=month,
                            months=months, queue=queue, statuses=SheetStatus.labels(),
+                           todo=todo_links(account),
                            num=scoring.points_text,
                            grid_row=(grid.get(person.id) if person is not None else None))
 

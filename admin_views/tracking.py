@@ -1,8 +1,10 @@
 """ND 335 monthly tracking in the panel: the officer's grid, a person's sheet, confirm/return.
 
 - ``/admin/tracking/``: people × months of a unit and year, each cell the period score
-  or what is missing, with the running average and the proposed level (the
-  ``tracking.read`` permission; scoped to the user's units).
+  or what is missing and who must act, overdue cells marked, each month's deadline in
+  the header, with the running average and the proposed level (the ``tracking.read``
+  permission; scoped to the user's units); ``/admin/tracking/deadline`` (POST) sets the
+  unit's deadline working day (``tracking.assign``).
 - ``/admin/tracking/sheet/<staff>/<year>/<month>``: form Mẫu 01 of one person; the
   person (an account linked to that staff record) self-scores it, the evaluator —
   the chairman, the competent person for commune civil servants (REFERENCE.md §6) —
@@ -22,8 +24,8 @@ from canbo.models import Staff
 from canbo.models.tracking import Assignment, Evidence, Sheet, SheetItem
 from canbo.records import units
 from canbo.rules import rulesets, scoring
-from canbo.tracking import evaluators, sheets
-from canbo.tracking import year_points as yp
+from canbo.tracking import evaluators, sheets, status
+from canbo.vietnamese import vi_date
 
 from .base import SecureView, can, current_account, sees
 from .dashboard import chosen_unit, chosen_year
@@ -31,11 +33,14 @@ from .dashboard import chosen_unit, chosen_year
 FIRST_YEAR = rulesets.MONTHLY_TRACKING_FROM
 
 
-def _person(staff_id):
-    """The staff record if the user may see it: their own, or one of their units' with
-    ``tracking.read``; else 404."""
+def _person(staff_id, year=None, month=None):
+    """The staff record if the user may see it: their own, one of their units' with
+    ``tracking.read``, or — given the period — their evaluatee's (Điều 10.1); else 404."""
     person = Staff.get_or_none(Staff.id == staff_id)
-    if person is None or not sees(person.unit_id, person.id, "tracking.read"):
+    if person is None or not (
+            sees(person.unit_id, person.id, "tracking.read")
+            or (year is not None and 1 <= month <= 12 and year >= FIRST_YEAR
+                and sheets.may_evaluate(current_account(), person, year, month))):
         abort(404)
     return person
 
@@ -64,14 +69,36 @@ class TrackingView(SecureView):
         today = datetime.date.today()
         unit = chosen_unit(request.args.get("unit", "").strip())
         year = max(FIRST_YEAR, chosen_year(request.args.get("year"), today))
-        grid = yp.year_grid(year, units.unit_ids(unit)) if unit else []
-        periods = sorted({m for p in grid for m in p.cells}) or list(range(1, 13))
+        grid = (status.year_status(year, units.unit_ids(unit), status.current_date())
+                if unit else [])
+        periods = sorted({m for p in grid for m in p.months}) or list(range(1, 13))
+        working_day, due = status.unit_deadlines(unit, year, periods) if unit else (None, {})
         return self.render("admin/tracking_grid.html", unit=unit, year=year, grid=grid,
-                           periods=periods, num=_num, years=range(today.year + 1, 2025, -1))
+                           periods=periods, num=_num, years=range(today.year + 1, 2025, -1),
+                           due=due, working_day=working_day, vi_date=vi_date,
+                           max_working_day=status.MAX_WORKING_DAY,
+                           sets_deadline=unit is not None and can("tracking.assign"))
+
+    @expose("/deadline", methods=("POST",))
+    def deadline(self):
+        """The unit's working day of the next month on which a period is due."""
+        unit = chosen_unit(request.form.get("unit", "").strip())
+        year = max(FIRST_YEAR, chosen_year(request.form.get("year"), datetime.date.today()))
+        try:
+            status.set_working_day(current_account(), unit, year,
+                                   request.form.get("working_day", ""))
+        except Forbidden as exc:
+            abort(403, exc.message)
+        except CanboError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(f"Đã đặt hạn nộp phiếu: ngày làm việc thứ "
+                  f"{status.unit_working_day(unit.id, year)} của tháng sau.", "success")
+        return redirect(url_for(".index", unit=unit.code, year=year))
 
     @expose("/sheet/<int:staff_id>/<int:year>/<int:month>", methods=("GET", "POST"))
     def sheet(self, staff_id, year, month):
-        person = _person(staff_id)
+        person = _person(staff_id, year, month)
         if not 1 <= month <= 12 or year < FIRST_YEAR:
             abort(404)
         account = current_account()
@@ -120,7 +147,7 @@ class TrackingView(SecureView):
             abort(404)
         row = found.assignment
         account = current_account()
-        person = _person(row.staff_id)
+        person = _person(row.staff_id, row.year, row.month)
         if not (sheets.may_self_score(account, person) or can("tracking.read")
                 or sheets.may_evaluate(account, person, row.year, row.month)):
             abort(404)

@@ -50,7 +50,9 @@ def test_who_opens_the_grid(login_as, tracked, role, status):
 def test_grid_names_what_is_missing(login_as, tracked):
     html = login_as("OFFICER").get(GRID).get_data(as_text=True)
     assert tracked.full_name in html
-    assert "Chưa tự đánh giá" in html and "Chưa giao việc" in html
+    # who must act (canbo.tracking.status): no head recorded, so the chairman assigns
+    assert "Chưa tự chấm — người được đánh giá" in html
+    assert "Chưa giao việc — Chủ tịch giao" in html
 
 
 def test_officer_of_another_commune_gets_404(login_as, tracked):

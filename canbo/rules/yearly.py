@@ -334,6 +334,14 @@ def add_working_days(day, days):
     return day
 
 
+def nth_working_day(year, month, n):
+    """The ``n``-th working day (``is_working_day``) of ``month`` of ``year``: the 5th of
+    September 2026 is 09/09, after the 2/9 holidays (31/08 – 02/09)."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    return add_working_days(datetime.date(year, month, 1) - datetime.timedelta(days=1), n)
+
+
 def objection_due(rule_set, lodged_on):
     """When a kiến nghị must be answered: within 7 working days of receiving it (ND
     335/2025 Điều 22), weekends and public holidays not counted; no deadline is stated

@@ -113,7 +113,8 @@ def of(staff, year, month):
 
 
 def may_evaluate(actor, staff, year, month, choice=None, visible=_ASK):
-    """Whether ``actor`` evaluates ``staff`` in that month (``check``, without raising)."""
+    """Whether ``actor`` evaluates ``staff`` in that month (``check``, without raising);
+    ``visible`` passes the actor's ``visible_unit_ids`` when the caller has them."""
     try:
         check(actor, staff, year, month, choice=choice, visible=visible)
     except Forbidden:
@@ -130,8 +131,7 @@ def check(actor, staff, year, month, action="chấm điểm, xác nhận hoặc 
     account holding ``tracking.evaluate`` for the unit acts (the chairman's, or one of
     the managing agency); where it is the unit's head, so does such an account that is
     not bound to someone else's record (a chairman's account kept without one).
-    Nobody evaluates their own sheet.  ``visible`` passes the actor's
-    ``visible_unit_ids`` when the caller checks many people at once.
+    Nobody evaluates their own sheet.
     """
     if actor is None or not actor.active:
         raise Forbidden(f"Cần đăng nhập bằng tài khoản đang hoạt động để {action}.")
@@ -145,7 +145,7 @@ def check(actor, staff, year, month, action="chấm điểm, xác nhận hoặc 
     by_role = choice.staff_id is None or (
         choice.source == UNIT_HEAD and actor.staff_id is None)
     if by_role and can(actor, "tracking.evaluate") and sees(actor, staff.unit_id,
-                                                             visible=visible):
+                                                           visible=visible):
         return
     who = (f"{choice.name} ({choice.why})" if choice.source != ROLE else
            "tài khoản có quyền đánh giá của đơn vị: "
@@ -154,13 +154,14 @@ def check(actor, staff, year, month, action="chấm điểm, xác nhận hoặc 
                     f"tài khoản {actor.username} không được {action}.", staff=staff.id)
 
 
-def evaluatee_ids(actor, people, year, month):
-    """The ids among ``people`` whom ``actor`` evaluates in that month."""
+def evaluatee_ids(actor, people, year, month, choices=None):
+    """The ids among ``people`` whom ``actor`` evaluates in that month; ``choices``
+    passes ``resolve``'s answer when the caller has it.  A fixed number of queries."""
     people = list(people)
-    choices = resolve(people, year, month)
+    choices = resolve(people, year, month) if choices is None else choices
     visible = visible_unit_ids(actor) if actor is not None and actor.active else None
     return {p.id for p in people
-            if may_evaluate(actor, p, year, month, choices[p.id], visible)}
+            if may_evaluate(actor, p, year, month, choices[p.id], visible=visible)}
 
 
 # --- the officer's edits ------------------------------------------------------------------

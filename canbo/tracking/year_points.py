@@ -64,6 +64,8 @@ class PersonYear:
     complete: bool = False
     level: object = None
     note: str = None
+    # The months (period ends) counted in the year; ``None``: all of them.
+    worked: set = None
 
     @property
     def points(self):
@@ -260,7 +262,9 @@ def _merge(parts):
 
 def _person_year(sid, code, name, cells, worked, leave, reprimand, rule_set, period):
     scores = {m: c.score for m, c in cells.items()}
-    person = PersonYear(sid, code, name, cells)
+    person = PersonYear(sid, code, name, cells,
+                        worked=None if worked is None else {period_end(m, period)
+                                                            for m in worked})
     try:
         if period == QUARTER:
             person.average = scoring.year_average_quarters(

@@ -1,0 +1,155 @@
+"""What waits for an account: the to-do list of its home page (ND 335/2025 Điều 17–19).
+
+- its own sheets to self-score — open, or returned by the evaluator with a reason — up
+  to the current period, each with its deadline (Điều 18.2, 17.2); in January, the
+  previous December's too, due on a working day of January;
+- as an evaluator (``evaluators.evaluatee_ids``): the submitted sheets to confirm
+  (Điều 17.2) and the people with no work assigned in the current period (Điều 18.1);
+- as the officer (``tracking.assign``): how many people of the unit have no work
+  assigned in the current period;
+- in November and December, the year's rating, due *before* 15 December (Điều 19.2,
+  ``rules.yearly.deadline``: on 15/12 it is overdue).
+
+Overdue items come first, then by deadline.  Periods are those of ``status.year_status``,
+read in a fixed number of queries for the account's unit.
+"""
+import dataclasses
+import datetime
+
+from canbo.models import Staff, Unit
+from canbo.records import units
+from canbo.records.users import can
+from canbo.rules import rulesets, yearly
+from canbo.tracking import evaluators, status
+from canbo.tracking.sheets import period_end, setting_for
+from canbo.vietnamese import vi_date
+
+SELF_SCORE, RETURNED, CONFIRM, ASSIGN, UNASSIGNED, YEAR = (
+    "self_score", "returned", "confirm", "assign", "unassigned", "year")
+#: The year's deadline is listed from this month on.
+YEAR_NOTICE_FROM = 11
+
+
+@dataclasses.dataclass
+class Item:
+    """One thing to do: ``kind``, its Vietnamese ``text``, the period and person it is
+    about (for the link), its deadline and whether that has passed."""
+
+    kind: str
+    text: str
+    year: int
+    month: int = None
+    staff_id: int = None
+    deadline: datetime.date = None
+    overdue: bool = False
+    reason: str = None
+    count: int = None
+
+    @property
+    def due_text(self):
+        if self.deadline is None:
+            return ""
+        if self.kind == YEAR:
+            return (f"đã quá hạn (phải xong trước ngày {vi_date(self.deadline)})"
+                    if self.overdue else f"hạn: trước ngày {vi_date(self.deadline)}")
+        return (f"Quá hạn {vi_date(self.deadline)}" if self.overdue
+                else f"hạn {vi_date(self.deadline)}")
+
+
+def _period(month, period):
+    return f"quý {month // 3}" if period == "QUARTER" else f"tháng {month}"
+
+
+def for_account(account, today=None):
+    """``[Item]`` waiting for ``account`` on ``today`` (default: today)."""
+    today = today or status.current_date()
+    year = today.year
+    if account is None or not account.active or year < rulesets.MONTHLY_TRACKING_FROM:
+        return []
+    own = Staff.get_or_none(Staff.id == account.staff_id) if account.staff_id else None
+    unit_id = account.unit_id or (own.unit_id if own else None)
+    items = []
+    if unit_id is not None:
+        scope = set(units.unit_ids(Unit(id=unit_id)))
+        if own is not None:
+            scope.add(own.unit_id)
+        # in January, December's sheets are still due (on a working day of January)
+        last_year = year - 1 if today.month == 1 and year > rulesets.MONTHLY_TRACKING_FROM \
+            else None
+        for y in filter(None, (last_year, year)):
+            people = status.year_status(y, sorted(scope), today)
+            period = setting_for(unit_id, y).period
+            current = period_end(today.month, period) if y == year else 12
+            first = 1 if y == year else 12
+            items += _own(people, own, y, first, current, period)
+            evaluated = _as_evaluator(account, people, y, first, current, period, items)
+            if y == year:
+                items += _as_officer(account, people, y, current, period, evaluated)
+    if today.month >= YEAR_NOTICE_FROM and (own is not None or can(account, "tracking.read")):
+        due = yearly.deadline(year)
+        items.append(Item(YEAR, f"Đánh giá, xếp loại chất lượng năm {year} (Điều 19.2 Nghị "
+                          "định 335/2025)", year, staff_id=own.id if own else None,
+                          deadline=due, overdue=yearly.overdue(due, today)))
+    items.sort(key=lambda i: (not i.overdue, i.deadline or datetime.date.max))
+    return items
+
+
+def _own(people, own, year, first, current, period):
+    if own is None:
+        return []
+    mine = next((p for p in people if p.staff_id == own.id), None)
+    out = []
+    for m, state in sorted(mine.months.items()) if mine else ():
+        if not first <= m <= current or state.actor != status.PERSON:
+            continue
+        if state.state == status.RETURNED:
+            out.append(Item(RETURNED, f"Phiếu {_period(m, period)}/{year} bị trả lại — sửa "
+                            "và gửi lại", year, m, own.id, state.deadline, state.overdue,
+                            reason=state.reason))
+        else:
+            out.append(Item(SELF_SCORE, f"Ghi kết quả và tự chấm phiếu {_period(m, period)}"
+                            f"/{year}", year, m, own.id, state.deadline, state.overdue))
+    return out
+
+
+def _as_evaluator(account, people, year, first, current, period, items):
+    """The confirmations and assignments waiting for ``account`` as an evaluator; adds
+    them to ``items`` and returns the ids of the people it evaluates this period."""
+    evaluated = set()
+    for m in sorted({m for p in people for m in p.months if first <= m <= current}):
+        waiting = [p for p in people if m in p.months and p.staff_id != account.staff_id
+                   and (p.months[m].state == status.NOT_CONFIRMED
+                        or (m == current and p.months[m].state == status.NO_ASSIGNMENT))]
+        if not waiting:
+            continue
+        choices = {p.staff_id: p.months[m].choice for p in waiting}
+        mine = evaluators.evaluatee_ids(account, [p.staff for p in waiting], year, m, choices)
+        for p in waiting:
+            if p.staff_id not in mine:
+                continue
+            state = p.months[m]
+            if state.state == status.NOT_CONFIRMED:
+                items.append(Item(CONFIRM, f"Xác nhận phiếu {_period(m, period)}/{year} của "
+                                  f"{p.name}", year, m, p.staff_id, state.deadline,
+                                  state.overdue))
+            else:
+                evaluated.add(p.staff_id)
+                items.append(Item(ASSIGN, f"Giao việc {_period(m, period)}/{year} cho "
+                                  f"{p.name}", year, m, p.staff_id, state.deadline,
+                                  state.overdue))
+    return evaluated
+
+
+def _as_officer(account, people, year, current, period, evaluated):
+    if not can(account, "tracking.assign"):
+        return []
+    left = [p for p in people if p.staff_id not in evaluated and current in p.months
+            and p.months[current].state == status.NO_ASSIGNMENT]
+    if not left:
+        return []
+    state = left[0].months[current]
+    return [Item(UNASSIGNED, f"{len(left)} người chưa được giao việc {_period(current, period)}"
+                 f"/{year}: " + ", ".join(p.name for p in left[:5])
+                 + (f" và {len(left) - 5} người khác" if len(left) > 5 else ""),
+                 year, current, deadline=state.deadline, overdue=state.overdue,
+                 count=len(left))]
