@@ -25,12 +25,22 @@ from canbo.models.tracking import Assignment, Evidence, Sheet, SheetItem
 from canbo.records import units
 from canbo.rules import rulesets, scoring
 from canbo.tracking import evaluators, sheets, status
+from canbo.tracking import year_points as yp
 from canbo.vietnamese import vi_date
 
 from .base import SecureView, can, current_account, sees
 from .dashboard import chosen_unit, chosen_year
 
 FIRST_YEAR = rulesets.MONTHLY_TRACKING_FROM
+#: People per page of the grid: its queries read only the page's people (bench_monthly).
+GRID_PAGE = 50
+
+
+def _int_arg(name, default):
+    try:
+        return int(request.args.get(name, default))
+    except (TypeError, ValueError):
+        return default
 
 
 def _person(staff_id, year=None, month=None):
@@ -69,15 +79,20 @@ class TrackingView(SecureView):
         today = datetime.date.today()
         unit = chosen_unit(request.args.get("unit", "").strip())
         year = max(FIRST_YEAR, chosen_year(request.args.get("year"), today))
-        grid = (status.year_status(year, units.unit_ids(unit), status.current_date())
-                if unit else [])
+        ids = yp.people_ids(year, units.unit_ids(unit)) if unit else []
+        pages = max(1, -(-len(ids) // GRID_PAGE))
+        page = min(max(_int_arg("page", 1), 1), pages)
+        shown = ids[(page - 1) * GRID_PAGE:page * GRID_PAGE]
+        grid = (status.year_status(year, units.unit_ids(unit), status.current_date(),
+                                   staff_ids=shown) if shown else [])
         periods = sorted({m for p in grid for m in p.months}) or list(range(1, 13))
         working_day, due = status.unit_deadlines(unit, year, periods) if unit else (None, {})
         return self.render("admin/tracking_grid.html", unit=unit, year=year, grid=grid,
                            periods=periods, num=_num, years=range(today.year + 1, 2025, -1),
                            due=due, working_day=working_day, vi_date=vi_date,
                            max_working_day=status.MAX_WORKING_DAY,
-                           sets_deadline=unit is not None and can("tracking.assign"))
+                           sets_deadline=unit is not None and can("tracking.assign"),
+                           page=page, pages=pages, total=len(ids), page_size=GRID_PAGE)
 
     @expose("/deadline", methods=("POST",))
     def deadline(self):

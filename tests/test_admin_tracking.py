@@ -7,7 +7,7 @@ from canbo.models import Staff, Unit
 from canbo.models.tracking import Sheet
 from canbo.records import users
 from canbo.tracking import catalogue as cat
-from canbo.tracking import sheets
+from canbo.tracking import sheets, year_points
 from panel_helpers import PASSWORD, log_in
 
 YEAR = 2026
@@ -100,3 +100,33 @@ def test_officer_cannot_confirm(login_as, tracked, csrf):
     response = officer.post(url, data={**EVAL, "action": "confirm",
                                        "csrf_token": csrf(officer, url)})
     assert response.status_code == 403
+
+
+def test_the_grid_shows_fifty_people_a_page_in_the_same_queries(login_as, tracked):
+    """A province's grid is read a page at a time: the page's people only, and as many
+    queries for 60 people in the unit as for 160."""
+    from playhouse.test_utils import count_queries
+
+    kimtan = Unit.get(Unit.code == "KIMTAN")
+    client = login_as("OFFICER")
+
+    def add(n, start):
+        Staff.insert_many([{"unit": kimtan.id, "code": f"PG{i:03d}", "kind": "CIVIL_SERVANT",
+                            "leader_role": "NONE", **Staff.derived(f"Trần Văn Phụ {i:03d}")}
+                           for i in range(start, start + n)]).execute()
+
+    def page(n):
+        with count_queries() as counter:
+            html = client.get(f"{GRID}&unit=KIMTAN&page={n}").get_data(as_text=True)
+        return html, counter.count
+
+    add(45, 0)
+    total = len(year_points.people_ids(YEAR, [kimtan.id]))
+    first, queries = page(1)
+    assert first.count('<tr>\n      <td>') == 50 and f"trong {total} người" in first
+    second, _ = page(2)
+    assert second.count('<tr>\n      <td>') == total - 50
+    assert "Trang 2/2" in second and "Phụ 044" in second and "Phụ 044" not in first
+    add(100, 100)
+    _, more = page(1)
+    assert more == queries

@@ -164,12 +164,13 @@ def _state(cell, sheet, counted):
     return NOT_CONFIRMED
 
 
-def year_status(year, unit_ids=None, today=None, grid=None):
+def year_status(year, unit_ids=None, today=None, grid=None, staff_ids=None):
     """``[PersonStatus]`` of the people of ``unit_ids`` (all units if ``None``) in ``year``,
     in the grid's order; ``today`` (default: today) decides what is overdue.  ``grid``
-    passes a ``year_grid`` already made for the same people."""
+    passes a ``year_grid`` already made for the same people; ``staff_ids`` limits it to
+    those people (a page of the grid)."""
     today = today or current_date()
-    grid = yp.year_grid(year, unit_ids) if grid is None else grid
+    grid = yp.year_grid(year, unit_ids, staff_ids=staff_ids) if grid is None else grid
     if not grid:
         return []
     ids = [p.staff_id for p in grid]

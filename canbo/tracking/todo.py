@@ -11,17 +11,23 @@
   ``rules.yearly.deadline``: on 15/12 it is overdue).
 
 Overdue items come first, then by deadline.  Periods are those of ``status.year_status``,
-read in a fixed number of queries for the account's unit.
+read in a fixed number of queries for the people near the account (``_near``); the
+officer's count of people without work is one query over all its units.
 """
 import dataclasses
 import datetime
 
+from peewee import fn
+
+from canbo.levels import LeaderRole, StaffKind
 from canbo.models import Staff, Unit
+from canbo.models.tracking import Assignment
 from canbo.records import units
+from canbo.records.units import in_post_during
 from canbo.records.users import can
 from canbo.rules import rulesets, yearly
 from canbo.tracking import evaluators, status
-from canbo.tracking.sheets import period_end, setting_for
+from canbo.tracking.sheets import period_end, period_months, setting_for
 from canbo.vietnamese import vi_date
 
 SELF_SCORE, RETURNED, CONFIRM, ASSIGN, UNASSIGNED, YEAR = (
@@ -70,21 +76,21 @@ def for_account(account, today=None):
     unit_id = account.unit_id or (own.unit_id if own else None)
     items = []
     if unit_id is not None:
-        scope = set(units.unit_ids(Unit(id=unit_id)))
-        if own is not None:
-            scope.add(own.unit_id)
+        below = units.unit_ids(Unit(id=unit_id))
+        near = _near(unit_id, below, own)
         # in January, December's sheets are still due (on a working day of January)
         last_year = year - 1 if today.month == 1 and year > rulesets.MONTHLY_TRACKING_FROM \
             else None
         for y in filter(None, (last_year, year)):
-            people = status.year_status(y, sorted(scope), today)
+            people = status.year_status(y, None, today, staff_ids=near)
             period = setting_for(unit_id, y).period
             current = period_end(today.month, period) if y == year else 12
             first = 1 if y == year else 12
             items += _own(people, own, y, first, current, period)
             evaluated = _as_evaluator(account, people, y, first, current, period, items)
             if y == year:
-                items += _as_officer(account, people, y, current, period, evaluated)
+                items += _as_officer(account, below, unit_id, y, current, period, evaluated,
+                                     today)
     if today.month >= YEAR_NOTICE_FROM and (own is not None or can(account, "tracking.read")):
         due = yearly.deadline(year)
         items.append(Item(YEAR, f"Đánh giá, xếp loại chất lượng năm {year} (Điều 19.2 Nghị "
@@ -140,16 +146,43 @@ def _as_evaluator(account, people, year, first, current, period, items):
     return evaluated
 
 
-def _as_officer(account, people, year, current, period, evaluated):
+def _near(unit_id, below, own):
+    """The people whose months may wait for the account itself: its own record, the
+    people of its own unit (whom its evaluators and the chairman evaluate, Điều 10.1.b–c)
+    and the heads of the units below (evaluated by the managing agency, Điều 10.1.a).  A
+    province's officer thus reads a few hundred people, not its 10,000."""
+    query = Staff.select(Staff.id).where(
+        (Staff.unit == unit_id)
+        | (Staff.unit.in_(below) & (Staff.leader_role == LeaderRole.HEAD.code)))
+    ids = [sid for (sid,) in query.tuples()]
+    return ids + [own.id] if own is not None and own.id not in ids else ids
+
+
+def _as_officer(account, below, unit_id, year, current, period, evaluated, today):
+    """How many people of the units have no work assigned in the current period: one
+    query (NOT EXISTS), whatever their number."""
     if not can(account, "tracking.assign"):
         return []
-    left = [p for p in people if p.staff_id not in evaluated and current in p.months
-            and p.months[current].state == status.NO_ASSIGNMENT]
-    if not left:
+    months = period_months(current, period)
+    first = datetime.date(year, months[0], 1)
+    last = (datetime.date(year, months[-1], 1) + datetime.timedelta(days=31)).replace(
+        day=1) - datetime.timedelta(days=1)
+    work = Assignment.select(Assignment.id).where(
+        (Assignment.staff == Staff.id) & (Assignment.year == year)
+        & Assignment.month.in_(months))
+    query = (Staff.select(Staff.id, Staff.full_name)
+             .where(Staff.unit.in_(below), in_post_during(first, last),
+                    Staff.kind.in_([StaffKind.CIVIL_SERVANT.code, StaffKind.CADRE.code]),
+                    ~fn.EXISTS(work))
+             .order_by(Staff.sort_name))
+    if evaluated:
+        query = query.where(Staff.id.not_in(list(evaluated)))
+    count = query.count()
+    if not count:
         return []
-    state = left[0].months[current]
-    return [Item(UNASSIGNED, f"{len(left)} người chưa được giao việc {_period(current, period)}"
-                 f"/{year}: " + ", ".join(p.name for p in left[:5])
-                 + (f" và {len(left) - 5} người khác" if len(left) > 5 else ""),
-                 year, current, deadline=state.deadline, overdue=state.overdue,
-                 count=len(left))]
+    names = [name for _, name in query.limit(5).tuples()]
+    due = status.deadline(year, current, status.unit_working_day(unit_id, year))
+    return [Item(UNASSIGNED, f"{count} người chưa được giao việc {_period(current, period)}"
+                 f"/{year}: " + ", ".join(names)
+                 + (f" và {count - 5} người khác" if count > 5 else ""),
+                 year, current, deadline=due, overdue=today > due, count=count)]
