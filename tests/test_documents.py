@@ -177,13 +177,17 @@ def test_the_printed_year_average_is_the_one_canbo_score_prints(demo_db, run, tm
                  .output.splitlines() if line.startswith("KT13"))
     assert score.split()[-2:] == ["86,13", "HTTNV"]
     text = pdftotext(form("KT13", 2026), tmp_path)
-    assert re.search(r"Điểm trung bình năm.*86,13", text)
+    assert re.search(r"Tổng điểm\s+trung bình\s+86,13\s+cả năm", text)
+    # The annex's "Ghi chú" says why June–November are not in the average.
+    assert re.search(r"\n\s*7\s+Không tính vào điểm trung bình năm", text)
+    assert "IV. ĐỀ XUẤT PHƯƠNG ÁN XỬ LÝ" in text and "CẤP CÓ THẨM QUYỀN XẾP LOẠI" in text
 
 
 def test_nd335_form_prints_empty_table_until_tracking_lands(demo_db, tmp_path):
     _nd335_rating()
     text = pdftotext(form("KT13", 2026), tmp_path)
-    assert "Điểm trung bình năm" in text
+    flat = " ".join(pdftotext(form("KT13", 2026), tmp_path, layout=False).split())
+    assert "Tổng điểm trung bình cả năm" in flat
     assert not re.search(r"\d+,\d\d", text)
 
 

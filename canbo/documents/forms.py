@@ -27,7 +27,7 @@ from peewee import JOIN
 from canbo.documents.render import Header, expand_unit_name, place_date
 from canbo.errors import InvalidInput
 from canbo.levels import FINAL_STATUSES, LeaderRole, StaffKind
-from canbo.models import Evaluation, Rating, Sheet, Staff, Title, Unit
+from canbo.models import Evaluation, Rating, Sheet, Staff, Title, Unit, User
 from canbo.records.units import in_post_during
 from canbo.rules import scoring
 from canbo.rules.rulesets import ND335, rule_set_for
@@ -74,6 +74,10 @@ class FormTexts:
     manager_comment: str = ""
     authority_comment: str = ""
     proposal: str = ""
+    # The dates and names the records know, printed instead of dots (Mẫu 02).
+    self_assessed_on: datetime.date = None
+    decided_on: datetime.date = None
+    decided_by_name: str = ""
 
 
 def form_texts(ratings):
@@ -87,7 +91,10 @@ def form_texts(ratings):
     if not ratings:
         return {}
     out = {}
-    query = Evaluation.select().where(Evaluation.rating.in_([r.id for r in ratings]))
+    query = list(Evaluation.select().where(Evaluation.rating.in_([r.id for r in ratings])))
+    deciders = {e.decided_by for e in query if e.decided_by}
+    names = dict(User.select(User.username, Staff.full_name).join(Staff).where(
+        User.username.in_(deciders)).tuples()) if deciders else {}
     for ev in query:
         texts = json.loads(ev.criteria or "{}")
         review = texts.get("II") or "\n".join(
@@ -98,7 +105,10 @@ def form_texts(ratings):
         out[ev.rating_id] = FormTexts(
             criteria={int(k): v for k, v in texts.items() if str(k).isdigit() and v},
             strengths=review, manager_comment=meeting,
-            proposal=ev.khtnv_finding or "")
+            proposal=ev.khtnv_finding or "",
+            self_assessed_on=ev.self_assessed_at.date() if ev.self_assessed_at else None,
+            decided_on=ev.decided_at.date() if ev.decided_at else None,
+            decided_by_name=names.get(ev.decided_by, ""))
     return out
 
 
@@ -117,8 +127,8 @@ def year_scores(staff_list, year):
         return {}
     wanted = {s.id for s in staff_list}
     return {person.staff_id: person
-            for person in year_points.year_grid(year, sorted({s.unit_id for s in staff_list}))
-            if person.staff_id in wanted}
+            for person in year_points.year_grid(year, sorted({s.unit_id for s in staff_list}),
+                                                staff_ids=wanted)}
 
 
 def form_variant(kind, rule_set):
@@ -138,6 +148,16 @@ def _person(staff, unit):
         "leader": bool(staff) and staff.leader_role in (LeaderRole.HEAD.code,
                                                         LeaderRole.DEPUTY.code),
     }
+
+
+def _month_note(scores, month):
+    """Mẫu 02's "Ghi chú" of a month: why it has no score, or why it is not counted."""
+    if scores is None:
+        return ""
+    if scores.worked is not None and month not in scores.worked:
+        return "Không tính vào điểm trung bình năm"
+    cell = scores.cells.get(month)
+    return cell.missing if cell is not None and cell.missing else ""
 
 
 def form_context(staff, unit, year, kind, rating=None, texts=None, scores=None,
@@ -171,10 +191,14 @@ def form_context(staff, unit, year, kind, rating=None, texts=None, scores=None,
                    leaders_heading=leaders_heading)
     else:
         cells = scores.cells if scores else {}
+        place = unit.place_name if unit else "............"
         ctx.update(form_no="Mẫu số 02", kind_word="CÔNG CHỨC",
-                   months=[(m, scoring.points_text(cells[m].score) if m in cells else "")
-                           for m in range(1, 13)],
-                   average=scoring.points_text(scores.points if scores else None))
+                   months=[(m, scoring.points_text(cells[m].score) if m in cells else "",
+                            _month_note(scores, m)) for m in range(1, 13)],
+                   average=scoring.points_text(scores.points if scores else None),
+                   average_note=(scores.note or "") if scores else "",
+                   self_date_line=place_date(place, texts.self_assessed_on, year),
+                   decided_date_line=place_date(place, texts.decided_on, year))
     return ctx
 
 
