@@ -15,12 +15,13 @@ from flask import flash, redirect, request, session, url_for
 from flask_admin import BaseView, expose
 from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from peewee import JOIN
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from canbo.errors import CanboError, InvalidInput
 from canbo.levels import Role
-from canbo.models import User
+from canbo.models import Staff, User
 from canbo.records import users
 
 from .access import can
@@ -49,11 +50,18 @@ class Account(UserMixin):
 
 
 def load_account(user_id):
+    """The session's account, while it is active and its person has not left (a leaving
+    date reached since the login ends the session; the next login closes the account)."""
     try:
-        user = User.get_or_none(User.id == int(user_id))
+        user = (User.select(User, Staff).join(Staff, JOIN.LEFT_OUTER)
+                .where(User.id == int(user_id)).first())
     except (TypeError, ValueError):
         return None
-    return Account(user) if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    if user.staff_id is not None and users.has_left(user.staff):
+        return None
+    return Account(user)
 
 
 class LoginForm(FlaskForm):
@@ -155,8 +163,9 @@ OPEN_ENDPOINTS = {"password.index", "login.index", "login.logout", "static", "ad
 
 def force_password_change():
     """Send an account with a one-time password to "Đổi mật khẩu" from any other page."""
-    if (current_user.is_authenticated and current_user.user.must_change_password
-            and request.endpoint not in OPEN_ENDPOINTS):
+    if request.endpoint in OPEN_ENDPOINTS:  # before loading the account: static files
+        return None
+    if current_user.is_authenticated and current_user.user.must_change_password:
         if request.method == "GET":
             flash("Tài khoản đang dùng mật khẩu dùng một lần: hãy đặt mật khẩu mới để tiếp "
                   "tục.", "info")

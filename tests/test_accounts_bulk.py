@@ -371,3 +371,35 @@ def test_archiving_a_person_closes_their_account(app, login_as):
     assert not User.get(User.username == "kt13").active
     assert session.get("/admin/monthly/").status_code == 302  # logged out at once
     assert "đã bị vô hiệu hóa" in log_in(app.test_client(), "kt13").get_data(as_text=True)
+
+
+def test_an_imported_leaving_date_closes_the_account(demo_db):
+    from canbo.spreadsheets import importer
+    from canbo.spreadsheets import workbook as spreadsheets
+
+    users.create_user("kt13", PASSWORD, "STAFF", staff=person("KT13"))
+    book = openpyxl.Workbook()
+    book.active.append(["Mã", "Họ và tên", "Ngày nghỉ", "Lý do nghỉ"])
+    book.active.append(["KT13", "Nguyễn Thị Ngọc Ánh", "01/10/2026", "Chuyển công tác"])
+    data = io.BytesIO()
+    book.save(data)
+    result = importer.import_workbook(spreadsheets.read(data.getvalue(), "ds.xlsx"),
+                                      actor=users.operator("test"), unit=kimtan(),
+                                      today=datetime.date(2026, 12, 1))
+    assert not result.problems and result.written
+    assert person("KT13").left_on == datetime.date(2026, 10, 1)
+    user = User.get(User.username == "kt13")
+    assert not user.active
+    assert AuditLog.get(AuditLog.action == "deactivate", AuditLog.row_id == user.id).actor == "test"
+
+
+def test_a_session_ends_once_the_person_s_leaving_date_is_reached(app):
+    users.create_user("kt13", PASSWORD, "STAFF", staff=person("KT13"))
+    session = client_of(app, "kt13")
+    assert session.get("/admin/monthly/").status_code == 200
+    # recorded without the panel (no account closed): the date alone ends the session
+    Staff.update(left_on=datetime.date.today(), left_reason="Nghỉ hưu").where(
+        Staff.code == "KT13").execute()
+    assert session.get("/admin/monthly/").status_code == 302
+    assert "đã bị vô hiệu hóa" in log_in(app.test_client(), "kt13").get_data(as_text=True)
+    assert not User.get(User.username == "kt13").active
