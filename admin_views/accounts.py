@@ -13,8 +13,9 @@ list (XLSX) are made in memory during the POST, *before* the accounts are writte
 failure to print makes no account), and sent back inside that one response as two
 download links (``data:`` URLs) on the result page, marked ``Cache-Control: no-store``;
 nothing on the server can give them again.  Posting again makes no second account
-(everyone then has one).  Lost slips: the admin sets a new password on the account form
-with "Phải đổi mật khẩu" ticked (or ``canbo user passwd``).
+(everyone then has one).  Lost slips: "In lại phiếu" (POST ``/reissue``) gives new
+one-time passwords to the accounts still waiting for their first password change, and
+offers the files the same way (``accounts.plan_reissue``).
 """
 import base64
 import datetime
@@ -44,19 +45,29 @@ class AccountsView(SecureView):
         if unit is None:
             abort(404)
         people = accounts.people_of(unit)
+        waiting = sum(1 for _, bound in people
+                      if any(u.active and u.must_change_password for u in bound))
         return self.render("admin/accounts_bulk.html", unit=unit, people=people,
                            missing=sum(1 for _, bound in people if not bound),
-                           unit_options=unit_options(visible_unit_ids()))
+                           waiting=waiting, unit_options=unit_options(visible_unit_ids()))
 
     @expose("/create", methods=("POST",))
     def create(self):
+        return self._issue(accounts.plan_bulk, "Mọi người đang công tác của đơn vị đều đã "
+                           "có tài khoản; không tạo thêm tài khoản nào.")
+
+    @expose("/reissue", methods=("POST",))
+    def reissue(self):
+        return self._issue(accounts.plan_reissue, "Không có tài khoản nào đang chờ đổi mật "
+                           "khẩu dùng một lần; không cấp lại mật khẩu nào.")
+
+    def _issue(self, plan, nothing):
         unit = chosen_unit(request.form.get("unit", "").strip())
         actor = current_account()
         try:
-            batch = accounts.plan_bulk(actor, unit)
+            batch = plan(actor, unit)
             if not batch.issued:
-                flash("Mọi người đang công tác của đơn vị đều đã có tài khoản; không tạo "
-                      "thêm tài khoản nào.", "info")
+                flash(nothing, "info")
                 return redirect(url_for(".index", unit=unit.code))
             url = accounts.panel_url() or url_for("login.index", _external=True)
             pdf = accounts.slips_pdf(batch, url)

@@ -403,3 +403,45 @@ def test_a_session_ends_once_the_person_s_leaving_date_is_reached(app):
     assert session.get("/admin/monthly/").status_code == 302
     assert "đã bị vô hiệu hóa" in log_in(app.test_client(), "kt13").get_data(as_text=True)
     assert not User.get(User.username == "kt13").active
+
+
+def test_lost_slips_are_reissued_only_for_accounts_still_waiting(demo_db):
+    officer = users.create_user("canbo", PASSWORD, "OFFICER", kimtan())
+    first = {i.username: i.password for i in accounts.bulk_create(officer, kimtan()).issued}
+    kt01 = User.get(User.username == "kt01")
+    users.change_own_password(kt01, first["kt01"], "cua-toi-123", "cua-toi-123")
+    again = accounts.write(accounts.plan_reissue(officer, kimtan()), officer)
+    new = {i.username: i.password for i in again.issued}
+    assert set(new) == set(first) - {"kt01"} and [u.username for _, u in again.skipped] == ["kt01"]
+    assert users.authenticate("kt01", "cua-toi-123")  # the holder's own password is kept
+    assert users.authenticate("kt02", new["kt02"]).must_change_password
+    with pytest.raises(Forbidden):
+        users.authenticate("kt02", first["kt02"])
+    assert User.select().count() == 19  # no account made
+    viewer = User(username="x", role="VIEWER", unit=kimtan().id, active=True)
+    with pytest.raises(Forbidden, match="cấp lại mật khẩu"):
+        accounts.plan_reissue(viewer, kimtan())
+
+
+def test_user_bulk_reissue(demo_db, run, tmp_path):
+    accounts.bulk_create(users.operator(), kimtan())
+    result = run("user", "bulk", "--unit", "KIMTAN", "--reissue", "-o", str(tmp_path / "s.pdf"))
+    assert result.exit_code == 0, result.output
+    assert "Đã cấp lại mật khẩu dùng một lần cho 18 tài khoản" in result.output
+    assert len(PdfReader(str(tmp_path / "s.pdf")).pages) == 18
+
+
+def test_the_officer_reissues_lost_slips_from_the_panel(app, login_as):
+    accounts.bulk_create(users.operator(), kimtan())
+    before = User.select().count()
+    client = login_as("OFFICER")
+    assert "In lại phiếu cho 18 tài khoản chưa đổi mật khẩu" in client.get(
+        "/admin/accounts/").get_data(as_text=True)
+    response = post(client, "/admin/accounts/reissue", "/admin/accounts/", unit="KIMTAN")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Đã cấp lại mật khẩu dùng một lần cho 18" in html
+    xlsx = re.search(r'id="download-xlsx" href="data:[^;]+;base64,([^"]+)"', html)
+    rows = list(openpyxl.load_workbook(io.BytesIO(base64.b64decode(xlsx.group(1))))[
+        "Tài khoản mới"].iter_rows(min_row=2, values_only=True))
+    assert users.authenticate(rows[0][4], rows[0][5])
+    assert User.select().count() == before  # no account made

@@ -87,8 +87,10 @@ def user_passwd(ctx, username):
               help="Tạo cả cho người của các đơn vị trực thuộc.")
 @click.option("--url", metavar="ĐỊA_CHỈ", help="Địa chỉ bảng quản trị in trên phiếu "
               f"(mặc định: biến môi trường {accounts.PANEL_URL_ENV}).")
+@click.option("--reissue", is_flag=True, help="In lại phiếu khi bị mất: cấp mật khẩu dùng "
+              "một lần mới cho các tài khoản chưa đổi mật khẩu (không tạo tài khoản mới).")
 @pass_context
-def user_bulk(ctx, unit, output, xlsx, subunits, url):
+def user_bulk(ctx, unit, output, xlsx, subunits, url, reissue):
     """Tạo tài khoản cho mọi người đang công tác của đơn vị chưa có tài khoản.
 
     Tên đăng nhập là mã cán bộ viết thường; mỗi người một mật khẩu dùng một lần, in
@@ -96,14 +98,17 @@ def user_bulk(ctx, unit, output, xlsx, subunits, url):
     qua và liệt kê.
     """
     ctx.open()
-    batch = accounts.plan_bulk(users.operator(), units.find_unit(unit), subunits)
+    plan = accounts.plan_reissue if reissue else accounts.plan_bulk
+    batch = plan(users.operator(), units.find_unit(unit), subunits)
     for person, user in batch.skipped:
         state = "" if user.active else ", đã khóa"
-        click.echo(f"Bỏ qua {person.full_name} ({person.code}): đã có tài khoản "
+        done = "đã tự đặt mật khẩu cho tài khoản" if reissue else "đã có tài khoản"
+        click.echo(f"Bỏ qua {person.full_name} ({person.code}): {done} "
                    f"«{user.username}»{state}.")
     if not batch.issued:
-        click.echo(f"Không tạo tài khoản nào: cả {len(batch.skipped)} người đang công tác "
-                   "đã có tài khoản.")
+        click.echo("Không cấp lại mật khẩu nào: không tài khoản nào chờ đổi mật khẩu dùng "
+                   "một lần." if reissue else f"Không tạo tài khoản nào: cả "
+                   f"{len(batch.skipped)} người đang công tác đã có tài khoản.")
         return
     written = []
     try:
@@ -119,7 +124,11 @@ def user_bulk(ctx, unit, output, xlsx, subunits, url):
             if os.path.exists(path):
                 os.remove(path)
         raise
-    click.echo(f"Đã tạo {batch.created} tài khoản; bỏ qua {len(batch.skipped)} người đã có "
-               "tài khoản.")
+    if reissue:
+        click.echo(f"Đã cấp lại mật khẩu dùng một lần cho {batch.created} tài khoản; mật "
+                   "khẩu trên phiếu cũ không dùng được nữa.")
+    else:
+        click.echo(f"Đã tạo {batch.created} tài khoản; bỏ qua {len(batch.skipped)} người đã "
+                   "có tài khoản.")
     click.echo(f"Đã ghi {output} ({len(batch.issued)} phiếu)"
                + (f" và {xlsx}." if xlsx else "."))

@@ -14,6 +14,11 @@ makes them for a unit in one go (permission ``accounts.bulk``):
 - ``write`` makes every account of the plan in ONE transaction, each with its audit
   entry, or none of them.
 
+Slips lost before anyone used them: ``plan_reissue`` gives new one-time passwords to the
+unit's accounts that still wait for their first password change (and only to those: an
+account whose holder has set a password of their own is never taken over this way),
+printed and written the same way.
+
 Callers print before they write, so that no account is ever made whose one-time password
 nobody has (``bulk_create`` does both for callers that print nothing).  The passwords
 live only in the ``Batch`` in memory and in the printed files; the database keeps their
@@ -55,6 +60,7 @@ class Issued:
     username: str
     password: str
     password_hash: str
+    account: User = None  # the account given a new one-time password (``plan_reissue``)
 
 
 @dataclasses.dataclass
@@ -65,6 +71,7 @@ class Batch:
     issued: list
     skipped: list  # [(Staff, User)]
     written: bool = False
+    reissue: bool = False
 
     @property
     def created(self):
@@ -130,6 +137,24 @@ def plan_bulk(actor, unit, include_subunits=False, today=None):
     return Batch(unit, issued, skipped)
 
 
+def plan_reissue(actor, unit, include_subunits=False, today=None):
+    """New one-time passwords for the accounts of ``unit``'s people in post that are
+    active and still wait for their first password change (slips lost); writes nothing.
+    The others are skipped.  Same permission as ``plan_bulk``."""
+    users.require(actor, "accounts.bulk", "cấp lại mật khẩu dùng một lần",
+                  unit_id=unit.id)
+    issued, skipped = [], []
+    for person, bound in people_of(unit, include_subunits, today):
+        waiting = [u for u in bound if u.active and u.must_change_password]
+        if not waiting:
+            skipped.extend((person, u) for u in bound[-1:])
+            continue
+        password = one_time_password()
+        issued.append(Issued(person, waiting[-1].username, password,
+                             users.hash_password(password), account=waiting[-1]))
+    return Batch(unit, issued, skipped, reissue=True)
+
+
 def write(batch, actor):
     """Make every account of ``batch`` in one transaction, each with its audit entry.
 
@@ -139,6 +164,8 @@ def write(batch, actor):
     """
     if batch.written:
         raise InvalidInput("Các tài khoản này đã được tạo.")
+    if batch.reissue:
+        return _write_reissue(batch, actor)
     staff_ids = [i.staff.id for i in batch.issued]
     names = [i.username for i in batch.issued]
     with database.atomic():
@@ -155,6 +182,24 @@ def write(batch, actor):
                 "username": [None, item.username], "role": [None, Role.STAFF.code],
                 "unit": [None, item.staff.unit_id], "staff": [None, item.staff.id],
                 "must_change_password": [None, True]})
+    batch.written = True
+    return batch
+
+
+def _write_reissue(batch, actor):
+    ids = [i.account.id for i in batch.issued]
+    with database.atomic():
+        changed = (User.select(User.username).where(
+            User.id.in_(ids), ~User.must_change_password | ~User.active).first())
+        if changed is not None:
+            raise InvalidInput(f"Tài khoản «{changed.username}» vừa đổi mật khẩu hoặc bị khóa; "
+                               "hãy tạo lại danh sách.", field="username")
+        for item in batch.issued:
+            User.update(password_hash=item.password_hash, failed_logins=0,
+                        locked_until=None).where(User.id == item.account.id).execute()
+            audit.record(actor, "password", item.account,
+                         changes={"password_hash": ["***", "***"]},
+                         reason="Cấp lại mật khẩu dùng một lần")
     batch.written = True
     return batch
 
