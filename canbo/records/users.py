@@ -301,8 +301,7 @@ def check_staff_binding(role, staff, unit=None, account=None, active=True, today
     also rated), under the same conditions.
     """
     role = Role.parse(role)
-    if staff is not None and not isinstance(staff, Staff):
-        staff = Staff.get_by_id(staff)
+    staff = _staff(staff)
     if staff is None:
         if role is Role.STAFF:
             raise InvalidInput(f"Vai trò {role.label} phải gắn với hồ sơ cán bộ, công chức "
@@ -332,6 +331,16 @@ def check_staff_binding(role, staff, unit=None, account=None, active=True, today
     return unit
 
 
+def _staff(staff):
+    """A ``Staff`` from itself or its id (``InvalidInput`` for an id of nobody)."""
+    if staff is None or isinstance(staff, Staff):
+        return staff
+    found = Staff.get_or_none(Staff.id == staff)
+    if found is None:
+        raise InvalidInput(f"Không có cán bộ, công chức số {staff}.", field="staff")
+    return found
+
+
 def create_user(username, password, role, unit=None, actor="system", staff=None,
                 must_change_password=False):
     """Add an account; the non-admin roles must name the unit they work for, a ``STAFF``
@@ -348,6 +357,7 @@ def create_user(username, password, role, unit=None, actor="system", staff=None,
         raise InvalidInput(str(exc), field="role") from exc
     if isinstance(unit, str):
         unit = units.find_unit(unit)
+    staff = _staff(staff)
     unit = check_staff_binding(role, staff, unit)
     check_unit_binding(role, unit, "; hãy chỉ rõ --unit MÃ")
     if User.get_or_none(User.username == username) is not None:
