@@ -17,6 +17,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from admin_views import (
+    accounts,
     auditlog,
     auth,
     dashboard,
@@ -41,7 +42,7 @@ from canbo.rules import scoring
 #: Feature modules of ``admin_views``, in menu order; a new feature adds its module here.
 FEATURES = [
     formatters, i18n, auth, home, dashboard, staff, ratings, units, lists, users, auditlog,
-    monthly, tracking, workflow, imports, documents,
+    monthly, tracking, workflow, imports, documents, accounts,
 ]
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}

@@ -6,7 +6,9 @@
 - Names sort the Vietnamese way by default (``Staff.sort_name``: given name, then
   middle and family names, in the Vietnamese alphabet).
 - A person who leaves is archived with a date and a reason, never deleted
-  (kim-tan-2023.md: the two who left in 2023 keep their ratings).
+  (kim-tan-2023.md: the two who left in 2023 keep their ratings); their login accounts
+  are closed with them (``canbo.records.accounts.close_accounts``), whether the date is
+  set by "Cho nghỉ / chuyển công tác" or in the record's form.
 """
 import datetime
 
@@ -28,7 +30,7 @@ from canbo.levels import (
     StaffKind,
 )
 from canbo.models import Department, Qualification, Staff, Title, Unit
-from canbo.records import audit
+from canbo.records import accounts, audit
 from canbo.vietnamese import vi_date
 
 from .base import (
@@ -263,6 +265,10 @@ class StaffView(SecureModelView):
         super().on_model_change(form, model, is_created)
         model.check_dates()  # its InvalidInput is flashed (SecureModelView)
 
+    def after_model_change(self, form, model, is_created):
+        super().after_model_change(form, model, is_created)
+        accounts.close_accounts(model, current_account())  # in the change's transaction
+
     @expose("/archive/", methods=("GET", "POST"))
     def archive_view(self):
         """Archive one person (Đã nghỉ / chuyển công tác) with a date and a reason."""
@@ -283,8 +289,11 @@ class StaffView(SecureModelView):
                 audit.record(current_account(), "archive", person,
                              changes=audit.diff(before, audit.snapshot(person)),
                              reason=form.left_reason.data)
+                closed = accounts.close_accounts(person, current_account())
             flash(f"Đã ghi {person.full_name} nghỉ / chuyển công tác từ "
-                  f"{vi_date(person.left_on)}.", "success")
+                  f"{vi_date(person.left_on)}"
+                  + (f"; đã khóa tài khoản {', '.join(u.username for u in closed)}."
+                     if closed else "."), "success")
             return redirect(url_for(".index_view"))
         return self.render("admin/staff_archive.html", form=form, person=person)
 

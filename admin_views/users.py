@@ -2,7 +2,10 @@
 
 The password is typed in a field of its own and stored as a werkzeug hash; leaving it
 empty when editing keeps the old one.  Every change goes to the audit log, the password
-itself never.
+itself never.  An account may be bound to its holder's staff record ("Cán bộ", required
+for the role Cán bộ, công chức; the unit then defaults to the person's): the checks are
+the library's (``users.check_staff_binding``), as for ``canbo user add --staff``.  The
+officer's accounts in bulk are in ``admin_views/accounts.py``.
 """
 from peewee import JOIN
 from wtforms import PasswordField, SelectField
@@ -10,7 +13,7 @@ from wtforms.validators import ValidationError
 
 from canbo.errors import InvalidInput
 from canbo.levels import Role
-from canbo.models import Unit, User
+from canbo.models import Staff, Unit, User
 from canbo.records import audit, users
 
 from .base import SecureModelView, current_account
@@ -18,7 +21,7 @@ from .base import SecureModelView, current_account
 LABELS = {"username": "Tên đăng nhập", "role": "Vai trò", "unit": "Đơn vị",
           "active": "Đang hoạt động", "failed_logins": "Số lần đăng nhập sai",
           "locked_until": "Tạm khóa đến", "created_at": "Ngày tạo", "staff": "Cán bộ",
-          "new_password": "Mật khẩu mới"}
+          "new_password": "Mật khẩu mới", "must_change_password": "Phải đổi mật khẩu"}
 
 
 class UserView(SecureModelView):
@@ -26,24 +29,41 @@ class UserView(SecureModelView):
     edit_permission = "users.manage"
     audit_reason = True
     column_labels = LABELS
-    column_list = ["username", "role", "unit", "active", "locked_until", "created_at"]
-    column_details_list = ["username", "role", "unit", "active", "failed_logins",
-                           "locked_until", "created_at"]
+    column_list = ["username", "role", "unit", "staff", "active", "must_change_password",
+                   "locked_until", "created_at"]
+    column_details_list = ["username", "role", "unit", "staff", "active",
+                           "must_change_password", "failed_logins", "locked_until",
+                           "created_at"]
     column_choices = {"role": Role.choices()}
     column_default_sort = ("username", False)
     column_searchable_list = [User.username]
-    form_columns = ["username", "role", "unit", "active", "new_password"]
+    form_columns = ["username", "role", "unit", "staff", "active", "new_password",
+                    "must_change_password"]
     form_overrides = {"role": SelectField}
-    form_args = {"role": {"choices": Role.choices()}, "unit": {"get_label": "name"}}
+    form_args = {"role": {"choices": Role.choices()},
+                 "unit": {"get_label": "name", "description": "Để trống khi đã chọn cán bộ: "
+                          "lấy đơn vị của người đó."},
+                 "staff": {"description": "Hồ sơ của chính người dùng; bắt buộc với vai trò "
+                           "Cán bộ, công chức."},
+                 "must_change_password": {"description": "Lần đăng nhập sau phải đặt mật "
+                                          "khẩu mới (khi cấp mật khẩu tạm)."}}
+    form_ajax_refs = {"staff": {"fields": [Staff.search_name], "minimum_input_length": 1,
+                                "placeholder": "Gõ họ tên, có dấu hoặc không dấu"}}
     form_extra_fields = {"new_password": PasswordField(
         "Mật khẩu mới", description=f"Ít nhất {users.MIN_PASSWORD_LENGTH} ký tự; để trống "
         "khi sửa nếu không đổi mật khẩu.")}
 
     def base_query(self):
-        return User.select(User, Unit).join(Unit, JOIN.LEFT_OUTER).switch(User)
+        return (User.select(User, Unit, Staff).join(Unit, JOIN.LEFT_OUTER).switch(User)
+                .join(Staff, JOIN.LEFT_OUTER).switch(User))
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
+        staff = model.staff if model.staff_id is not None else None
+        unit = Unit.get_by_id(model.unit_id) if model.unit_id is not None else None
+        unit = users.check_staff_binding(model.role, staff, unit, account=model,
+                                         active=model.active)
+        model.unit = unit
         users.check_unit_binding(model.role, model.unit_id)
         password = form.new_password.data
         if is_created and not password:

@@ -43,6 +43,8 @@ TABLE = {
     "/admin/department/new/": expect(200, "ADMIN", "OFFICER"),
     "/admin/user/": expect(200, "ADMIN"),
     "/admin/user/new/": expect(200, "ADMIN"),
+    "/admin/accounts/": expect(200, "ADMIN", "OFFICER"),
+    "/admin/password/": expect(200, *ALL),
     "/admin/auditlog/": expect(200, "ADMIN"),
     "/admin/auditlog/export/csv/": expect(200, "ADMIN"),
 }

@@ -33,9 +33,7 @@ def month(accounts):
     rows = [sheets.assign(officer, kt13, YEAR, 3, products[0], 4, on=datetime.date(2026, 3, 2)),
             sheets.assign(officer, kt13, YEAR, 3, products[1], 1, on=datetime.date(2026, 3, 2))]
     for code, staff in (("kt13", kt13), ("kt14", kt14)):
-        user = users.create_user(code, PASSWORD, "STAFF", unit)
-        user.staff = staff
-        user.save()
+        users.create_user(code, PASSWORD, "STAFF", unit, staff=staff)
     return {"kt13": kt13, "kt14": kt14, "rows": rows, "products": products}
 
 

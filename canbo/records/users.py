@@ -8,6 +8,12 @@ their monthly results and self-scores (ND 335/2025 Điều 18.2).  What each may
 and the panel reads (``can``, ``require``).  Every role but the admin is bound to a unit
 and sees that unit and its sub-units (``visible_unit_ids``, ``sees``).
 
+A ``STAFF`` account is bound to the person's own staff record, in post in the account's
+unit (``check_staff_binding``); when the person leaves, their accounts are closed
+(``canbo.records.accounts.close_accounts``, and ``authenticate`` refuses them from the
+leaving date on).  An account made with a one-time password (``must_change_password``)
+must set its own (``change_own_password``) before the panel lets it do anything else.
+
 Passwords are kept as werkzeug hashes only, made with werkzeug's default method (scrypt)
 unless ``$CANBO_PASSWORD_HASH`` names another (see ``password_hash_method``).  Five failed
 logins in a row lock the account for 15 minutes, so that a password cannot be guessed by
@@ -21,9 +27,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from canbo.errors import Forbidden, InvalidInput, NotFound
 from canbo.levels import RatingStatus, Role
-from canbo.models import Unit, User
+from canbo.models import Staff, Unit, User
 from canbo.records import audit, units
-from canbo.vietnamese import vi_datetime
+from canbo.vietnamese import vi_date, vi_datetime
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
@@ -55,7 +61,11 @@ MIN_PASSWORD_LENGTH = 8
 #:   department of no unit;
 #: - ``units.edit``: add and change units (also when importing); ``units.all``: see every
 #:   unit without being bound to one;
-#: - ``users.manage``, ``audit.read``, ``print``;
+#: - ``users.manage``: add and change any account; ``accounts.bulk``: make the accounts of
+#:   the people in post of one's units in one go, with one-time passwords on printed slips
+#:   (``canbo.records.accounts``) — the personnel officer does it for the unit (issue 12),
+#:   not only the admin;
+#: - ``audit.read``, ``print``;
 #: - ``national.export``: send results to the national database (ND 335 Điều 26.1.d);
 #: - ``dashboard.home``: the dashboard, not the records page, is the home page.
 PERMISSIONS = {
@@ -63,12 +73,13 @@ PERMISSIONS = {
         "staff.edit", "import", "ratings.edit", "ratings.approve", "cycle.prepare",
         "cycle.record", "tracking.read", "tracking.assign", "tracking.evaluate",
         "catalogue.edit", "catalogue.decide", "lists.edit", "lists.shared", "units.edit",
-        "units.all", "users.manage", "audit.read", "print", "national.export",
+        "units.all", "users.manage", "accounts.bulk", "audit.read", "print",
+        "national.export",
     },
     "OFFICER": {
         "staff.edit", "import", "ratings.edit", "cycle.prepare", "cycle.record",
         "tracking.read", "tracking.assign", "catalogue.edit", "lists.edit", "print",
-        "national.export",
+        "national.export", "accounts.bulk",
     },
     "CHAIRMAN": {
         "ratings.approve", "cycle.decide", "cycle.record", "tracking.read",
@@ -266,8 +277,74 @@ def _hash(password, method):
         ) from exc
 
 
-def create_user(username, password, role, unit=None, actor="system"):
-    """Add an account; the non-admin roles must name the unit they work for."""
+def has_left(staff, day=None):
+    """Whether ``staff`` has left by ``day`` (default today): ``left_on`` is the first day
+    out (``units.in_post_on``), so a person leaving tomorrow still works today."""
+    day = day or datetime.date.today()
+    return staff.left_on is not None and staff.left_on <= day
+
+
+def not_left_on(day=None):
+    """The query condition of ``has_left``'s opposite: people not left by ``day``."""
+    day = day or datetime.date.today()
+    return Staff.left_on.is_null() | (Staff.left_on > day)
+
+
+def check_staff_binding(role, staff, unit=None, account=None, active=True, today=None):
+    """Refuse (``InvalidInput``, naming the field) an account of ``role`` bound wrongly to
+    ``staff``, and give the unit the account gets.
+
+    A ``STAFF`` account must name its person; a bound person must be in post (not left
+    by ``today``) while the account is active, in the account's unit (which defaults to
+    the person's), and without another active account (``account`` is the one being
+    edited).  Other roles may be bound to their holder's record too (a chairman who is
+    also rated), under the same conditions.
+    """
+    role = Role.parse(role)
+    staff = _staff(staff)
+    if staff is None:
+        if role is Role.STAFF:
+            raise InvalidInput(f"Vai trò {role.label} phải gắn với hồ sơ cán bộ, công chức "
+                               "của chính người dùng; hãy chọn người (--staff MÃ).",
+                               field="staff")
+        return unit
+    unit_id = unit.id if isinstance(unit, Unit) else unit
+    if unit_id is None:
+        unit_id, unit = staff.unit_id, staff.unit
+    if staff.unit_id != unit_id:
+        raise InvalidInput(f"{staff.full_name} ({staff.code}) thuộc đơn vị "
+                           f"{staff.unit.name}, không thuộc đơn vị của tài khoản; hãy chọn "
+                           "đúng đơn vị hoặc để trống để lấy đơn vị của người đó.",
+                           field="staff")
+    if active and has_left(staff, today):
+        raise InvalidInput(f"{staff.full_name} ({staff.code}) đã nghỉ / chuyển công tác từ "
+                           f"{vi_date(staff.left_on)}; không gắn tài khoản đang hoạt động "
+                           "với người đã nghỉ.", field="staff")
+    if active:
+        other = User.select(User.username).where(User.staff == staff, User.active)
+        if account is not None and account.id is not None:
+            other = other.where(User.id != account.id)
+        other = other.first()
+        if other is not None:
+            raise InvalidInput(f"{staff.full_name} ({staff.code}) đã có tài khoản "
+                               f"«{other.username}»; mỗi người một tài khoản.", field="staff")
+    return unit
+
+
+def _staff(staff):
+    """A ``Staff`` from itself or its id (``InvalidInput`` for an id of nobody)."""
+    if staff is None or isinstance(staff, Staff):
+        return staff
+    found = Staff.get_or_none(Staff.id == staff)
+    if found is None:
+        raise InvalidInput(f"Không có cán bộ, công chức số {staff}.", field="staff")
+    return found
+
+
+def create_user(username, password, role, unit=None, actor="system", staff=None,
+                must_change_password=False):
+    """Add an account; the non-admin roles must name the unit they work for, a ``STAFF``
+    account its own person (``staff``, a ``Staff``), whose unit it takes by default."""
     username = (username or "").strip()
     if not username or len(username) > 64 or " " in username:
         raise InvalidInput(
@@ -280,17 +357,23 @@ def create_user(username, password, role, unit=None, actor="system"):
         raise InvalidInput(str(exc), field="role") from exc
     if isinstance(unit, str):
         unit = units.find_unit(unit)
+    staff = _staff(staff)
+    unit = check_staff_binding(role, staff, unit)
     check_unit_binding(role, unit, "; hãy chỉ rõ --unit MÃ")
     if User.get_or_none(User.username == username) is not None:
         raise InvalidInput(f"Tên đăng nhập «{username}» đã có.", field="username")
     check_password_strength(password)
     user = User.create(
-        username=username, password_hash=hash_password(password), role=role.code, unit=unit
+        username=username, password_hash=hash_password(password), role=role.code, unit=unit,
+        staff=staff, must_change_password=must_change_password,
     )
-    audit.record(actor, "create", user, changes={
-        "username": [None, username], "role": [None, role.code],
-        "unit": [None, unit.id if unit else None],
-    })
+    changes = {"username": [None, username], "role": [None, role.code],
+               "unit": [None, unit.id if unit else None]}
+    if staff is not None:
+        changes["staff"] = [None, staff.id]
+    if must_change_password:
+        changes["must_change_password"] = [None, True]
+    audit.record(actor, "create", user, changes=changes)
     return user
 
 
@@ -309,6 +392,33 @@ def set_password(user, password, actor="system"):
     user.locked_until = None
     user.save()
     audit.record(actor, "password", user, changes={"password_hash": ["***", "***"]})
+    return user
+
+
+def change_own_password(user, old_password, new_password, repeated):
+    """The account holder replaces their password: the current one, the new one twice.
+
+    Clears ``must_change_password`` (a one-time password is used up) and writes the audit
+    entry, the passwords never.  ``InvalidInput`` names the field that is wrong.
+    """
+    if not check_password_hash(user.password_hash, old_password or ""):
+        raise InvalidInput("Mật khẩu hiện tại không đúng.", field="old_password")
+    if (new_password or "") != (repeated or ""):
+        raise InvalidInput("Hai lần nhập mật khẩu mới không giống nhau.", field="repeated")
+    check_password_strength(new_password)
+    if new_password == old_password:
+        raise InvalidInput("Mật khẩu mới phải khác mật khẩu hiện tại (mật khẩu dùng một lần).",
+                           field="password")
+    changes = {"password_hash": ["***", "***"]}
+    if user.must_change_password:
+        changes["must_change_password"] = [True, False]
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    user.failed_logins = 0
+    user.locked_until = None
+    user.save()
+    audit.record(user.username, "password", user, changes=changes,
+                 reason="Người dùng tự đổi mật khẩu")
     return user
 
 
@@ -341,6 +451,13 @@ def authenticate(username, password, at=None):
                          changes={"locked_until": [None, user.locked_until]})
         user.save()
         raise wrong
+    if user.active and user.staff_id is not None and has_left(user.staff, at.date()):
+        # Left on a date recorded in advance, or by a path that did not close it: the
+        # account is archived with the person now.
+        user.active = False
+        user.save()
+        audit.record("system", "deactivate", user, changes={"active": [True, False]},
+                     reason=f"{user.staff.full_name} đã nghỉ / chuyển công tác")
     if not user.active:
         raise Forbidden(f"Tài khoản «{user.username}» đã bị vô hiệu hóa.")
     if user.failed_logins or user.locked_until:

@@ -35,7 +35,7 @@ from peewee import (
 
 from canbo.db import database
 from canbo.models import AuditLog, Department, Qualification, Rating, Staff, Title, Unit
-from canbo.records import users
+from canbo.records import accounts, users
 from canbo.spreadsheets import workbook as spreadsheets
 from canbo.spreadsheets.plan import Plan, Problem, build_plan
 
@@ -155,6 +155,10 @@ def _write(plan: Plan, actor):
         fields.pop("unit") if fields["unit"] is None else None
         Staff.update(**fields).where(Staff.id == staff_id).execute()
         logs.append(_log(actor, "import_update", "staff", staff_id, changes))
+    # A leaving date in the file closes the person's login accounts (accounts.close_accounts).
+    leaving = [staff_id for staff_id, fields, _ in plan.staff_update if fields.get("left_on")]
+    for person in Staff.select().where(Staff.id.in_(leaving)) if leaving else ():
+        accounts.close_accounts(person, actor)
 
     def staff_id(ref):
         return ref if isinstance(ref, int) else ids[units.get(ref[0], ref[0]), ref[1]]
