@@ -19,6 +19,7 @@ from flask_wtf.csrf import CSRFProtect
 from admin_views import (
     auditlog,
     auth,
+    catalogue,
     dashboard,
     documents,
     formatters,
@@ -41,7 +42,7 @@ from canbo.rules import scoring
 #: Feature modules of ``admin_views``, in menu order; a new feature adds its module here.
 FEATURES = [
     formatters, i18n, auth, home, dashboard, staff, ratings, units, lists, users, auditlog,
-    monthly, tracking, workflow, imports, documents,
+    monthly, tracking, catalogue, workflow, imports, documents,
 ]
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}

@@ -163,7 +163,7 @@ def clean_product(catalogue, values, place=None):
     ``range`` or ``points_min``/``points_max``, ``points``, ``coefficient`` and the
     ``TEXTS``), and every problem found, each led by ``place(field)`` (default: the
     product's name)."""
-    errors, out = [], {}
+    errors, out, failed = [], {}, set()
     lead = place or (lambda field: f"Sản phẩm «{str(values.get('name') or '').strip()}»")
 
     def check(field, function, *args):
@@ -171,11 +171,12 @@ def clean_product(catalogue, values, place=None):
             return function(*args)
         except InvalidInput as exc:
             errors.append(f"{lead(field)}: {exc.message}")
+            failed.add(field)
             return None
 
     for field in TEXTS:
         out[field] = check(field, _clean_text, values.get(field), field) or ""
-    if not out["name"] and not any(e.startswith(lead("name")) for e in errors):
+    if not out["name"] and "name" not in failed:
         errors.append(f"{lead('name')}: tên sản phẩm/công việc còn trống.")
     for field in ("code", "task", "output", "job_position"):
         out[field] = out[field] or None
@@ -206,7 +207,7 @@ def clean_product(catalogue, values, place=None):
                         "hệ số quy đổi")
     if coefficient is None and points is not None and catalogue.standard_points:
         coefficient = derived_coefficient(points, catalogue.standard_points)
-    elif coefficient is None and not any(e.startswith(lead("coefficient")) for e in errors):
+    elif coefficient is None and not failed & {"coefficient", "points"}:
         errors.append(
             f"{lead('coefficient')}: hệ số quy đổi còn trống; hãy ghi hệ số quy đổi, hoặc "
             "điểm chấm khi danh mục đã có điểm của sản phẩm chuẩn (hệ số = điểm chấm ÷ "

@@ -40,6 +40,9 @@ COLUMNS = (
     ("job_position", "Vị trí việc làm", ("vi tri viec lam*", "vi tri")),
 )
 LABELS = {field: label for field, label, _ in COLUMNS}
+#: The columns in the order we write them.
+WRITTEN = ("stt", "code", "task", "name", "output", "group", "range", "points", "coefficient",
+           "job_position")
 #: The old one-sheet layout, still written by ``write(layout="simple")``.
 SIMPLE_HEADERS = ("Nhóm", "Sản phẩm", "Khung điểm", "Hệ số quy đổi")
 MEASURES = ("group", "range", "points", "coefficient")
@@ -224,7 +227,7 @@ def write(catalogue, products, file, layout="commune"):
                        if catalogue.standard_points is not None else "")
                     if catalogue.standard_product else "Chưa xác định sản phẩm chuẩn")
         sheet.append([standard])
-        headers = [label for _, label, _ in COLUMNS] + ["Quyết định", "Áp dụng từ"]
+        headers = [LABELS[f] for f in WRITTEN] + ["Quyết định", "Áp dụng từ"]
         widths = (6, 10, 34, 44, 30, 8, 11, 10, 10, 22, 18, 12)
     sheet.append(headers)
     header_row = sheet.max_row
