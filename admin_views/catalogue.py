@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from flask import abort, flash, make_response, redirect, request, url_for
 from flask_admin import expose
+from peewee import fn
 
 from canbo.errors import CanboError, Forbidden, InvalidInput
 from canbo.models import Staff
@@ -105,7 +106,9 @@ class CatalogueView(SecureView):
             return redirect(url_for(".page", catalogue_id=made.id))
         catalogues = list(Catalogue.select().where(Catalogue.unit == unit)
                           .order_by(Catalogue.year.desc()))
-        counts = {c.id: c.products.count() for c in catalogues}
+        counts = dict(Product.select(Product.catalogue, fn.COUNT(Product.id))
+                      .where(Product.catalogue.in_([c.id for c in catalogues]))
+                      .group_by(Product.catalogue).tuples())
         return self.render("admin/catalogue_list.html", unit=unit, catalogues=catalogues,
                            counts=counts, next_year=datetime.date.today().year,
                            editor=can("catalogue.edit"))

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 import openpyxl
 import pytest
+from playhouse.test_utils import count_queries
 
 import catalogue_books as books
 from accounts import account, own_account
@@ -292,8 +293,20 @@ def test_a_bad_workbook_names_sheet_row_and_column_and_writes_nothing(unit, draf
     assert cat.preview_xlsx(draft, books.nghia_lam(_break))[2] == errors
 
 
+def _broken_sheet():
+    """A real workbook whose sheet's XML is cut short."""
+    import zipfile
+    source, out = zipfile.ZipFile(books.nghia_lam()), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, data[:200] if item.filename.endswith("sheet2.xml") else data)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("data,message", [
     (b"not a workbook", "không đọc được như một bảng tính Excel"),
+    (_broken_sheet(), "không đọc được như một bảng tính Excel"),
     (books.simple([], header=("Họ và tên", "Ngày sinh")).getvalue(),
      "Không tìm thấy bảng sản phẩm"),
     (books.simple([]).getvalue(), "Tệp không có sản phẩm nào"),
@@ -560,3 +573,17 @@ def test_an_upload_too_large_is_refused(app, kimtan, monkeypatch):
     html = post(client, url, {"file": (books.nghia_lam(), "qd.xlsx")}, action="import")
     assert "Tệp «qd.xlsx» lớn hơn" in html.get_data(as_text=True)
     assert kimtan["catalogue"].products.count() == 2
+
+
+def test_the_catalogue_page_reads_in_a_fixed_number_of_queries(app, kimtan):
+    client = client_of(app, "canbo")
+    url = f"/admin/catalogue/{kimtan['catalogue'].id}"
+    counts = []
+    for more in (0, 20):
+        for i in range(more):
+            cat.add_product(users.operator(), kimtan["catalogue"], 1 + i % 5, f"Việc {i}",
+                            coefficient=1, section=f"Phần {i % 3}")
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1]

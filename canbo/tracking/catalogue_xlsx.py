@@ -111,21 +111,21 @@ def read_rows(file):
     criteria).  The sheet's name leads the section when several sheets have tables."""
     try:
         book = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # zipfile, XML and openpyxl errors alike: not a workbook
+        try:
+            tables, skipped = [], []
+            for sheet in book.worksheets:
+                rows = [list(r) for r in sheet.iter_rows(
+                    max_row=MAX_ROWS + HEADER_SEARCH_ROWS, values_only=True)]
+                found = _header(rows)
+                if found is None:
+                    skipped.append(sheet.title)
+                else:
+                    tables.append((sheet.title, rows, found))
+        finally:
+            book.close()
+    except Exception as exc:  # zip, XML and openpyxl errors alike: not a workbook we read
         raise InvalidInput("Tệp không đọc được như một bảng tính Excel (.xlsx); hãy lưu lại "
                            "bằng Excel dưới dạng .xlsx rồi tải lên.") from exc
-    try:
-        tables, skipped = [], []
-        for sheet in book.worksheets:
-            rows = [list(r) for r in sheet.iter_rows(max_row=MAX_ROWS + HEADER_SEARCH_ROWS,
-                                                     values_only=True)]
-            found = _header(rows)
-            if found is None:
-                skipped.append(sheet.title)
-            else:
-                tables.append((sheet.title, rows, found))
-    finally:
-        book.close()
     if not tables:
         raise InvalidInput(
             "Không tìm thấy bảng sản phẩm trong tệp: cần một dòng tiêu đề có cột tên công "
