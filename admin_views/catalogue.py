@@ -152,10 +152,11 @@ class CatalogueView(SecureView):
         flash(f"Đã thêm «{product.name}».", "success")
 
     def _import(self, catalogue):
+        cat.check_editable(current_account(), catalogue)
         data = _upload("file")
         if data is None:
             raise InvalidInput("Chưa chọn tệp .xlsx để nhập.", field="file")
-        count, skipped, errors = cat.preview_xlsx(catalogue, data)
+        count, skipped, errors = cat.preview_xlsx(current_account(), catalogue, data)
         if errors:
             return errors  # shown on the page; nothing written
         data.seek(0)
@@ -170,13 +171,14 @@ class CatalogueView(SecureView):
               "success")
 
     def _supplement(self, catalogue):
+        cat.check_supplement(current_account(), catalogue)
         data = _upload("file")
-        products = cat.supplement_rows(data) if data is not None else [_values("new-")]
+        products = data if data is not None else [_values("new-")]
         decision = cat.supplement(
             current_account(), catalogue, request.form.get("number"),
             _date("decided_on", "Ngày quyết định bổ sung"),
             _date("applies_from", "Ngày áp dụng"), products)
-        flash(f"Đã bổ sung {len(products)} sản phẩm theo Quyết định số {decision.number}.",
+        flash(f"Đã bổ sung {decision.products.count()} sản phẩm theo Quyết định số {decision.number}.",
               "success")
 
     @expose("/<int:catalogue_id>/product/<int:product_id>", methods=("GET", "POST"))

@@ -260,7 +260,7 @@ def test_the_communes_workbook_is_read_by_sheet_section_task_and_group(unit, dra
     assert products["LD04"].section == "PL II - Lãnh đạo – Công tác tiếp công dân"
     assert (products["KT03"].complexity_group, products["KT03"].task) == (5, "Quản lý đất đai")
     assert {p.section.split(" – ")[0] for p in products.values()} == set(books.SHEETS)
-    count, skipped, errors = cat.preview_xlsx(draft, books.nghia_lam())
+    count, skipped, errors = cat.preview_xlsx(officer(unit), draft, books.nghia_lam())
     assert (count, skipped, errors) == (books.product_count(), ["PL I - Tiêu chí chung"], [])
 
 
@@ -290,7 +290,7 @@ def test_a_bad_workbook_names_sheet_row_and_column_and_writes_nothing(unit, draf
     ]
     assert caught.value.message.startswith("Có 4 lỗi, chưa ghi gì: ")
     assert [p.name for p in draft.products] == ["Đã có từ trước"]
-    assert cat.preview_xlsx(draft, books.nghia_lam(_break))[2] == errors
+    assert cat.preview_xlsx(officer(unit), draft, books.nghia_lam(_break))[2] == errors
 
 
 def _broken_sheet():
@@ -587,3 +587,19 @@ def test_the_catalogue_page_reads_in_a_fixed_number_of_queries(app, kimtan):
             assert client.get(url).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+def test_an_upload_is_refused_before_it_is_read_to_whoever_may_not_make_it(app, kimtan):
+    url = f"/admin/catalogue/{kimtan['catalogue'].id}"
+    for username in ("chutich", "xem", "kt13"):
+        client = client_of(app, username)
+        assert post(client, url, {"file": (books.nghia_lam(_break), "qd.xlsx")},
+                    action="import").status_code == 403
+    officer_client = client_of(app, "canbo")
+    refused = post(officer_client, url, {"file": (books.nghia_lam(), "qd.xlsx")},
+                   action="supplement", number="45/QĐ-UBND", decided_on="20/06/2026",
+                   applies_from="01/07/2026")
+    assert refused.status_code == 403
+    html = post(client_of(app, "chutich"), url, action="supplement", number="45/QĐ-UBND",
+                decided_on="20/06/2026", applies_from="01/07/2026").get_data(as_text=True)
+    assert "chưa được phê duyệt: hãy thêm sản phẩm trực tiếp vào dự thảo" in html

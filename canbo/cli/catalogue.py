@@ -45,7 +45,7 @@ def import_cmd(ctx, file, unit, year, standard, standard_points):
             cat.set_standard(actor, catalogue, standard or catalogue.standard_product,
                              standard_points or catalogue.standard_points)
         with open(file, "rb") as handle:
-            _, skipped, _ = cat.preview_xlsx(catalogue, handle)
+            _, skipped, _ = cat.preview_xlsx(actor, catalogue, handle)
             handle.seek(0)
             count = cat.import_xlsx(actor, catalogue, handle)
     click.echo(f"Đã nhập {count} sản phẩm vào danh mục năm {year} của {found.name} "
@@ -103,10 +103,9 @@ def supplement_cmd(ctx, file, unit, year, number, date, applies_from):
     ctx.open()
     catalogue = cat.catalogue_for(units.find_unit(unit), year)
     with open(file, "rb") as handle:
-        rows = cat.supplement_rows(handle)
-    decision = cat.supplement(users.operator("cli"), catalogue, number, date, applies_from,
-                              rows)
-    click.echo(f"Đã bổ sung {len(rows)} sản phẩm theo Quyết định số {decision.number}, áp "
+        decision = cat.supplement(users.operator("cli"), catalogue, number, date,
+                                  applies_from, handle)
+    click.echo(f"Đã bổ sung {decision.products.count()} sản phẩm theo Quyết định số {decision.number}, áp "
                f"dụng từ {vi_date(decision.applies_from)}.")
 
 

@@ -80,6 +80,23 @@ def products_of(catalogue):
     return sorted(rows, key=lambda p: (first[p.section], p.complexity_group, p.position, p.id))
 
 
+def check_editable(actor, catalogue):
+    """Refuse unless ``actor`` may edit ``catalogue`` (``catalogue.edit``, its unit) and
+    it is still a draft."""
+    require(actor, "catalogue.edit", "sửa danh mục sản phẩm", catalogue.unit_id)
+    _check_open(catalogue)
+
+
+def check_supplement(actor, catalogue):
+    """Refuse unless ``actor`` may add a supplement to ``catalogue`` (``catalogue.decide``,
+    its unit) and it is decided."""
+    require(actor, "catalogue.decide", "ghi quyết định bổ sung danh mục sản phẩm",
+            catalogue.unit_id)
+    if not catalogue.locked:
+        raise RuleViolation(f"Danh mục sản phẩm năm {catalogue.year} chưa được phê duyệt: "
+                            "hãy thêm sản phẩm trực tiếp vào dự thảo.")
+
+
 def _check_open(catalogue):
     if catalogue.locked:
         raise RuleViolation(
@@ -256,8 +273,7 @@ def add_product(actor, catalogue, group, name, coefficient=None, points_min=None
                 points_max=None, **more):
     """Add a product to an undecided catalogue.  ``more``: ``section``, ``code``,
     ``task``, ``output``, ``points``, ``job_position``, or ``range`` ("11-50")."""
-    require(actor, "catalogue.edit", "sửa danh mục sản phẩm", catalogue.unit_id)
-    _check_open(catalogue)
+    check_editable(actor, catalogue)
     values = dict(more, group=group, name=name, coefficient=coefficient)
     if "range" not in values:
         values.update(points_min=points_min, points_max=points_max)
@@ -280,8 +296,7 @@ def edit_product(actor, product, values):
     """Change a product of an undecided catalogue; ``values`` as for ``add_product``
     (every field: what is not given becomes empty)."""
     catalogue = product.catalogue
-    require(actor, "catalogue.edit", "sửa danh mục sản phẩm", catalogue.unit_id)
-    _check_open(catalogue)
+    check_editable(actor, catalogue)
     fields, errors = clean_product(catalogue, values)
     _refuse(errors)
     with database.atomic():
@@ -298,8 +313,7 @@ def edit_product(actor, product, values):
 def delete_product(actor, product, reason=None):
     """Remove a product from an undecided catalogue."""
     catalogue = product.catalogue
-    require(actor, "catalogue.edit", "sửa danh mục sản phẩm", catalogue.unit_id)
-    _check_open(catalogue)
+    check_editable(actor, catalogue)
     with database.atomic():
         audit.record(actor, "catalogue.delete_product", product,
                      changes=audit.diff(audit.snapshot(product), {}), reason=reason)
@@ -309,8 +323,7 @@ def delete_product(actor, product, reason=None):
 def set_standard(actor, catalogue, name, points):
     """The standard product and its points (Điều 13.1.b); coefficients that were derived
     from the old points follow the new ones."""
-    require(actor, "catalogue.edit", "sửa danh mục sản phẩm", catalogue.unit_id)
-    _check_open(catalogue)
+    check_editable(actor, catalogue)
     try:
         text = _clean_text(name, "name")
     except InvalidInput as exc:
@@ -386,14 +399,10 @@ def decide(actor, catalogue, number, date):
 
 
 def supplement(actor, catalogue, number, decided_on, applies_from, products, note=None):
-    """Add ``products`` (dicts of raw values, as for ``add_product``, or ``Row``s of a
-    workbook) to a decided catalogue under a further numbered decision (Điều 13.3,
+    """Add ``products`` (dicts of raw values, as for ``add_product``, ``Row``s of a
+    workbook, or a workbook file itself) to a decided catalogue under a further numbered decision (Điều 13.3,
     26.1.c); they apply from ``applies_from``.  All or nothing."""
-    require(actor, "catalogue.decide", "ghi quyết định bổ sung danh mục sản phẩm",
-            catalogue.unit_id)
-    if not catalogue.locked:
-        raise RuleViolation(f"Danh mục sản phẩm năm {catalogue.year} chưa được phê duyệt: "
-                            "hãy thêm sản phẩm trực tiếp vào dự thảo.")
+    check_supplement(actor, catalogue)
     number = _decision_number(number)
     decided_on = _date(decided_on, "Ngày quyết định bổ sung")
     applies_from = _date(applies_from, "Ngày áp dụng")
@@ -404,6 +413,8 @@ def supplement(actor, catalogue, number, decided_on, applies_from, products, not
     if applies_from.year != catalogue.year:
         raise InvalidInput(f"Ngày áp dụng {vi_date(applies_from)} không thuộc năm "
                            f"{catalogue.year} của danh mục.", field="applies_from")
+    if hasattr(products, "read"):
+        products = catalogue_xlsx.read_rows(products)[0]
     taken = {catalogue.decision_number} | {d.number for d in catalogue.decisions}
     if number in taken:
         raise InvalidInput(f"Quyết định số {number} đã được ghi cho danh mục này.",
@@ -462,8 +473,9 @@ def read_xlsx(file, catalogue=None):
     return [dict(f, group=f["complexity_group"]) for f in cleaned]
 
 
-def preview_xlsx(catalogue, file):
+def preview_xlsx(actor, catalogue, file):
     """What an import would do, without writing: ``(count, skipped sheets, errors)``."""
+    check_editable(actor, catalogue)
     try:
         rows, skipped = catalogue_xlsx.read_rows(file)
     except (InvalidInput, NoData) as exc:
@@ -475,8 +487,7 @@ def preview_xlsx(catalogue, file):
 def import_xlsx(actor, catalogue, file):
     """Replace an undecided catalogue's products with those of ``file`` (either layout);
     any problem and nothing is written.  Returns the count."""
-    require(actor, "catalogue.edit", "sửa danh mục sản phẩm", catalogue.unit_id)
-    _check_open(catalogue)
+    check_editable(actor, catalogue)
     rows, _ = catalogue_xlsx.read_rows(file)
     cleaned, errors = _clean_all(catalogue, rows)
     _refuse(errors)
@@ -487,12 +498,6 @@ def import_xlsx(actor, catalogue, file):
         for position, fields in enumerate(cleaned):
             Product.create(catalogue=catalogue, position=position, **fields)
     return len(cleaned)
-
-
-def supplement_rows(file):
-    """The product rows of a workbook, for ``supplement``."""
-    rows, _ = catalogue_xlsx.read_rows(file)
-    return rows
 
 
 def export_xlsx(catalogue, file, layout="simple"):
