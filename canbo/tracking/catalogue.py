@@ -11,39 +11,33 @@ applies from the date that decision says.
 
 Every change takes the acting user first and checks their permission and unit
 (``users.require``), runs in one transaction and goes to the audit log.  Every value a
-person typed or a workbook held passes ``clean_product``, whose messages name the field
+person typed or a workbook held passes ``catalogue_values.clean_product``, whose messages name the field
 (and, for a workbook, the sheet, row and column).  Workbooks are read and written by
 ``catalogue_xlsx``.
 """
-import datetime
-import re
-from decimal import ROUND_HALF_UP, Decimal
-
 from peewee import JOIN
 
 from canbo.db import database
 from canbo.errors import InvalidInput, NoData, RuleViolation
-from canbo.models.tracking import MAX_GROUPS, Catalogue, CatalogueDecision, Product
+from canbo.models.tracking import Catalogue, CatalogueDecision, Product
 from canbo.records import audit
 from canbo.records.users import require
 from canbo.tracking import catalogue_xlsx
+from canbo.tracking.catalogue_values import (  # noqa: F401 (parse_*: for callers)
+    MAX_POINTS,
+    bounded,
+    clean_all,
+    clean_product,
+    clean_text,
+    decision_number_of,
+    derived_coefficient,
+    parse_group,
+    parse_range,
+    refuse,
+    required_date,
+)
 from canbo.tracking.catalogue_xlsx import SIMPLE_HEADERS as HEADERS  # noqa: F401
-from canbo.vietnamese import fold, nfc, parse_decimal, vi_date, vi_decimal
-
-ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
-CENT = Decimal("0.01")
-MAX_POINTS = Decimal("99999.99")  # Product.points: 7 digits, 2 decimals
-MAX_COEFFICIENT = Decimal("9999.99")  # Product.coefficient: 6 digits, 2 decimals
-#: Text fields of a product: what the messages call it, its longest length, one line?
-TEXTS = {
-    "section": ("phần", 200, True),
-    "code": ("mã công việc", 32, True),
-    "task": ("nhiệm vụ", 2000, False),
-    "name": ("tên sản phẩm/công việc", 300, True),
-    "output": ("sản phẩm đầu ra", 2000, False),
-    "job_position": ("vị trí việc làm", 200, True),
-}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from canbo.vietnamese import parse_decimal, vi_date
 
 
 def open_catalogue(actor, unit, year):
@@ -105,149 +99,6 @@ def _check_open(catalogue):
             "một quyết định khác (Điều 13.3 Nghị định 335/2025).", catalogue=catalogue.id)
 
 
-# --- checking what a person typed or a workbook held -------------------------------------
-
-
-def parse_group(value, row=None):
-    """1–5 from ``3``, ``"N3"``, ``"Nhóm 3"`` or ``"III"`` (at most 5 groups, Điều 13)."""
-    text = fold(str(value if value is not None else "")).strip()
-    match = re.search(r"(\d+)", text)
-    number = int(match.group(1)) if match else ROMAN.get(text.replace("nhom", "").strip())
-    if number is None or not 1 <= number <= MAX_GROUPS:
-        where = f"dòng {row}: " if row else ""
-        raise InvalidInput(f"{where}nhóm «{value}» không hợp lệ; cho phép 1 – {MAX_GROUPS} "
-                           f"(N1 – N{MAX_GROUPS}).", row=row, value=value)
-    return number
-
-
-def _number(value, what, row=None):
-    """``vietnamese.parse_decimal`` of a required cell, the message led by its row."""
-    return parse_decimal(value, f"dòng {row}: {what}" if row else what, required=True)
-
-
-def parse_range(value, row=None):
-    """``(min, max)`` from ``"1–10"``, ``"11 - 50"``, ``"5"`` or a number; None when empty."""
-    if value is None or str(value).strip() == "":
-        return None, None
-    if isinstance(value, (int, float)):
-        number = _number(value, "khung điểm", row)
-        return number, number
-    parts = [p for p in re.split(r"\s*[–—-]\s*", str(value).strip()) if p]
-    if len(parts) not in (1, 2):
-        parts = []
-    numbers = [_number(p, "khung điểm", row) for p in parts]
-    if not numbers or numbers[0] > numbers[-1]:
-        where = f"dòng {row}: " if row else ""
-        raise InvalidInput(f"{where}khung điểm «{value}» không hợp lệ (ví dụ 11-50).",
-                           row=row, value=value)
-    return numbers[0], numbers[-1]
-
-
-def _clean_text(value, field):
-    what, limit, one_line = TEXTS[field]
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = nfc(str(value)).replace("\r\n", "\n").strip()
-    if _CONTROL.search(text):
-        raise InvalidInput(f"{what} có ký tự điều khiển không in được; hãy gõ lại.")
-    if one_line:
-        text = " ".join(text.split())
-    if len(text) > limit:
-        raise InvalidInput(f"{what} dài {len(text)} ký tự, quá giới hạn {limit}.")
-    return text
-
-
-def _bounded(value, what, low, high, strict_low=False):
-    if value is None:
-        return None
-    if value < low or (strict_low and value == low) or value > high:
-        sign = ">" if strict_low else "≥"
-        raise InvalidInput(f"{what} «{vi_decimal(value)}» phải {sign} {vi_decimal(low)} và ≤ "
-                           f"{vi_decimal(high)}.")
-    return value.quantize(CENT, ROUND_HALF_UP)
-
-
-def derived_coefficient(points, standard_points):
-    """The coefficient of a product worth ``points`` (Điều 13.1.c): its points divided by
-    the standard product's, to two decimals."""
-    return (Decimal(points) / Decimal(standard_points)).quantize(CENT, ROUND_HALF_UP)
-
-
-def clean_product(catalogue, values, place=None):
-    """``(fields, errors)``: the model fields of a product from raw ``values`` (``group``,
-    ``range`` or ``points_min``/``points_max``, ``points``, ``coefficient`` and the
-    ``TEXTS``), and every problem found, each led by ``place(field)`` (default: the
-    product's name)."""
-    errors, out, failed = [], {}, set()
-    lead = place or (lambda field: f"Sản phẩm «{str(values.get('name') or '').strip()}»")
-
-    def check(field, function, *args):
-        try:
-            return function(*args)
-        except InvalidInput as exc:
-            errors.append(f"{lead(field)}: {exc.message}")
-            failed.add(field)
-            return None
-
-    for field in TEXTS:
-        out[field] = check(field, _clean_text, values.get(field), field) or ""
-    if not out["name"] and "name" not in failed:
-        errors.append(f"{lead('name')}: tên sản phẩm/công việc còn trống.")
-    for field in ("code", "task", "output", "job_position"):
-        out[field] = out[field] or None
-    group = values.get("group")
-    if group in (None, "") or not str(group).strip():
-        errors.append(f"{lead('group')}: nhóm còn trống; cho phép 1 – {MAX_GROUPS} (N1 – "
-                      f"N{MAX_GROUPS}).")
-    else:
-        out["complexity_group"] = check("group", parse_group, group)
-    if "range" in values:
-        low, high = check("range", parse_range, values.get("range")) or (None, None)
-    else:
-        low = check("range", parse_decimal, values.get("points_min"), "điểm tối thiểu")
-        high = check("range", parse_decimal, values.get("points_max"), "điểm tối đa")
-        low, high = (high if low is None else low), (low if high is None else high)
-        if low is not None and low > high:
-            errors.append(f"{lead('range')}: khung điểm {vi_decimal(low)}-{vi_decimal(high)} "
-                          "không hợp lệ: điểm tối thiểu lớn hơn điểm tối đa.")
-    out["points_min"] = check("range", _bounded, low, "khung điểm", 0, MAX_POINTS)
-    out["points_max"] = check("range", _bounded, high, "khung điểm", 0, MAX_POINTS)
-    points = check("points", parse_decimal, values.get("points"), "điểm chấm")
-    points = out["points"] = check("points", _bounded, points, "điểm chấm", 0, MAX_POINTS)
-    if points is not None and out["points_min"] is not None and not (
-            out["points_min"] <= points <= out["points_max"]):
-        errors.append(f"{lead('points')}: điểm chấm {vi_decimal(points)} nằm ngoài khung "
-                      f"điểm {vi_decimal(out['points_min'])}-{vi_decimal(out['points_max'])}.")
-    coefficient = check("coefficient", parse_decimal, values.get("coefficient"),
-                        "hệ số quy đổi")
-    if coefficient is None and points is not None and catalogue.standard_points:
-        coefficient = derived_coefficient(points, catalogue.standard_points)
-    elif coefficient is None and not failed & {"coefficient", "points"}:
-        errors.append(
-            f"{lead('coefficient')}: hệ số quy đổi còn trống; hãy ghi hệ số quy đổi, hoặc "
-            "điểm chấm khi danh mục đã có điểm của sản phẩm chuẩn (hệ số = điểm chấm ÷ "
-            "điểm sản phẩm chuẩn)." if points is None else
-            f"{lead('coefficient')}: chưa có điểm của sản phẩm chuẩn nên chưa tính được hệ "
-            "số quy đổi từ điểm chấm; hãy ghi sản phẩm chuẩn và điểm của nó trước.")
-    if coefficient is not None:
-        coefficient = check("coefficient", _bounded, coefficient, "hệ số quy đổi", 0,
-                            MAX_COEFFICIENT, True)
-        if coefficient == 0:
-            errors.append(f"{lead('coefficient')}: hệ số quy đổi phải lớn hơn 0.")
-    out["coefficient"] = coefficient
-    return out, errors
-
-
-def _refuse(errors):
-    if errors:
-        shown = errors[:5] + ([f"… và {len(errors) - 5} lỗi khác"] if len(errors) > 5 else [])
-        raise InvalidInput(" | ".join(shown) if len(errors) == 1 else
-                           f"Có {len(errors)} lỗi, chưa ghi gì: " + " | ".join(shown),
-                           errors=errors)
-
-
 def _check_unique(catalogue, fields, exclude=None):
     query = Product.select().where(Product.catalogue == catalogue,
                                    Product.section == fields["section"],
@@ -278,7 +129,7 @@ def add_product(actor, catalogue, group, name, coefficient=None, points_min=None
     if "range" not in values:
         values.update(points_min=points_min, points_max=points_max)
     fields, errors = clean_product(catalogue, values)
-    _refuse(errors)
+    refuse(errors)
     with database.atomic():
         return _create(actor, catalogue, fields)
 
@@ -298,7 +149,7 @@ def edit_product(actor, product, values):
     catalogue = product.catalogue
     check_editable(actor, catalogue)
     fields, errors = clean_product(catalogue, values)
-    _refuse(errors)
+    refuse(errors)
     with database.atomic():
         _check_unique(catalogue, fields, exclude=product)
         before = audit.snapshot(product)
@@ -325,7 +176,7 @@ def set_standard(actor, catalogue, name, points):
     from the old points follow the new ones."""
     check_editable(actor, catalogue)
     try:
-        text = _clean_text(name, "name")
+        text = clean_text(name, "name")
     except InvalidInput as exc:
         raise InvalidInput("Sản phẩm chuẩn: " + exc.message, field="standard_product") from exc
     if not text:
@@ -333,7 +184,7 @@ def set_standard(actor, catalogue, name, points):
                            "(ví dụ «Soạn thảo văn bản hành chính đơn giản»).",
                            field="standard_product")
     value = parse_decimal(points, "Điểm của sản phẩm chuẩn", required=True)
-    value = _bounded(value, "Điểm của sản phẩm chuẩn", 0, MAX_POINTS, strict_low=True)
+    value = bounded(value, "Điểm của sản phẩm chuẩn", 0, MAX_POINTS, strict_low=True)
     if value == 0:
         raise InvalidInput("Điểm của sản phẩm chuẩn phải lớn hơn 0.", field="standard_points")
     old = catalogue.standard_points
@@ -359,32 +210,13 @@ def set_standard(actor, catalogue, name, points):
 # --- the decision and its supplements ----------------------------------------------------
 
 
-def _decision_number(number):
-    text = " ".join(str(number or "").split())
-    if not text:
-        raise InvalidInput("Số quyết định còn trống (ví dụ 283/QĐ-UBND).", field="number")
-    if _CONTROL.search(text) or len(text) > 50:
-        raise InvalidInput(f"Số quyết định «{text[:60]}» không hợp lệ: tối đa 50 ký tự, "
-                           "không có ký tự điều khiển.", field="number")
-    return text
-
-
-def _date(value, what):
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if not isinstance(value, datetime.date):
-        raise InvalidInput(f"{what} còn trống hoặc không hợp lệ; hãy viết dd/mm/yyyy.",
-                           field=what)
-    return value
-
-
 def decide(actor, catalogue, number, date):
     """Record the chairman's decision (number, date), which locks the catalogue."""
     require(actor, "catalogue.decide", "ghi quyết định phê duyệt danh mục sản phẩm",
             catalogue.unit_id)
     _check_open(catalogue)
-    number = _decision_number(number)
-    date = _date(date, "Ngày quyết định")
+    number = decision_number_of(number)
+    date = required_date(date, "Ngày quyết định")
     if not catalogue.products.count():
         raise RuleViolation(f"Danh mục sản phẩm năm {catalogue.year} chưa có sản phẩm nào.")
     with database.atomic():
@@ -403,9 +235,9 @@ def supplement(actor, catalogue, number, decided_on, applies_from, products, not
     workbook, or a workbook file itself) to a decided catalogue under a further numbered decision (Điều 13.3,
     26.1.c); they apply from ``applies_from``.  All or nothing."""
     check_supplement(actor, catalogue)
-    number = _decision_number(number)
-    decided_on = _date(decided_on, "Ngày quyết định bổ sung")
-    applies_from = _date(applies_from, "Ngày áp dụng")
+    number = decision_number_of(number)
+    decided_on = required_date(decided_on, "Ngày quyết định bổ sung")
+    applies_from = required_date(applies_from, "Ngày áp dụng")
     if decided_on < catalogue.decision_date:
         raise InvalidInput(f"Ngày quyết định bổ sung {vi_date(decided_on)} trước ngày quyết "
                            f"định phê duyệt danh mục {vi_date(catalogue.decision_date)}.",
@@ -419,10 +251,10 @@ def supplement(actor, catalogue, number, decided_on, applies_from, products, not
     if number in taken:
         raise InvalidInput(f"Quyết định số {number} đã được ghi cho danh mục này.",
                            field="number")
-    cleaned, errors = _clean_all(catalogue, products)
+    cleaned, errors = clean_all(catalogue, products)
     if not cleaned and not errors:
         raise InvalidInput("Quyết định bổ sung cần ít nhất một sản phẩm.", field="products")
-    _refuse(errors)
+    refuse(errors)
     with database.atomic():
         decision = CatalogueDecision.create(
             catalogue=catalogue, number=number, decided_on=decided_on,
@@ -437,29 +269,6 @@ def supplement(actor, catalogue, number, decided_on, applies_from, products, not
     return decision
 
 
-def _clean_all(catalogue, products):
-    """``(fields of each product, errors)``; a product twice in the same section is one
-    of the errors, naming both places."""
-    cleaned, errors, seen = [], [], {}
-    for item in products:
-        if isinstance(item, catalogue_xlsx.Row):
-            values, place = dict(item.values, section=item.section), item.place
-            here = item.place()
-        else:
-            values, place, here = item, None, None
-        fields, problems = clean_product(catalogue, values, place)
-        errors.extend(problems)
-        if problems:
-            continue
-        key = (fields["section"], fields["name"])
-        if key in seen:
-            errors.append(f"{here or 'Sản phẩm'}: «{fields['name']}» trùng với "
-                          f"{seen[key] or 'một sản phẩm khác'} (cùng phần).")
-        seen[key] = here
-        cleaned.append(fields)
-    return cleaned, errors
-
-
 # --- XLSX --------------------------------------------------------------------------------
 
 
@@ -468,8 +277,8 @@ def read_xlsx(file, catalogue=None):
     ``group`` and ``name`` too; ``InvalidInput`` listing every problem by sheet, row and
     column.  Without ``catalogue`` no coefficient is derived from the points."""
     rows, _ = catalogue_xlsx.read_rows(file)
-    cleaned, errors = _clean_all(catalogue or Catalogue(standard_points=None), rows)
-    _refuse(errors)
+    cleaned, errors = clean_all(catalogue or Catalogue(standard_points=None), rows)
+    refuse(errors)
     return [dict(f, group=f["complexity_group"]) for f in cleaned]
 
 
@@ -480,7 +289,7 @@ def preview_xlsx(actor, catalogue, file):
         rows, skipped = catalogue_xlsx.read_rows(file)
     except (InvalidInput, NoData) as exc:
         return 0, [], [exc.message]
-    cleaned, errors = _clean_all(catalogue, rows)
+    cleaned, errors = clean_all(catalogue, rows)
     return len(cleaned), skipped, errors
 
 
@@ -489,8 +298,8 @@ def import_xlsx(actor, catalogue, file):
     any problem and nothing is written.  Returns the count."""
     check_editable(actor, catalogue)
     rows, _ = catalogue_xlsx.read_rows(file)
-    cleaned, errors = _clean_all(catalogue, rows)
-    _refuse(errors)
+    cleaned, errors = clean_all(catalogue, rows)
+    refuse(errors)
     with database.atomic():
         removed = Product.delete().where(Product.catalogue == catalogue).execute()
         audit.record(actor, "catalogue.import", catalogue,
