@@ -27,8 +27,8 @@ from canbo.models.tracking import MAX_GROUPS, Catalogue, Product
 from canbo.tracking import catalogue as cat
 from canbo.vietnamese import parse_date, vi_decimal
 
-from .base import SecureView, can, current_account, sees
-from .dashboard import chosen_unit
+from .base import SecureView, can, current_account, sees, visible_unit_ids
+from .dashboard import chosen_unit, unit_options
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 FIELDS = ("section", "code", "task", "name", "output", "group", "range", "points",
@@ -111,6 +111,7 @@ class CatalogueView(SecureView):
                       .group_by(Product.catalogue).tuples())
         return self.render("admin/catalogue_list.html", unit=unit, catalogues=catalogues,
                            counts=counts, next_year=datetime.date.today().year,
+                           unit_options=unit_options(visible_unit_ids()),
                            editor=can("catalogue.edit"))
 
     @expose("/<int:catalogue_id>", methods=("GET", "POST"))

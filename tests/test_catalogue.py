@@ -326,6 +326,32 @@ def test_a_product_row_without_a_group_is_reported_not_taken_for_a_section(unit,
         "cho phép 1 – 5 (N1 – N5)."]
 
 
+def test_a_department_sheet_with_job_positions_and_coefficients(unit, draft):
+    """A sheet that gives the coefficient and the job position (vị trí việc làm) keeps
+    them; a single product sheet leads no section with its name."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Văn phòng"
+    sheet.append(["DANH MỤC SẢN PHẨM VĂN PHÒNG HĐND - UBND"])
+    sheet.append(["TT", "Mã công việc", "Tên sản phẩm/công việc", "Kết quả đầu ra",
+                  "Mức độ phức tạp", "Khung điểm", "Hệ số quy đổi", "Vị trí việc làm"])
+    sheet.append(["A", "Văn thư, lưu trữ"])
+    sheet.append([1, "VP01", "Vào sổ công văn đến", "Sổ công văn", "N1", "1-10", "0,5",
+                  "Văn phòng - Thống kê"])
+    sheet.append([2, "VP02", "Lập hồ sơ lưu trữ\nhằng năm", "Hồ sơ", "Nhóm 2", "11 - 50", 3,
+                  None])
+    sheet.append(["Tổng cộng", None, None, None, None, None, 3.5])
+    data = io.BytesIO()
+    book.save(data)
+    assert cat.import_xlsx(officer(unit), draft, io.BytesIO(data.getvalue())) == 2
+    first, second = draft.products.order_by(Product.position)
+    assert (first.section, first.code, first.output, first.coefficient,
+            first.job_position) == ("Văn thư, lưu trữ", "VP01", "Sổ công văn", D("0.5"),
+                                    "Văn phòng - Thống kê")
+    assert (second.name, second.complexity_group, second.points_max, second.coefficient,
+            second.job_position) == ("Lập hồ sơ lưu trữ hằng năm", 2, D(50), D(3), None)
+
+
 def test_the_commune_export_reads_back_the_same_catalogue(unit, draft):
     cat.import_xlsx(officer(unit), draft, books.nghia_lam())
     decided(unit, draft)

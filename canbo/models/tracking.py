@@ -17,7 +17,9 @@
 - ``TrackingSetting``: per unit and year, monthly or quarterly tracking and the open
   settings of ``scoring.ScoringRules`` (empty = the rule set's default).
 
-Operations are in ``catalogue.py`` (catalogue, XLSX), ``tracking/sheets.py`` (assigning,
+Operations are in ``tracking/catalogue.py`` (the catalogue, its decision and supplements;
+the values checked by ``catalogue_values``, workbooks read and written by
+``catalogue_xlsx``), ``tracking/sheets.py`` (assigning,
 scoring, confirming) and ``tracking/year_points.py`` (the year's points in SQL).
 """
 import datetime

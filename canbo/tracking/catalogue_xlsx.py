@@ -154,7 +154,7 @@ def _table(prefix, title, rows, header, columns, texts):
             continue  # a blank line, or the "(1) (2) (3)" line under the header
         stt = fold(texts_of.get("stt", "")).rstrip(".)")
         name = texts_of.get("name") if "name" in columns else texts_of.get("task")
-        if fold(name or texts_of.get("task", "")).startswith(("tong cong", "cong:")):
+        if fold(filled[0]).rstrip(":") in ("tong", "tong cong", "cong"):
             continue  # a total line at the foot of the table
         if any(texts_of.get(f) for f in MEASURES):
             if not name and texts_of.get("group") and not texts_of.get("coefficient") \
