@@ -20,6 +20,7 @@ from admin_views import (
     accounts,
     auditlog,
     auth,
+    catalogue,
     dashboard,
     documents,
     formatters,
@@ -42,7 +43,7 @@ from canbo.rules import scoring
 #: Feature modules of ``admin_views``, in menu order; a new feature adds its module here.
 FEATURES = [
     formatters, i18n, auth, home, dashboard, staff, ratings, units, lists, users, auditlog,
-    monthly, tracking, workflow, imports, documents, accounts,
+    monthly, tracking, catalogue, workflow, imports, documents, accounts,
 ]
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}

@@ -7,7 +7,7 @@ panel only when it runs.
 import click
 
 from canbo import db as dbm
-from canbo.cli import check, database, printing, reports, score, serve, sheets, users
+from canbo.cli import catalogue, check, database, printing, reports, score, serve, sheets, users
 from canbo.cli.common import Context, Group
 
 
@@ -30,6 +30,7 @@ def cli(ctx, url):
 for command in (
     database.init, database.demo, database.backup_cmd, database.restore_cmd,
     reports.report, check.check, printing.print_group, score.score,
+    catalogue.catalogue_group,
     sheets.import_cmd, sheets.template_cmd, sheets.export_group,
     users.user_group, serve.serve,
 ):

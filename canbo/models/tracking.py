@@ -17,9 +17,13 @@
 - ``TrackingSetting``: per unit and year, monthly or quarterly tracking and the open
   settings of ``scoring.ScoringRules`` (empty = the rule set's default).
 
-Operations are in ``catalogue.py`` (catalogue, XLSX), ``tracking/sheets.py`` (assigning,
+Operations are in ``tracking/catalogue.py`` (the catalogue, its decision and supplements;
+the values checked by ``catalogue_values``, workbooks read and written by
+``catalogue_xlsx``), ``tracking/sheets.py`` (assigning,
 scoring, confirming) and ``tracking/year_points.py`` (the year's points in SQL).
 """
+import datetime
+
 from peewee import (
     BlobField,
     BooleanField,
@@ -122,6 +126,20 @@ class Product(BaseModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def decision_number(self):
+        """The decision the product came from: its supplement's, else the catalogue's
+        (``None`` while the catalogue is a draft)."""
+        return self.supplement.number if self.supplement_id else self.catalogue.decision_number
+
+    @property
+    def applies_from(self):
+        """From when work is assigned from it: its supplement's date, else the first day of
+        the catalogue's year once decided (``None`` while a draft)."""
+        if self.supplement_id:
+            return self.supplement.applies_from
+        return datetime.date(self.catalogue.year, 1, 1) if self.catalogue.locked else None
 
 
 class Head(BaseModel):

@@ -1,36 +1,54 @@
-"""A unit's catalogue of output products (ND 335/2025 Điều 13): edit, decide, XLSX.
+"""A unit's catalogue of output products (ND 335/2025 Điều 13): edit, decide, supplement.
 
-The personnel officer edits the catalogue (``catalogue.edit``); the chairman's decision
-(number and date, ``catalogue.decide``) locks it, after which work is assigned from it.
-Each change takes the acting user first and checks their permission and unit
-(``users.require``, ``Forbidden`` naming who may).  The XLSX layout is the one units
-already circulate: one row per product with the columns *Nhóm*, *Sản phẩm*, *Khung
-điểm* and *Hệ số quy đổi*; a row with a group and no product is a group heading whose
-group carries on to the rows below it.
+The personnel officer prepares the catalogue (``catalogue.edit``): the standard product
+and its points (Điều 13.1.b), the products in at most five complexity groups (13.1.a)
+with their points range, points and the coefficient that converts each to the
+standard product (13.1.c) — the points divided by the standard's when no coefficient is
+given.  The chairman's decision (number and date, ``catalogue.decide``) locks it; work is
+then assigned from it.  Nothing decided is edited in place: a product the year brings
+later is added by a further numbered decision, a supplement (Điều 13.3, 26.1.c), and
+applies from the date that decision says.
+
+Every change takes the acting user first and checks their permission and unit
+(``users.require``), runs in one transaction and goes to the audit log.  Every value a
+person typed or a workbook held passes ``catalogue_values.clean_product``, whose messages name the field
+(and, for a workbook, the sheet, row and column).  Workbooks are read and written by
+``catalogue_xlsx``.
 """
-import datetime
-import re
-
-import openpyxl
-from openpyxl.styles import Alignment, Font
+from peewee import JOIN
 
 from canbo.db import database
 from canbo.errors import InvalidInput, NoData, RuleViolation
-from canbo.models.tracking import MAX_GROUPS, Catalogue, Product
+from canbo.models.tracking import Catalogue, CatalogueDecision, Product
 from canbo.records import audit
 from canbo.records.users import require
-from canbo.vietnamese import fold, parse_decimal, vi_date, vi_decimal
-
-HEADERS = ("Nhóm", "Sản phẩm", "Khung điểm", "Hệ số quy đổi")
-ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+from canbo.tracking import catalogue_xlsx
+from canbo.tracking.catalogue_values import (  # noqa: F401 (parse_*: for callers)
+    MAX_POINTS,
+    bounded,
+    clean_all,
+    clean_product,
+    clean_text,
+    decision_number_of,
+    derived_coefficient,
+    parse_group,
+    parse_range,
+    refuse,
+    required_date,
+)
+from canbo.tracking.catalogue_xlsx import SIMPLE_HEADERS as HEADERS  # noqa: F401
+from canbo.vietnamese import parse_decimal, vi_date
 
 
 def open_catalogue(actor, unit, year):
     """The unit's catalogue of ``year``, created empty (a draft) when there is none."""
     require(actor, "catalogue.edit", "lập danh mục sản phẩm", unit.id)
-    catalogue, created = Catalogue.get_or_create(unit=unit, year=year)
-    if created:
-        audit.record(actor, "catalogue.open", catalogue, changes={"year": [None, year]})
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise InvalidInput(f"Năm «{year}» không hợp lệ; hãy viết bốn chữ số, ví dụ 2026.")
+    with database.atomic():
+        catalogue, created = Catalogue.get_or_create(unit=unit, year=year)
+        if created:
+            audit.record(actor, "catalogue.open", catalogue, changes={"year": [None, year]})
     return catalogue
 
 
@@ -42,64 +60,154 @@ def catalogue_for(unit, year):
     return found
 
 
+def products_of(catalogue):
+    """The catalogue's products in reading order — by section (in the order the sections
+    first appear), then group, then position — with their supplement in the same query."""
+    rows = list(Product.select(Product, CatalogueDecision)
+                .join(CatalogueDecision, join_type=JOIN.LEFT_OUTER)
+                .where(Product.catalogue == catalogue)
+                .order_by(Product.position, Product.id))
+    first = {}
+    for p in rows:
+        first.setdefault(p.section, len(first))
+        p.catalogue = catalogue
+    return sorted(rows, key=lambda p: (first[p.section], p.complexity_group, p.position, p.id))
+
+
+def check_editable(actor, catalogue):
+    """Refuse unless ``actor`` may edit ``catalogue`` (``catalogue.edit``, its unit) and
+    it is still a draft."""
+    require(actor, "catalogue.edit", "sửa danh mục sản phẩm", catalogue.unit_id)
+    _check_open(catalogue)
+
+
+def check_supplement(actor, catalogue):
+    """Refuse unless ``actor`` may add a supplement to ``catalogue`` (``catalogue.decide``,
+    its unit) and it is decided."""
+    require(actor, "catalogue.decide", "ghi quyết định bổ sung danh mục sản phẩm",
+            catalogue.unit_id)
+    if not catalogue.locked:
+        raise RuleViolation(f"Danh mục sản phẩm năm {catalogue.year} chưa được phê duyệt: "
+                            "hãy thêm sản phẩm trực tiếp vào dự thảo.")
+
+
 def _check_open(catalogue):
     if catalogue.locked:
         raise RuleViolation(
             f"Danh mục sản phẩm năm {catalogue.year} đã được phê duyệt (quyết định số "
-            f"{catalogue.decision_number}); không sửa được.", catalogue=catalogue.id)
+            f"{catalogue.decision_number}); không sửa được. Sản phẩm mới được bổ sung bằng "
+            "một quyết định khác (Điều 13.3 Nghị định 335/2025).", catalogue=catalogue.id)
 
 
-def parse_group(value, row=None):
-    """1–5 from ``3``, ``"N3"``, ``"Nhóm 3"`` or ``"III"`` (at most 5 groups, Điều 13)."""
-    text = fold(str(value if value is not None else "")).strip()
-    match = re.search(r"(\d+)", text)
-    number = int(match.group(1)) if match else ROMAN.get(text.replace("nhom", "").strip())
-    if number is None or not 1 <= number <= MAX_GROUPS:
-        where = f"dòng {row}: " if row else ""
-        raise InvalidInput(f"{where}nhóm «{value}» không hợp lệ; cho phép 1 – {MAX_GROUPS}.",
-                           row=row, value=value)
-    return number
+def _check_unique(catalogue, fields, exclude=None):
+    query = Product.select().where(Product.catalogue == catalogue,
+                                   Product.section == fields["section"],
+                                   Product.name == fields["name"])
+    if exclude is not None:
+        query = query.where(Product.id != exclude.id)
+    if query.exists():
+        where = f" trong phần «{fields['section']}»" if fields["section"] else ""
+        raise InvalidInput(f"Danh mục đã có sản phẩm «{fields['name']}»{where}.",
+                           field="name")
 
 
-def _number(value, what, row=None):
-    """``vietnamese.parse_decimal`` of a required cell, the message led by its row."""
-    return parse_decimal(value, f"dòng {row}: {what}" if row else what, required=True)
+def _next_position(catalogue):
+    last = (Product.select(Product.position).where(Product.catalogue == catalogue)
+            .order_by(Product.position.desc()).first())
+    return last.position + 1 if last else 0
 
 
-def parse_range(value, row=None):
-    """``(min, max)`` from ``"1–10"``, ``"11 - 50"``, ``"5"`` or a number; None when empty."""
-    if value is None or str(value).strip() == "":
-        return None, None
-    if isinstance(value, (int, float)):
-        number = _number(value, "khung điểm", row)
-        return number, number
-    parts = [p for p in re.split(r"\s*[–—-]\s*", str(value).strip()) if p]
-    numbers = [_number(p, "khung điểm", row) for p in parts]
-    if len(numbers) not in (1, 2) or numbers[0] > numbers[-1]:
-        raise InvalidInput(f"dòng {row}: khung điểm «{value}» không hợp lệ (ví dụ 1–10).",
-                           row=row, value=value)
-    return numbers[0], numbers[-1]
+# --- editing a draft -------------------------------------------------------------------
 
 
-def add_product(actor, catalogue, group, name, coefficient, points_min=None,
-                points_max=None):
-    """Add a product to an undecided catalogue; checks group 1–5 and coefficient > 0."""
-    require(actor, "catalogue.edit", "sửa danh mục sản phẩm", catalogue.unit_id)
-    _check_open(catalogue)
-    return _add(actor, catalogue, group, name, coefficient, points_min, points_max)
+def add_product(actor, catalogue, group, name, coefficient=None, points_min=None,
+                points_max=None, **more):
+    """Add a product to an undecided catalogue.  ``more``: ``section``, ``code``,
+    ``task``, ``output``, ``points``, ``job_position``, or ``range`` ("11-50")."""
+    check_editable(actor, catalogue)
+    values = dict(more, group=group, name=name, coefficient=coefficient)
+    if "range" not in values:
+        values.update(points_min=points_min, points_max=points_max)
+    fields, errors = clean_product(catalogue, values)
+    refuse(errors)
+    with database.atomic():
+        return _create(actor, catalogue, fields)
 
 
-def _add(actor, catalogue, group, name, coefficient, points_min, points_max):
-    group = parse_group(group)
-    coefficient = _number(coefficient, "hệ số quy đổi")
-    if coefficient <= 0:
-        raise InvalidInput(f"Hệ số quy đổi của «{name}» phải lớn hơn 0.", value=coefficient)
-    position = Product.select().where(Product.catalogue == catalogue).count()
-    product = Product.create(catalogue=catalogue, complexity_group=group, name=name.strip(),
-                             coefficient=coefficient, points_min=points_min,
-                             points_max=points_max, position=position)
-    audit.record(actor, "catalogue.add_product", product)
+def _create(actor, catalogue, fields, supplement=None):
+    _check_unique(catalogue, fields)
+    product = Product.create(catalogue=catalogue, position=_next_position(catalogue),
+                             supplement=supplement, **fields)
+    audit.record(actor, "catalogue.add_product", product,
+                 changes=audit.diff({}, audit.snapshot(product)))
     return product
+
+
+def edit_product(actor, product, values):
+    """Change a product of an undecided catalogue; ``values`` as for ``add_product``
+    (every field: what is not given becomes empty)."""
+    catalogue = product.catalogue
+    check_editable(actor, catalogue)
+    fields, errors = clean_product(catalogue, values)
+    refuse(errors)
+    with database.atomic():
+        _check_unique(catalogue, fields, exclude=product)
+        before = audit.snapshot(product)
+        for key, value in fields.items():
+            setattr(product, key, value)
+        product.save()
+        audit.record(actor, "catalogue.edit_product", product,
+                     changes=audit.diff(before, audit.snapshot(product)))
+    return product
+
+
+def delete_product(actor, product, reason=None):
+    """Remove a product from an undecided catalogue."""
+    catalogue = product.catalogue
+    check_editable(actor, catalogue)
+    with database.atomic():
+        audit.record(actor, "catalogue.delete_product", product,
+                     changes=audit.diff(audit.snapshot(product), {}), reason=reason)
+        product.delete_instance()
+
+
+def set_standard(actor, catalogue, name, points):
+    """The standard product and its points (Điều 13.1.b); coefficients that were derived
+    from the old points follow the new ones."""
+    check_editable(actor, catalogue)
+    try:
+        text = clean_text(name, "name")
+    except InvalidInput as exc:
+        raise InvalidInput("Sản phẩm chuẩn: " + exc.message, field="standard_product") from exc
+    if not text:
+        raise InvalidInput("Sản phẩm chuẩn: hãy ghi tên đơn vị sản phẩm/công việc chuẩn "
+                           "(ví dụ «Soạn thảo văn bản hành chính đơn giản»).",
+                           field="standard_product")
+    value = parse_decimal(points, "Điểm của sản phẩm chuẩn", required=True)
+    value = bounded(value, "Điểm của sản phẩm chuẩn", 0, MAX_POINTS, strict_low=True)
+    if value == 0:
+        raise InvalidInput("Điểm của sản phẩm chuẩn phải lớn hơn 0.", field="standard_points")
+    old = catalogue.standard_points
+    with database.atomic():
+        changed = 0
+        if old and old != value:
+            for p in Product.select().where(Product.catalogue == catalogue,
+                                            Product.points.is_null(False)):
+                if p.coefficient == derived_coefficient(p.points, old):
+                    p.coefficient = derived_coefficient(p.points, value)
+                    p.save()
+                    changed += 1
+        before = {"standard_product": catalogue.standard_product,
+                  "standard_points": str(old) if old is not None else None}
+        catalogue.standard_product, catalogue.standard_points = text, value
+        catalogue.save()
+        audit.record(actor, "catalogue.standard", catalogue, changes=audit.diff(
+            before, {"standard_product": text, "standard_points": str(value),
+                     **({"coefficients_recomputed": changed} if changed else {})}))
+    return catalogue
+
+
+# --- the decision and its supplements ----------------------------------------------------
 
 
 def decide(actor, catalogue, number, date):
@@ -107,109 +215,104 @@ def decide(actor, catalogue, number, date):
     require(actor, "catalogue.decide", "ghi quyết định phê duyệt danh mục sản phẩm",
             catalogue.unit_id)
     _check_open(catalogue)
-    if not str(number or "").strip() or not isinstance(date, datetime.date):
-        raise InvalidInput("Cần số và ngày của quyết định phê duyệt danh mục.")
+    number = decision_number_of(number)
+    date = required_date(date, "Ngày quyết định")
     if not catalogue.products.count():
         raise RuleViolation(f"Danh mục sản phẩm năm {catalogue.year} chưa có sản phẩm nào.")
-    catalogue.decision_number = str(number).strip()
-    catalogue.decision_date = date
-    catalogue.decided_by = actor.username
-    catalogue.save()
-    audit.record(actor, "catalogue.decide", catalogue,
-                 changes={"decision_number": [None, catalogue.decision_number],
-                          "decision_date": [None, date.isoformat()]})
+    with database.atomic():
+        catalogue.decision_number = number
+        catalogue.decision_date = date
+        catalogue.decided_by = actor.username
+        catalogue.save()
+        audit.record(actor, "catalogue.decide", catalogue,
+                     changes={"decision_number": [None, number],
+                              "decision_date": [None, date.isoformat()]})
     return catalogue
 
 
-# --- XLSX ----------------------------------------------------------------------------
+def supplement(actor, catalogue, number, decided_on, applies_from, products, note=None):
+    """Add ``products`` (dicts of raw values, as for ``add_product``, ``Row``s of a
+    workbook, or a workbook file itself) to a decided catalogue under a further numbered decision (Điều 13.3,
+    26.1.c); they apply from ``applies_from``.  All or nothing."""
+    check_supplement(actor, catalogue)
+    number = decision_number_of(number)
+    decided_on = required_date(decided_on, "Ngày quyết định bổ sung")
+    applies_from = required_date(applies_from, "Ngày áp dụng")
+    if decided_on < catalogue.decision_date:
+        raise InvalidInput(f"Ngày quyết định bổ sung {vi_date(decided_on)} trước ngày quyết "
+                           f"định phê duyệt danh mục {vi_date(catalogue.decision_date)}.",
+                           field="decided_on")
+    if applies_from.year != catalogue.year:
+        raise InvalidInput(f"Ngày áp dụng {vi_date(applies_from)} không thuộc năm "
+                           f"{catalogue.year} của danh mục.", field="applies_from")
+    if hasattr(products, "read"):
+        products = catalogue_xlsx.read_rows(products)[0]
+    taken = {catalogue.decision_number} | {d.number for d in catalogue.decisions}
+    if number in taken:
+        raise InvalidInput(f"Quyết định số {number} đã được ghi cho danh mục này.",
+                           field="number")
+    cleaned, errors = clean_all(catalogue, products)
+    if not cleaned and not errors:
+        raise InvalidInput("Quyết định bổ sung cần ít nhất một sản phẩm.", field="products")
+    refuse(errors)
+    with database.atomic():
+        decision = CatalogueDecision.create(
+            catalogue=catalogue, number=number, decided_on=decided_on,
+            applies_from=applies_from, decided_by=actor.username,
+            note=(note or "").strip()[:2000] or None)
+        audit.record(actor, "catalogue.supplement", decision, changes={
+            "number": [None, number], "decided_on": [None, decided_on.isoformat()],
+            "applies_from": [None, applies_from.isoformat()],
+            "products": [None, len(cleaned)]})
+        for fields in cleaned:
+            _create(actor, catalogue, fields, supplement=decision)
+    return decision
 
 
-def _header_columns(sheet):
-    """``(row number, {header: column index})`` of the header row, searched in the top 20."""
-    wanted = {fold(h): h for h in HEADERS}
-    for row in sheet.iter_rows(min_row=1, max_row=20):
-        found = {}
-        for cell in row:
-            key = fold(str(cell.value or "")).strip()
-            if key in wanted:
-                found[wanted[key]] = cell.column - 1
-        if "Sản phẩm" in found and "Hệ số quy đổi" in found:
-            return row[0].row, found
-    raise InvalidInput("Không tìm thấy dòng tiêu đề (cần các cột: " + ", ".join(HEADERS) + ").")
+# --- XLSX --------------------------------------------------------------------------------
 
 
-def read_xlsx(file):
-    """Rows ``{group, name, points_min, points_max, coefficient}`` of a catalogue file."""
-    book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+def read_xlsx(file, catalogue=None):
+    """The checked fields of every product of a workbook (either layout), each with its
+    ``group`` and ``name`` too; ``InvalidInput`` listing every problem by sheet, row and
+    column.  Without ``catalogue`` no coefficient is derived from the points."""
+    rows, _ = catalogue_xlsx.read_rows(file)
+    cleaned, errors = clean_all(catalogue or Catalogue(standard_points=None), rows)
+    refuse(errors)
+    return [dict(f, group=f["complexity_group"]) for f in cleaned]
+
+
+def preview_xlsx(actor, catalogue, file):
+    """What an import would do, without writing: ``(count, skipped sheets, errors)``."""
+    check_editable(actor, catalogue)
     try:
-        sheet = book.worksheets[0]
-        header, cols = _header_columns(sheet)
-        rows, group = [], None
-        for number, values in enumerate(sheet.iter_rows(min_row=header + 1, values_only=True),
-                                        start=header + 1):
-            def cell(name):
-                i = cols.get(name)
-                return values[i] if i is not None and i < len(values) else None
-            name = str(cell("Sản phẩm") or "").strip()
-            if cell("Nhóm") not in (None, ""):
-                group = parse_group(cell("Nhóm"), number)
-            if not name:
-                continue  # a group heading or a blank line
-            if group is None:
-                raise InvalidInput(f"dòng {number}: sản phẩm «{name}» chưa thuộc nhóm nào.",
-                                   row=number)
-            low, high = parse_range(cell("Khung điểm"), number)
-            coefficient = _number(cell("Hệ số quy đổi"), "hệ số quy đổi", number)
-            rows.append({"group": group, "name": name, "points_min": low,
-                         "points_max": high, "coefficient": coefficient})
-    finally:
-        book.close()
-    if not rows:
-        raise NoData("Tệp không có sản phẩm nào.")
-    return rows
+        rows, skipped = catalogue_xlsx.read_rows(file)
+    except (InvalidInput, NoData) as exc:
+        return 0, [], [exc.message]
+    cleaned, errors = clean_all(catalogue, rows)
+    return len(cleaned), skipped, errors
 
 
 def import_xlsx(actor, catalogue, file):
-    """Replace an undecided catalogue's products with those of ``file``; returns the count."""
-    require(actor, "catalogue.edit", "sửa danh mục sản phẩm", catalogue.unit_id)
-    _check_open(catalogue)
-    rows = read_xlsx(file)
+    """Replace an undecided catalogue's products with those of ``file`` (either layout);
+    any problem and nothing is written.  Returns the count."""
+    check_editable(actor, catalogue)
+    rows, _ = catalogue_xlsx.read_rows(file)
+    cleaned, errors = clean_all(catalogue, rows)
+    refuse(errors)
     with database.atomic():
-        Product.delete().where(Product.catalogue == catalogue).execute()
-        for row in rows:
-            _add(actor, catalogue, row["group"], row["name"], row["coefficient"],
-                 row["points_min"], row["points_max"])
-    return len(rows)
+        removed = Product.delete().where(Product.catalogue == catalogue).execute()
+        audit.record(actor, "catalogue.import", catalogue,
+                     changes={"products": [removed, len(cleaned)]})
+        for position, fields in enumerate(cleaned):
+            Product.create(catalogue=catalogue, position=position, **fields)
+    return len(cleaned)
 
 
-def _range_text(product):
-    low, high = product.points_min, product.points_max
-    if low is None:
-        return None
-    return vi_decimal(low) if low == high else f"{vi_decimal(low)}–{vi_decimal(high)}"
-
-
-def export_xlsx(catalogue, file):
-    """Write the catalogue in the units' layout (title, decision, then the four columns)."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = f"Danh mục {catalogue.year}"
-    sheet.append([f"DANH MỤC SẢN PHẨM ĐẦU RA NĂM {catalogue.year}"])
-    sheet.append([catalogue.unit.name])
-    decision = (f"Kèm theo Quyết định số {catalogue.decision_number} ngày "
-                f"{vi_date(catalogue.decision_date)}" if catalogue.locked else "Dự thảo")
-    sheet.append([decision])
-    sheet.append(list(HEADERS))
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
-    sheet["A1"].font = Font(bold=True, size=13)
-    products = (Product.select().where(Product.catalogue == catalogue)
-                .order_by(Product.complexity_group, Product.position, Product.id))
-    for p in products:
-        sheet.append([f"N{p.complexity_group}", p.name, _range_text(p), float(p.coefficient)])
-        sheet.cell(row=sheet.max_row, column=4).number_format = "0.00"
-    for column, width in zip("ABCD", (8, 60, 14, 14)):
-        sheet.column_dimensions[column].width = width
-    book.save(file)
-    return file
+def export_xlsx(catalogue, file, layout="simple"):
+    """Write the catalogue: ``layout="commune"`` — every column, section rows, each
+    product's decision — or the four-column ``simple`` one; both import back."""
+    products = products_of(catalogue)
+    if layout == "simple":
+        products.sort(key=lambda p: (p.complexity_group, p.position, p.id))
+    return catalogue_xlsx.write(catalogue, products, file, layout)
