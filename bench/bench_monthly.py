@@ -63,9 +63,7 @@ def build(db, communes, staff, per_month):
     users.create_user("tinh", PASSWORD, "OFFICER", province)
     users.create_user("xa", PASSWORD, "OFFICER", commune)
     users.create_user("chutich", PASSWORD, "CHAIRMAN", commune)
-    account = users.create_user("congchuc", PASSWORD, "STAFF", commune)
-    account.staff = person
-    account.save()
+    users.create_user("congchuc", PASSWORD, "STAFF", commune, staff=person)
     return province, commune, person
 
 

@@ -30,9 +30,7 @@ def head(month, accounts):
     unit = Unit.get(Unit.code == "KIMTAN")
     kt05 = Staff.get(Staff.code == "KT05")
     evaluators.set_head(accounts["OFFICER"], unit, kt05)
-    user = users.create_user("kt05", PASSWORD, "STAFF", unit)
-    user.staff = kt05
-    user.save()
+    users.create_user("kt05", PASSWORD, "STAFF", unit, staff=kt05)
     return kt05
 
 

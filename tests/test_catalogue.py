@@ -463,9 +463,8 @@ def kimtan(accounts):
                             section="Nhiệm vụ chung", code="NVC01")
     cat.add_product(accounts["OFFICER"], c, 2, "Báo cáo <b>chuyên đề</b>", points=20,
                     range="11-50", section="Phòng Kinh tế")
-    user = users.create_user("kt13", PASSWORD, "STAFF", unit)
-    user.staff = Staff.get(Staff.code == "KT13")
-    user.save()
+    users.create_user("kt13", PASSWORD, "STAFF", unit,
+                      staff=Staff.get(Staff.code == "KT13"))
     return {"unit": unit, "catalogue": c, "product": first}
 
 

@@ -21,7 +21,7 @@ from peewee import fn
 
 from canbo.levels import LeaderRole, StaffKind
 from canbo.models import Staff, Unit
-from canbo.models.tracking import Assignment
+from canbo.models.tracking import Assignment, Evaluator, Head
 from canbo.records import units
 from canbo.records.units import in_post_during
 from canbo.records.users import can
@@ -77,7 +77,7 @@ def for_account(account, today=None):
     items = []
     if unit_id is not None:
         below = units.unit_ids(Unit(id=unit_id))
-        near = _near(unit_id, below, own)
+        near = _near(account, unit_id, below, own)
         # in January, December's sheets are still due (on a working day of January)
         last_year = year - 1 if today.month == 1 and year > rulesets.MONTHLY_TRACKING_FROM \
             else None
@@ -146,11 +146,25 @@ def _as_evaluator(account, people, year, first, current, period, items):
     return evaluated
 
 
-def _near(unit_id, below, own):
+def _near(account, unit_id, below, own):
     """The people whose months may wait for the account itself: its own record, the
     people of its own unit (whom its evaluators and the chairman evaluate, Điều 10.1.b–c)
     and the heads of the units below (evaluated by the managing agency, Điều 10.1.a).  A
     province's officer thus reads a few hundred people, not its 10,000."""
+    if not can(account, "tracking.evaluate"):
+        # A staff account evaluates only as a recorded evaluator or a recorded head.
+        if own is None:
+            return []
+        heads = list(Head.select(Head.unit, Head.department).where(Head.staff == own.id)
+                     .tuples())
+        where = Staff.id.in_(Evaluator.select(Evaluator.staff).where(
+            Evaluator.evaluator == own.id)) | (Staff.id == own.id)
+        for unit, department in heads:
+            cond = Staff.unit == unit
+            if department is not None:
+                cond &= Staff.department == department
+            where |= cond
+        return [sid for (sid,) in Staff.select(Staff.id).where(where).tuples()]
     query = Staff.select(Staff.id).where(
         (Staff.unit == unit_id)
         | (Staff.unit.in_(below) & (Staff.leader_role == LeaderRole.HEAD.code)))

@@ -37,9 +37,8 @@ def server(live_panel):
                          leader_role=leader)
         users.create_user("canbo", PASSWORD, "OFFICER", unit)
         users.create_user("chutich", PASSWORD, "CHAIRMAN", unit)
-        account = users.create_user("mai", PASSWORD, "STAFF", unit)
-        account.staff = Staff.get(Staff.code == "KS02")
-        account.save()
+        users.create_user("mai", PASSWORD, "STAFF", unit,
+                          staff=Staff.get(Staff.code == "KS02"))
 
     return live_panel(commune)
 

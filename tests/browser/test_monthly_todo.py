@@ -25,9 +25,7 @@ def server(live_panel, monkeypatch):
         officer = users.create_user("canbo", PASSWORD, "OFFICER", unit)
         chairman = users.create_user("chutich", PASSWORD, "CHAIRMAN", unit)
         kt13 = Staff.get(Staff.code == "KT13")
-        me = users.create_user("kt13", PASSWORD, "STAFF", unit)
-        me.staff = kt13
-        me.save()
+        users.create_user("kt13", PASSWORD, "STAFF", unit, staff=kt13)
         c = cat.open_catalogue(officer, unit, YEAR)
         product = cat.add_product(officer, c, 1, "Soạn thảo văn bản hành chính", 1, 5, 5)
         cat.decide(chairman, c, "15/QĐ-UBND", datetime.date(YEAR, 1, 20))
