@@ -58,10 +58,10 @@ def test_a_month_from_assignment_to_confirmed_score(server, browser_context, scr
                                                      tmp_path):
     officer = browser_context(1366)
     log_in(officer, server, "canbo")
-    build_catalogue(officer, server)
+    url = build_catalogue(officer, server)
     chair = browser_context(1366)
     log_in(chair, server, "chutich")
-    decide_catalogue(chair, server)
+    decide_catalogue(chair, url)
 
     # The officer assigns March: the report to KS02 and KS03 at once, a task to KS02.
     mai = Staff.get(Staff.code == "KS02")
@@ -152,22 +152,34 @@ def test_a_month_from_assignment_to_confirmed_score(server, browser_context, scr
 
 
 def build_catalogue(page, server):
-    """The officer's catalogue of 2026 for Kim Sơn (domain calls until the screens land)."""
-    from canbo.models import User
-    from canbo.tracking import catalogue as cat
-    unit = Unit.get(Unit.code == "KIMSON")
-    officer = User.get(User.username == "canbo")
-    c = cat.open_catalogue(officer, unit, YEAR)
-    cat.add_product(officer, c, 1, "Văn bản hành chính thông thường", 1, 1, 5)
-    cat.add_product(officer, c, 3, "Báo cáo tổng hợp tình hình kinh tế – xã hội", 4, 21, 50)
+    """The officer's catalogue of 2026 for Kim Sơn: the standard product and two products
+    (ND 335 Điều 13), on the catalogue screens."""
+    page.goto(f"{server}/admin/")
+    page.get_by_role("link", name="Danh mục sản phẩm").click()
+    page.fill("#year", str(YEAR))
+    page.get_by_role("button", name="Lập danh mục").click()
+    page.wait_for_url("**/admin/catalogue/*")
+    page.fill("#standard_product", "Văn bản hành chính thông thường")
+    page.fill("#standard_points", "5")
+    page.get_by_role("button", name="Ghi sản phẩm chuẩn").click()
+    for section, name, group, frame, points in (
+            ("Văn phòng", "Văn bản hành chính thông thường", "1", "1-5", "5"),
+            ("Văn phòng", "Báo cáo tổng hợp tình hình kinh tế – xã hội", "3", "21-50", "25")):
+        page.fill("#section", section)
+        page.fill("#name", name)
+        page.select_option("#group", group)
+        page.fill("#range", frame)
+        page.fill("#points", points)
+        page.get_by_role("button", name="Thêm sản phẩm").click()
+        playwright.expect(page.locator("#products")).to_contain_text(name)
+    return page.url
 
 
-def decide_catalogue(page, server):
-    import datetime
-
-    from canbo.models import User
-    from canbo.models.tracking import Catalogue
-    from canbo.tracking import catalogue as cat
-    chair = User.get(User.username == "chutich")
-    c = Catalogue.get(Catalogue.year == YEAR, Catalogue.unit == Unit.get(Unit.code == "KIMSON"))
-    cat.decide(chair, c, "05/QĐ-UBND", datetime.date(2026, 1, 10))
+def decide_catalogue(page, url):
+    """The chairman records the decision, which locks the catalogue (Điều 13.3)."""
+    page.goto(url)
+    page.fill("#number", "05/QĐ-UBND")
+    page.fill("#date", "10/01/2026")
+    page.get_by_role("button", name="Ghi quyết định và khóa danh mục").click()
+    playwright.expect(page.locator("#status")).to_contain_text(
+        "Đã phê duyệt: Quyết định số 05/QĐ-UBND ngày 10/01/2026")
