@@ -21,7 +21,8 @@ from .base import SecureModelView, current_account
 LABELS = {"username": "Tên đăng nhập", "role": "Vai trò", "unit": "Đơn vị",
           "active": "Đang hoạt động", "failed_logins": "Số lần đăng nhập sai",
           "locked_until": "Tạm khóa đến", "created_at": "Ngày tạo", "staff": "Cán bộ",
-          "new_password": "Mật khẩu mới", "must_change_password": "Phải đổi mật khẩu"}
+          "new_password": "Mật khẩu mới", "must_change_password": "Phải đổi mật khẩu",
+          "email": "Địa chỉ thư (nhắc việc)"}
 
 
 class UserView(SecureModelView):
@@ -37,7 +38,7 @@ class UserView(SecureModelView):
     column_choices = {"role": Role.choices()}
     column_default_sort = ("username", False)
     column_searchable_list = [User.username]
-    form_columns = ["username", "role", "unit", "staff", "active", "new_password",
+    form_columns = ["username", "role", "unit", "staff", "email", "active", "new_password",
                     "must_change_password"]
     form_overrides = {"role": SelectField}
     form_args = {"role": {"choices": Role.choices()},
@@ -65,6 +66,10 @@ class UserView(SecureModelView):
                                          active=model.active)
         model.unit = unit
         users.check_unit_binding(model.role, model.unit_id)
+        try:
+            model.email = users.check_email(model.email)
+        except InvalidInput as exc:
+            raise ValidationError(exc.message) from exc
         password = form.new_password.data
         if is_created and not password:
             raise ValidationError("Hãy đặt mật khẩu cho tài khoản mới.")

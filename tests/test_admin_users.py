@@ -19,6 +19,7 @@ def test_admin_adds_an_account_with_a_hashed_password(login_as, csrf):
     user = User.get(User.username == "moi")
     assert user.password_hash != "mat-khau-moi"
     assert users.authenticate("moi", "mat-khau-moi").role == "VIEWER"
+    assert user.email is None
     entry = AuditLog.get(AuditLog.table_name == "user", AuditLog.row_id == user.id,
                          AuditLog.actor == "quantri")
     assert "mat-khau-moi" not in entry.changes and entry.reason == "Cán bộ mới"
@@ -28,6 +29,7 @@ def test_admin_adds_an_account_with_a_hashed_password(login_as, csrf):
     ({"new_password": ""}, "Hãy đặt mật khẩu"),
     ({"new_password": "ngan"}, "ít nhất 8 ký tự"),
     ({"role": "OFFICER", "unit": "__None"}, "phải gắn với một đơn vị"),
+    ({"email": "chutich@"}, "Địa chỉ thư «chutich@» không hợp lệ"),
 ])
 def test_invalid_accounts_are_refused(login_as, csrf, data, message):
     client = login_as("ADMIN")
@@ -62,3 +64,8 @@ def test_the_audit_log_shows_when_to_the_minute(login_as, csrf):
     entry = AuditLog.get(AuditLog.table_name == "user", AuditLog.actor == "quantri")
     html = client.get("/admin/auditlog/").get_data(as_text=True)
     assert entry.at.strftime("%H:%M %d/%m/%Y") in html
+
+
+def test_an_account_takes_the_address_its_reminders_go_to(login_as, csrf):
+    assert new_user(login_as("ADMIN"), csrf, email=" moi@kimtan.gov.vn ").status_code == 302
+    assert User.get(User.username == "moi").email == "moi@kimtan.gov.vn"

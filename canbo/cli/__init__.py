@@ -7,7 +7,18 @@ panel only when it runs.
 import click
 
 from canbo import db as dbm
-from canbo.cli import catalogue, check, database, printing, reports, score, serve, sheets, users
+from canbo.cli import (
+    catalogue,
+    check,
+    database,
+    printing,
+    remind,
+    reports,
+    score,
+    serve,
+    sheets,
+    users,
+)
 from canbo.cli.common import Context, Group
 
 
@@ -32,7 +43,7 @@ for command in (
     reports.report, check.check, printing.print_group, score.score,
     catalogue.catalogue_group,
     sheets.import_cmd, sheets.template_cmd, sheets.export_group,
-    users.user_group, serve.serve,
+    users.user_group, remind.remind, serve.serve,
 ):
     cli.add_command(command)
 

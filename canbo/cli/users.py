@@ -45,8 +45,9 @@ def user_group():
               "với --staff mặc định là đơn vị của người đó).")
 @click.option("--staff", "staff_code", metavar="MÃ",
               help="Mã cán bộ, công chức của chính người dùng (bắt buộc với STAFF).")
+@click.option("--email", metavar="ĐỊA_CHỈ", help="Địa chỉ thư nhận nhắc việc (canbo remind).")
 @pass_context
-def user_add(ctx, username, role, unit, staff_code):
+def user_add(ctx, username, role, unit, staff_code, email):
     """Thêm tài khoản USERNAME; mật khẩu nhập ở lời nhắc (hoặc dòng đầu của stdin)."""
     ctx.open()
     try:
@@ -56,9 +57,11 @@ def user_add(ctx, username, role, unit, staff_code):
     unit = units.find_unit(unit) if unit else None
     staff = documents_batch.find_staff(staff_code, unit) if staff_code else None
     users.check_staff_binding(role, staff, unit)  # before asking for the password
+    users.check_email(email)
     password = read_password()
     with dbm.database.atomic():
-        user = users.create_user(username, password, role.code, unit, staff=staff)
+        user = users.create_user(username, password, role.code, unit, staff=staff,
+                                 email=email)
     where = f", đơn vị {user.unit.name} ({user.unit.code})" if user.unit_id else ""
     who = f", của {staff.full_name} ({staff.code})" if staff is not None else ""
     click.echo(f"Đã thêm tài khoản «{user.username}»: {role.label}{where}{who}.")

@@ -272,6 +272,8 @@ class User(BaseModel):
     created_at = DateTimeField(default=now)
     # A one-time password (bulk accounts, a reset): the first login asks for a new one.
     must_change_password = BooleanField(default=False)
+    # Where the reminders of ``canbo remind`` go; none: no reminders.
+    email = CharField(max_length=254, null=True)
 
     def __str__(self):
         return self.username

@@ -22,6 +22,7 @@ trying many.
 import datetime
 import functools
 import os
+import re
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -341,8 +342,22 @@ def _staff(staff):
     return found
 
 
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_email(value):
+    """The e-mail address as stored (``None`` when empty), or ``InvalidInput``."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if len(text) > 254 or not EMAIL.match(text) or any(ord(c) < 32 for c in text):
+        raise InvalidInput(f"Địa chỉ thư «{text[:60]}» không hợp lệ; ví dụ: ten@xa.gov.vn "
+                           "(tối đa 254 ký tự).", field="email")
+    return text
+
+
 def create_user(username, password, role, unit=None, actor="system", staff=None,
-                must_change_password=False):
+                must_change_password=False, email=None):
     """Add an account; the non-admin roles must name the unit they work for, a ``STAFF``
     account its own person (``staff``, a ``Staff``), whose unit it takes by default."""
     username = (username or "").strip()
@@ -363,9 +378,10 @@ def create_user(username, password, role, unit=None, actor="system", staff=None,
     if User.get_or_none(User.username == username) is not None:
         raise InvalidInput(f"Tên đăng nhập «{username}» đã có.", field="username")
     check_password_strength(password)
+    email = check_email(email)
     user = User.create(
         username=username, password_hash=hash_password(password), role=role.code, unit=unit,
-        staff=staff, must_change_password=must_change_password,
+        staff=staff, must_change_password=must_change_password, email=email,
     )
     changes = {"username": [None, username], "role": [None, role.code],
                "unit": [None, unit.id if unit else None]}
@@ -373,6 +389,8 @@ def create_user(username, password, role, unit=None, actor="system", staff=None,
         changes["staff"] = [None, staff.id]
     if must_change_password:
         changes["must_change_password"] = [None, True]
+    if email:
+        changes["email"] = [None, email]
     audit.record(actor, "create", user, changes=changes)
     return user
 
