@@ -30,7 +30,7 @@ from canbo.models import Department, Staff, Unit
 from canbo.models.tracking import Assignment, Catalogue, Evaluator, Head, Product, Sheet
 from canbo.records import units
 from canbo.rules import rulesets, scoring
-from canbo.tracking import assignment_sheet, evaluators, sheets
+from canbo.tracking import assignment_sheet, evaluators, outside, sheets
 from canbo.tracking import year_points as yp
 
 from .base import SecureView, can, current_account, sees
@@ -104,7 +104,7 @@ class MonthlyView(SecureView):
                            num=scoring.points_text,
                            grid_row=(grid.get(person.id) if person is not None else None))
 
-    @expose("/year/<int:staff_id>/<int:year>")
+    @expose("/year/<int:staff_id>/<int:year>", methods=("GET", "POST"))
     def year(self, staff_id, year):
         person = Staff.get_or_none(Staff.id == staff_id)
         account = current_account()
@@ -112,10 +112,20 @@ class MonthlyView(SecureView):
                 sees(person.unit_id, person.id, "tracking.read")
                 or any(evaluators.may_evaluate(account, person, year, m) for m in (1, 12))):
             abort(404)
+        if request.method == "POST":
+            try:
+                self._outside_post(person, year)
+            except Forbidden as exc:
+                abort(403, exc.message)
+            except CanboError as exc:
+                flash(exc.message, "error")
+            return redirect(request.path)
         row = next(iter(yp.year_grid(year, [person.unit_id], staff_ids=[person.id])), None)
         sheets_of = {s.month: s for s in Sheet.select().where(Sheet.staff == person,
                                                             Sheet.year == year)}
         return self.render("admin/monthly_year.html", person=person, year=year, row=row,
+                           outside_months=outside.of(person, year),
+                           enters_outside=can("tracking.assign") and sees(person.unit_id),
                            sheets=sheets_of, statuses=SheetStatus.labels(),
                            num=scoring.points_text)
 
@@ -126,6 +136,23 @@ class MonthlyView(SecureView):
         return self.render("admin/monthly_queue.html", year=year, month=month,
                            queue=_queue(account, year, month), statuses=SheetStatus.labels(),
                            num=scoring.points_text)
+
+    def _outside_post(self, person, year):
+        """The officer enters or removes a month scored at the old unit (Điều 19.3)."""
+        form = request.form
+        if form.get("action") == "outside":
+            row = outside.record(current_account(), person, year, form.get("month"),
+                                 form.get("unit_name"), form.get("score"))
+            flash(f"Đã ghi tháng {row.month}/{year} tại {row.unit_name}.", "success")
+        elif form.get("action") == "outside-remove":
+            row = next((r for r in outside.of(person, year)
+                        if str(r.id) == form.get("row")), None)
+            if row is None:
+                abort(404)
+            outside.remove(current_account(), row, form.get("reason"))
+            flash(f"Đã xóa tháng {row.month}/{year} tại đơn vị cũ.", "success")
+        else:
+            abort(400)
 
     # --- assigning ------------------------------------------------------------------------
 

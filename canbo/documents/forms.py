@@ -157,6 +157,8 @@ def _month_note(scores, month):
     if scores.worked is not None and month not in scores.worked:
         return "Không tính vào điểm trung bình năm"
     cell = scores.cells.get(month)
+    if cell is not None and cell.outside:
+        return f"Tại {cell.outside} (trước khi chuyển đến)"
     return cell.missing if cell is not None and cell.missing else ""
 
 

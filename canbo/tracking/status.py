@@ -112,6 +112,7 @@ class MonthState:
     choice: evaluators.Choice = None
     score: Decimal = None
     reason: str = None
+    outside: str = None  # scored at the old unit (Điều 19.3): its name
 
     @property
     def text(self):
@@ -196,7 +197,8 @@ def year_status(year, unit_ids=None, today=None, grid=None, staff_ids=None):
             sheet = sheets.get((row.staff_id, m))
             counted = row.worked is None or m in row.worked
             state = MonthState(m, _state(cell, sheet, counted), due[(m, day)],
-                               choice=choices[m][row.staff_id], score=cell.score)
+                               choice=choices[m][row.staff_id], score=cell.score,
+                               outside=cell.outside)
             if state.state in (NO_ASSIGNMENT, NOT_CONFIRMED):
                 state.actor, state.actor_name = EVALUATOR, state.choice.name
             elif state.state in (NOT_SELF_SCORED, RETURNED):

@@ -23,7 +23,7 @@ from canbo.errors import InvalidInput
 from canbo.levels import FINAL_STATUSES, Period, SheetStatus, StaffKind
 from canbo.levels import Rating as RatingLevel
 from canbo.models import Rating, Staff
-from canbo.models.tracking import Assignment, Sheet, TrackingSetting
+from canbo.models.tracking import Assignment, OutsideMonth, Sheet, TrackingSetting
 from canbo.records.units import in_post_during
 from canbo.rules import rulesets, scoring, yearly
 from canbo.tracking import leave as year_records
@@ -52,6 +52,8 @@ class Cell:
     c: Decimal = None
     task: Decimal = None
     general: Decimal = None
+    # A month scored at the old unit before a transfer (Điều 19.3): that unit's name.
+    outside: str = None
 
 
 @dataclasses.dataclass
@@ -241,6 +243,7 @@ def year_grid(year, unit_ids=None, months_worked=None, leave=None, reprimanded=N
     if scope is not None:
         sheet_rows = sheet_rows.where(S.staff.in_(scope))
     sheets = {(row[0], row[1]): row[2:] for row in database.execute(sheet_rows)}
+    outside = _outside_months(year, scope)
     out = []
     for sid, code, name, kind, uid in people:
         setting, rules = settings[uid], unit_rules[uid]
@@ -253,8 +256,29 @@ def year_grid(year, unit_ids=None, months_worked=None, leave=None, reprimanded=N
         else:
             for m in MONTHS:
                 cells[m] = _combine(m, sums.get((sid, m)), sheets.get((sid, m)), rules)
-        out.append(_person_year(sid, code, name, cells, months_worked.get(sid),
-                                leave.get(sid), sid in reprimanded, level_rules, setting.period))
+        worked = months_worked.get(sid)
+        for m, (unit_name, score) in outside.get(sid, {}).items():
+            end = period_end(m, setting.period)
+            if cells.get(end) is None or cells[end].score is None:
+                cells[end] = Cell(end, score=score, outside=unit_name)
+            if worked is not None:
+                worked = worked | {m}
+        out.append(_person_year(sid, code, name, cells, worked, leave.get(sid),
+                                sid in reprimanded, level_rules, setting.period))
+    return out
+
+
+def _outside_months(year, scope):
+    """``{staff_id: {month: (old unit's name, score)}}``: the months a transferred person
+    was scored at the old unit, as it sent them (Điều 19.3) — counted in the year, as
+    months worked, and shown as such; a month also scored here keeps its own score."""
+    query = OutsideMonth.select(OutsideMonth.staff, OutsideMonth.month, OutsideMonth.unit_name,
+                                OutsideMonth.score).where(OutsideMonth.year == year)
+    if scope is not None:
+        query = query.where(OutsideMonth.staff.in_(scope))
+    out = {}
+    for sid, month, unit_name, score in query.tuples():
+        out.setdefault(sid, {})[month] = (unit_name, _exact(score))
     return out
 
 
