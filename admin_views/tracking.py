@@ -92,7 +92,9 @@ class TrackingView(SecureView):
                            due=due, working_day=working_day, vi_date=vi_date,
                            max_working_day=status.MAX_WORKING_DAY,
                            sets_deadline=unit is not None and can("tracking.assign"),
-                           page=page, pages=pages, total=len(ids), page_size=GRID_PAGE)
+                           page=page, pages=pages, total=len(ids), page_size=GRID_PAGE,
+                           first_month=status.first_month_of(unit.id, year) if unit else None,
+                           first_year=year == FIRST_YEAR)
 
     @expose("/deadline", methods=("POST",))
     def deadline(self):
@@ -109,6 +111,24 @@ class TrackingView(SecureView):
         else:
             flash(f"Đã đặt hạn nộp phiếu: ngày làm việc thứ "
                   f"{status.unit_working_day(unit.id, year)} của tháng sau.", "success")
+        return redirect(url_for(".index", unit=unit.code, year=year))
+
+    @expose("/first-month", methods=("POST",))
+    def first_month(self):
+        """The month from which the unit tracked its first ND 335 year."""
+        unit = chosen_unit(request.form.get("unit", "").strip())
+        year = max(FIRST_YEAR, chosen_year(request.form.get("year"), datetime.date.today()))
+        try:
+            setting = status.set_first_month(current_account(), unit, year,
+                                             request.form.get("first_month", ""))
+        except Forbidden as exc:
+            abort(403, exc.message)
+        except CanboError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(f"Năm {year} theo dõi từ tháng {setting.first_month}; điểm năm là trung "
+                  "bình các tháng được theo dõi." if setting.first_month else
+                  f"Năm {year} theo dõi đủ 12 tháng.", "success")
         return redirect(url_for(".index", unit=unit.code, year=year))
 
     @expose("/sheet/<int:staff_id>/<int:year>/<int:month>", methods=("GET", "POST"))
@@ -152,6 +172,7 @@ class TrackingView(SecureView):
                            files=files, own=own, evaluator=evaluator, rules=rules,
                            num=_num, statuses=SheetStatus.labels(), choice=choice,
                            assigns=_may_assign(account, person, year, end),
+                           first_month=setting.first_month if year == FIRST_YEAR else None,
                            today=datetime.date.today())
 
     @expose("/evidence/<int:file_id>")

@@ -130,3 +130,19 @@ def test_the_grid_shows_fifty_people_a_page_in_the_same_queries(login_as, tracke
     add(100, 100)
     _, more = page(1)
     assert more == queries
+
+
+def test_the_officer_sets_the_first_tracked_month_on_the_grid(login_as, tracked, csrf):
+    client = login_as("OFFICER")
+    response = client.post("/admin/tracking/first-month", data={
+        "csrf_token": csrf(client), "unit": "KIMTAN", "year": str(YEAR), "first_month": "6"},
+        follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Năm 2026 theo dõi từ tháng 6; điểm năm là trung bình các tháng được theo dõi." in html
+    assert "Đơn vị theo dõi năm 2026 từ tháng 6" in html and "Chưa theo dõi" in html
+    sheet = client.get(f"/admin/tracking/sheet/{tracked.id}/{YEAR}/1").get_data(as_text=True)
+    assert "tháng này không được theo dõi, không tính vào điểm năm" in sheet
+    viewer = login_as("VIEWER")
+    assert viewer.post("/admin/tracking/first-month", data={
+        "csrf_token": csrf(viewer), "unit": "KIMTAN", "year": str(YEAR),
+        "first_month": "1"}).status_code == 403

@@ -112,3 +112,50 @@ def test_the_officer_enters_them_on_the_persons_year_page(app, accounts):
                                   "action": "outside", "month": "3", "unit_name": "X",
                                   "score": "1"}).status_code == 404
     assert OutsideMonth.select().count() == 1
+
+
+# --- the first tracked month of 2026 (snv-3743-2026: criteria applied from 01/06/2026) ----
+
+
+@pytest.fixture
+def from_june(db):
+    """Confirmed June–December at 80 … 86; January–May never tracked."""
+    unit = Unit.create(code="NL", name="UBND xã Nghĩa Lâm", place_name="Nghĩa Lâm")
+    person = Staff.create(unit=unit, code="NL01", full_name="Lê Văn Sáu",
+                          kind="CIVIL_SERVANT")
+    officer = account("OFFICER", unit)
+    c = cat.open_catalogue(officer, unit, YEAR)
+    product = cat.add_product(officer, c, 1, "Văn bản", "1")
+    for month in range(6, 13):
+        Assignment.create(staff=person, year=YEAR, month=month, product=product,
+                          coefficient=product.coefficient, quantity=1, completed=1)
+        Sheet.create(staff=person, unit=unit, year=YEAR, month=month, rule_set="ND335_2025",
+                     status="CONFIRMED", general=4 + month)  # 80 … 86
+    return person
+
+
+def test_a_first_tracked_month_makes_the_year_the_average_of_the_tracked_months(from_june):
+    from canbo.tracking import status
+    before = row(from_june)
+    assert before.average == Decimal("83") and not before.complete  # Jan–May missing
+    status.set_first_month(account("OFFICER", from_june.unit), from_june.unit, YEAR, "6")
+    after = row(from_june)
+    assert after.complete and after.average == Decimal("83")  # (80 + … + 86) ÷ 7
+    assert after.cells[3].missing == yp.Missing.NOT_TRACKED
+    grid = status.year_status(YEAR, [from_june.unit_id], datetime.date(2026, 12, 20))
+    months = grid[0].months
+    assert months[3].state == status.NOT_TRACKED and months[3].actor is None
+    assert not months[3].overdue and months[6].state == status.CONFIRMED
+
+
+@pytest.mark.parametrize("year, month, message", [
+    (2027, "6", "chỉ đặt cho năm đầu tiên"), (2026, "13", "không hợp lệ"),
+    (2026, "sáu", "không hợp lệ"),
+])
+def test_a_bad_first_month_is_refused(from_june, year, month, message):
+    from canbo.tracking import status
+    with pytest.raises(InvalidInput, match=message):
+        status.set_first_month(account("OFFICER", from_june.unit), from_june.unit, year,
+                               month)
+    with pytest.raises(Forbidden):
+        status.set_first_month(account("VIEWER", from_june.unit), from_june.unit, YEAR, "6")

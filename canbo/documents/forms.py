@@ -150,13 +150,28 @@ def _person(staff, unit):
     }
 
 
+def _average_note(scores):
+    """Mẫu 02's note on the year's average: over which months, when not all twelve."""
+    if scores is None:
+        return ""
+    untracked = [m for m, c in scores.cells.items()
+                 if c.missing == year_points.Missing.NOT_TRACKED]
+    if untracked:
+        first = max(untracked) + 1
+        return (f"Trung bình các tháng {first}–12 (đơn vị theo dõi từ tháng {first})"
+                + (f"; {scores.note}" if scores.note else ""))
+    return scores.note or ""
+
+
 def _month_note(scores, month):
     """Mẫu 02's "Ghi chú" of a month: why it has no score, or why it is not counted."""
     if scores is None:
         return ""
+    cell = scores.cells.get(month)
+    if cell is not None and cell.missing == year_points.Missing.NOT_TRACKED:
+        return "Chưa theo dõi (đơn vị bắt đầu theo dõi sau tháng này)"
     if scores.worked is not None and month not in scores.worked:
         return "Không tính vào điểm trung bình năm"
-    cell = scores.cells.get(month)
     if cell is not None and cell.outside:
         return f"Tại {cell.outside} (trước khi chuyển đến)"
     return cell.missing if cell is not None and cell.missing else ""
@@ -198,7 +213,7 @@ def form_context(staff, unit, year, kind, rating=None, texts=None, scores=None,
                    months=[(m, scoring.points_text(cells[m].score) if m in cells else "",
                             _month_note(scores, m)) for m in range(1, 13)],
                    average=scoring.points_text(scores.points if scores else None),
-                   average_note=(scores.note or "") if scores else "",
+                   average_note=_average_note(scores),
                    self_date_line=place_date(place, texts.self_assessed_on, year),
                    decided_date_line=place_date(place, texts.decided_on, year))
     return ctx

@@ -375,17 +375,21 @@ def _months_rated(months_worked, leave):
     return months
 
 
-def year_average(monthly, months_worked=None, leave=None):
+def year_average(monthly, months_worked=None, leave=None, tracked=None):
     """The year's points, unrounded: the plain average of the 12 months (Điều 17).
 
     With ``leave`` (sick, maternity or unpaid, Điều 11.2, 19.3) the average runs over
     ``months_worked`` only; with fewer than 6 months worked only maternity leave is
-    still rated.  Raises ``InvalidInput`` naming the months without a score.
+    still rated.  ``tracked`` are the months a unit tracked in its first ND 335 year
+    (from its first tracked month, the province's start — snv-3743-2026): the average
+    runs over the months worked among them, and the 6-month rule still counts the
+    months worked, tracked or not.  Raises ``InvalidInput`` naming the months without a
+    score.
     """
     if leave is not None and leave not in LEAVE_KINDS:
         raise InvalidInput(f"Loại nghỉ «{leave}» không hợp lệ; cho phép: "
                            + ", ".join(LEAVE_KINDS), leave=leave)
-    months = _months_rated(months_worked, leave)
+    months = _tracked(_months_rated(months_worked, leave), tracked)
     missing = sorted(m for m in months if monthly.get(m) is None)
     if missing:
         raise InvalidInput("Chưa có điểm các tháng " + ", ".join(map(str, missing)) + ".",
@@ -393,12 +397,22 @@ def year_average(monthly, months_worked=None, leave=None):
     return sum(Decimal(monthly[m]) for m in months) / len(months)
 
 
-def year_average_quarters(quarterly, months_worked=None, leave=None):
+def _tracked(months, tracked):
+    if tracked is None:
+        return months
+    kept = months & set(tracked)
+    if not kept:
+        raise InvalidInput("Không có tháng nào được theo dõi trong thời gian làm việc.",
+                           months=sorted(months))
+    return kept
+
+
+def year_average_quarters(quarterly, months_worked=None, leave=None, tracked=None):
     """The year's points of a unit tracking by quarter: the average of the quarters
     ``{1–4: score}`` (a quarter = its three months, Điều 17), over the quarters with a
     month worked when ``months_worked`` is given; the 6-month rule as ``year_average``.
     """
-    months = _months_rated(months_worked, leave)
+    months = _tracked(_months_rated(months_worked, leave), tracked)
     quarters = sorted({-(-m // 3) for m in months})
     missing = [q for q in quarters if quarterly.get(q) is None]
     if missing:

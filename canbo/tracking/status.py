@@ -26,7 +26,7 @@ from canbo.models import Staff, Unit
 from canbo.models.tracking import Sheet, TrackingSetting
 from canbo.records import audit
 from canbo.records.users import require
-from canbo.rules import scoring, yearly
+from canbo.rules import rulesets, scoring, yearly
 from canbo.tracking import evaluators
 from canbo.tracking import year_points as yp
 from canbo.vietnamese import vi_date
@@ -40,6 +40,7 @@ MAX_WORKING_DAY = 20
 NO_ASSIGNMENT, NOT_SELF_SCORED, RETURNED, NOT_CONFIRMED, CONFIRMED, NOT_COUNTED = (
     "NO_ASSIGNMENT", "NOT_SELF_SCORED", "RETURNED", "NOT_CONFIRMED", "CONFIRMED",
     "NOT_COUNTED")
+NOT_TRACKED = "NOT_TRACKED"  # before the unit's first tracked month
 EVALUATOR, PERSON = "evaluator", "person"
 THE_PERSON = "người được đánh giá"
 
@@ -66,6 +67,39 @@ def deadline(year, month, working_day=DEFAULT_WORKING_DAY):
 def deadlines(year, working_day=DEFAULT_WORKING_DAY, periods=range(1, 13)):
     """``{period end month: due date}`` for the grid's header."""
     return {m: deadline(year, m, working_day) for m in periods}
+
+
+def first_month_of(unit_id, year):
+    """The unit's first tracked month of ``year`` (``None``: the whole year)."""
+    setting = TrackingSetting.get_or_none(TrackingSetting.unit == unit_id,
+                                          TrackingSetting.year == year)
+    return setting.first_month if setting is not None and setting.first_month else None
+
+
+def set_first_month(actor, unit, year, month):
+    """Set the month from which ``unit`` tracked its first ND 335 year (``None`` or ""
+    for the whole year); audited.  The provinces issued their criteria by 30/06/2026 and
+    some applied them from 01/06/2026 (snv-3743-2026): the year is then the average of
+    the tracked months (``year_points.year_grid``)."""
+    require(actor, "tracking.assign", "đặt tháng bắt đầu theo dõi", unit.id)
+    text = str(month if month is not None else "").strip()
+    if int(year) != rulesets.MONTHLY_TRACKING_FROM:
+        raise InvalidInput(f"Tháng bắt đầu theo dõi chỉ đặt cho năm đầu tiên áp dụng Nghị "
+                           f"định 335/2025 ({rulesets.MONTHLY_TRACKING_FROM}); các năm sau "
+                           "theo dõi đủ 12 tháng.", field="first_month")
+    if text and (not text.isdigit() or not 1 <= int(text) <= 12):
+        raise InvalidInput(f"Tháng bắt đầu theo dõi «{text}» không hợp lệ; cần từ 1 đến 12 "
+                           "(để trống: cả năm).", field="first_month")
+    with database.atomic():
+        setting = TrackingSetting.get_or_none(TrackingSetting.unit == unit,
+                                              TrackingSetting.year == year)
+        before = audit.snapshot(setting) if setting else {}
+        setting = setting or TrackingSetting(unit=unit, year=year)
+        setting.first_month = int(text) if text and int(text) > 1 else None
+        setting.save()
+        audit.record(actor, "tracking.first_month", setting,
+                     changes=audit.diff(before, audit.snapshot(setting)))
+    return setting
 
 
 def unit_working_day(unit_id, year):
@@ -125,6 +159,7 @@ class MonthState:
             RETURNED: f"Bị trả lại, chưa chấm lại — {THE_PERSON}",
             NOT_CONFIRMED: f"Chờ xác nhận — {self.actor_name}",
             NOT_COUNTED: "Không tính (không công tác trong kỳ)",
+            NOT_TRACKED: "Chưa theo dõi",
         }[self.state]
 
     @property
@@ -155,6 +190,8 @@ class PersonStatus:
 def _state(cell, sheet, counted):
     if cell.score is not None:
         return CONFIRMED
+    if cell.missing == yp.Missing.NOT_TRACKED:
+        return NOT_TRACKED
     if cell.missing == yp.Missing.NO_ASSIGNMENT:
         return NO_ASSIGNMENT if counted else NOT_COUNTED
     status = sheet[0] if sheet else None

@@ -40,6 +40,7 @@ class Missing:
     NO_ASSIGNMENT = "Chưa giao việc"
     NOT_SELF_SCORED = "Chưa tự đánh giá"
     NOT_CONFIRMED = "Chưa xác nhận"
+    NOT_TRACKED = "Chưa theo dõi"  # before the unit's first tracked month
 
 
 @dataclasses.dataclass
@@ -257,6 +258,13 @@ def year_grid(year, unit_ids=None, months_worked=None, leave=None, reprimanded=N
             for m in MONTHS:
                 cells[m] = _combine(m, sums.get((sid, m)), sheets.get((sid, m)), rules)
         worked = months_worked.get(sid)
+        tracked = None
+        if setting.first_month and setting.first_month > 1:
+            tracked = set(range(setting.first_month, 13))
+            for m in range(1, setting.first_month):
+                end = period_end(m, setting.period)
+                if end < setting.first_month or end not in tracked:
+                    cells[end] = Cell(end, missing=Missing.NOT_TRACKED)
         for m, (unit_name, score) in outside.get(sid, {}).items():
             end = period_end(m, setting.period)
             if cells.get(end) is None or cells[end].score is None:
@@ -264,7 +272,7 @@ def year_grid(year, unit_ids=None, months_worked=None, leave=None, reprimanded=N
             if worked is not None:
                 worked = worked | {m}
         out.append(_person_year(sid, code, name, cells, worked, leave.get(sid),
-                                sid in reprimanded, level_rules, setting.period))
+                                sid in reprimanded, level_rules, setting.period, tracked))
     return out
 
 
@@ -290,21 +298,22 @@ def _merge(parts):
                           any(p.extra for p in parts))
 
 
-def _person_year(sid, code, name, cells, worked, leave, reprimand, rule_set, period):
+def _person_year(sid, code, name, cells, worked, leave, reprimand, rule_set, period,
+                 tracked=None):
     scores = {m: c.score for m, c in cells.items()}
-    person = PersonYear(sid, code, name, cells,
-                        worked=None if worked is None else {period_end(m, period)
-                                                            for m in worked})
+    counted = None if worked is None else {period_end(m, period) for m in worked}
+    if tracked is not None:
+        counted = (set(MONTHS) if counted is None else counted) & tracked
+    person = PersonYear(sid, code, name, cells, worked=counted)
     try:
         if period == QUARTER:
             person.average = scoring.year_average_quarters(
-                {end // 3: score for end, score in scores.items()}, worked, leave)
+                {end // 3: score for end, score in scores.items()}, worked, leave, tracked)
         else:
-            person.average = scoring.year_average(scores, worked, leave)
+            person.average = scoring.year_average(scores, worked, leave, tracked)
         person.complete = True
     except InvalidInput as exc:
         person.note = exc.message
-        counted = None if worked is None else {period_end(m, period) for m in worked}
         person.average = scoring.running_average(
             {m: s for m, s in scores.items() if counted is None or m in counted})
     if person.average is not None or reprimand:
