@@ -15,7 +15,7 @@ from canbo.errors import RuleViolation
 from canbo.levels import LeaderRole, StaffKind
 from canbo.models import Staff
 from canbo.rules import scoring
-from canbo.tracking import year_points
+from canbo.tracking import sheets, year_points
 
 TRACKED_KINDS = (StaffKind.CIVIL_SERVANT.code, StaffKind.CADRE.code)
 
@@ -41,7 +41,10 @@ def derived_d(sheet):
     people = [p for p in year_points.year_grid(sheet.year, [leader.unit_id])
               if p.staff_id in ids]
     scored, waiting = [], []
+    months = set(sheets.period_months(sheet.month, sheet.period))
     for person in people:
+        if person.worked is not None and not months & person.worked:
+            continue  # on leave or not in post in the period: no score to wait for
         cell = person.cells.get(sheet.month)
         if cell is None or cell.score is None:
             waiting.append(f"{person.name} ({person.code})")

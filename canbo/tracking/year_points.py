@@ -64,6 +64,7 @@ class PersonYear:
     complete: bool = False
     level: object = None
     note: str = None
+    worked: set = None  # the months worked (leave, in post), None = all twelve
 
     @property
     def points(self):
@@ -254,7 +255,7 @@ def _merge(parts):
 
 def _person_year(sid, code, name, cells, worked, leave, reprimand, rule_set, period):
     scores = {m: c.score for m, c in cells.items()}
-    person = PersonYear(sid, code, name, cells)
+    person = PersonYear(sid, code, name, cells, worked=worked)
     try:
         if period == QUARTER:
             person.average = scoring.year_average_quarters(
