@@ -40,9 +40,15 @@ def prepare_demo(url):
     db = dbm.connect(url)
     dbm.migrate(db)
     unit = demo_mod.load()
-    accounts = []
-    with db.atomic():
-        for username, role, password in DEMO_ACCOUNTS:
+    return demo_accounts(unit)
+
+
+def demo_accounts(unit, accounts=DEMO_ACCOUNTS):
+    """Create (or reset the password of) the demo ``accounts`` in ``unit``; the same
+    return as ``prepare_demo``."""
+    out = []
+    with dbm.database.atomic():
+        for username, role, password in accounts:
             user = User.get_or_none(User.username == username)
             if user is None:
                 user = users.create_user(username, password, role,
@@ -55,8 +61,8 @@ def prepare_demo(url):
                 user.staff = Staff.get(Staff.unit == unit, Staff.code == code)
                 user.save()
                 who = f"{code} {user.staff.full_name}, {what}"
-            accounts.append((username, Role(role).label, password, who))
-    return accounts
+            out.append((username, Role(role).label, password, who))
+    return out
 
 
 @click.command("serve")
