@@ -211,6 +211,9 @@ REVIEWS = {
 URGENT = {("KT12", 9): ("C01", 3)}
 #: Work taken over from a colleague on leave (Điều 18.1.d): (code, from code, months, product, units)
 TAKEN_OVER = [("KT22", "KT18", range(7, 9), "TP02", 2)]
+#: Whose last month done goes through the rules themselves (``_month``): the department
+#: the demo accounts work in, the returned sheet, and the leaders whose d follows.
+THROUGH_THE_RULES = {"KT13", "KT14", "KT20", "KT06", "KT05"}
 RETURNED = ("KT20", 11, "Chưa ghi minh chứng kết quả rà soát hộ nghèo, hộ cận nghèo (số biên "
                         "bản, báo cáo); đề nghị bổ sung rồi gửi lại.")
 
@@ -274,12 +277,14 @@ def load(unit):
         _structure(officer, unit, people)
         who = _evaluators(unit, people, chairman)
         absent = _absences(officer, people)
-        # The year's months before the last done are written at once (``_history``);
-        # the last goes through the rules, and December is only assigned.
+        # The months are written at once (``_history``), except the last month done
+        # of the people the demo accounts see at work, which goes through the rules.
         last = DONE_MONTHS[-1]
         _history([m for m in range(1, 13) if m != last], people, products, who, absent,
                  unit)
-        _month(last, people, products, who, absent)
+        _history([last], people, products, who, absent, unit,
+                 only=set(people) - THROUGH_THE_RULES)
+        _month(last, people, products, who, absent, only=THROUGH_THE_RULES)
 
 
 def _people(unit):
@@ -417,13 +422,14 @@ def _plan(code, people, month, products):
     return rows
 
 
-def _month(month, people, products, who, absent):
+def _month(month, people, products, who, absent, only=None):
     """Through the library's own rules (as the people would, on the screens): assign
     the month's work, record the results and the reviews, self-score, score and confirm
     (or return) each sheet."""
     for code in _order(people):
         person = people[code]
-        if not _tracked(code, person, month, absent):
+        if (only is not None and code not in only) or not _tracked(code, person, month,
+                                                                  absent):
             continue
         account, evaluator = who[code]
         for row in _plan(code, people, month, products):
@@ -472,7 +478,7 @@ def _leader(n, month):
 # --- the months before: the same rows, written at once ----------------------------------
 
 
-def _history(months, people, products, who, absent, unit):
+def _history(months, people, products, who, absent, unit, only=None):
     """What ``_month`` would leave for ``months``, written in a few INSERTs: the demo
     loads with every test session and ``serve --demo``, and going through the rules
     for eleven months took seconds.  The numbers are the rules' own (``scoring``, as
@@ -484,7 +490,8 @@ def _history(months, people, products, who, absent, unit):
     for month in months:
         for code in _order(people):
             person = people[code]
-            if not _tracked(code, person, month, absent):
+            if (only is not None and code not in only) or not _tracked(code, person, month,
+                                                                      absent):
                 continue
             account, evaluator = who[code]
             rows = _plan(code, people, month, products)
