@@ -34,7 +34,9 @@ def derived_d(sheet):
     the subordinates' scores of the period it follows from.
 
     Raises ``RuleViolation`` naming the people whose period is not confirmed yet, since
-    d cannot be known before their results are.
+    d cannot be known before their results are.  Someone who did not work in the period
+    — on leave that takes it, or not yet (or no longer) in post (``year_grid``'s months
+    worked; Điều 11.2, 17.3, 19.3) — has no result in it and is not waited for.
     """
     leader = Staff.get_by_id(sheet.staff_id)
     ids = managed_by(leader)
