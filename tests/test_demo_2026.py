@@ -216,3 +216,35 @@ def test_canbo_score_prints_the_readme_example(demo_db, run):
     assert result.exit_code == 0, result.output
     shown = _readme_block("canbo score --year 2026 --unit KIMTAN")
     assert [_elided(line) for line in result.output.splitlines()] == shown
+
+
+def test_every_tracking_screen_shows_the_demos_data_to_every_demo_account(demo_db):
+    """The screens of ND 335 open on the demo's real 2026 for each demo account: the page,
+    or a refusal (403/404), never an error; the officer's grid shows scores, not "Chưa
+    giao việc" everywhere."""
+    serve.demo_accounts(kimtan())
+    app = panel_app(demo_db, TESTING=True)
+    kt14, kt20 = person("KT14"), person("KT20")
+    pages = [
+        "/admin/", f"/admin/dashboard/?year={YEAR}", f"/admin/monthly/?year={YEAR}&month=11",
+        f"/admin/monthly/queue?year={YEAR}&month=11", f"/admin/tracking/?year={YEAR}",
+        f"/admin/tracking/sheet/{kt14.id}/{YEAR}/11", f"/admin/tracking/sheet/{kt20.id}/{YEAR}/11",
+        f"/admin/tracking/sheet/{kt14.id}/{YEAR}/12", f"/admin/monthly/year/{kt14.id}/{YEAR}",
+        f"/admin/monthly/assign/{kt14.id}/{YEAR}/12", f"/admin/monthly/evaluators?year={YEAR}",
+    ]
+    statuses = {}
+    for username, _, password in serve.DEMO_ACCOUNTS:
+        client = app.test_client()
+        assert log_in(client, username, password).status_code == 302, username
+        for url in pages:
+            statuses[(username, url)] = client.get(url).status_code
+    assert {s for s in statuses.values()} <= {200, 302, 403, 404}, statuses
+    assert statuses[("congchuc", f"/admin/tracking/sheet/{kt14.id}/{YEAR}/11")] == 200
+    assert statuses[("truongbp", f"/admin/monthly/assign/{kt14.id}/{YEAR}/12")] == 200
+    officer = app.test_client()
+    log_in(officer, "canbo", "canbo-demo")
+    grid = officer.get(f"/admin/tracking/?year={YEAR}").get_data(as_text=True)
+    assert "Hồ Văn Tâm" in grid and "Cao Thị Yến" in grid
+    assert len(re.findall(r"\b\d{2},\d{2}\b", grid)) > 150  # the confirmed months' scores
+    returned = officer.get(f"/admin/tracking/sheet/{kt20.id}/{YEAR}/11").get_data(as_text=True)
+    assert demo_2026.RETURNED[2] in returned
