@@ -1,8 +1,11 @@
 """Kim Tân's 2026: the first year of ND 335/2025 tracking, January to November done.
 
-Built through the library's own rules, as the people of the commune would build it
-(``tracking.catalogue``, ``tracking.evaluators``, ``tracking.sheets``,
-``rating.records``), in one transaction:
+Built in one transaction, through the library's own rules as the people of the commune
+would build it (``tracking.catalogue``, ``tracking.evaluators``, ``tracking.sheets``,
+``rating.records``) — except that, for speed, most months' assignments and sheets are
+written in a few INSERTs with the numbers those rules give (``_history``; the demo loads
+with every test session and ``serve --demo``); November of the department the demo
+accounts work in, of the returned sheet and of the leaders goes through the rules:
 
 - the catalogue of 2026: the standard product and groups of a real commune's decision
   (QĐ 283/QĐ-UBND of xã Nghĩa Lâm, 2026: "Soạn thảo văn bản hành chính đơn giản", 5
@@ -153,6 +156,8 @@ OLD_MONTHS = {1: "86.5", 2: "88.25", 3: "90.5", 4: "89.75", 5: "91", 6: "90.25"}
 
 # What each person is given each month: (product code, quantity) rules; a callable of the
 # month gives the quantity, 0 = not that month.
+
+
 def _every(q):
     return lambda m: q
 
@@ -204,7 +209,7 @@ REVIEWS = {
     ("KT20", 10, "VH03"): {"failed_reviews": 1},
     ("KT08", 5, "DT02"): {"delays": 1},
     ("KT14", 2, "VP02"): {"failed_reviews": 1},
-    # Typhoon Kajiki's floods closed the roads: the delay's cause is confirmed objective.
+    # a storm's floods closed the roads: the delays' cause is confirmed objective
     ("KT12", 9, "QS01"): {"delays": 2, "objective_cause": True},
 }
 #: Unplanned urgent work (Điều 18.1.d): (code, month) → (product, units).
@@ -288,7 +293,8 @@ def load(unit):
 
 
 def _people(unit):
-    """``{code: Staff}`` of 2026 (in post at some time in the year), KT22 added."""
+    """``{code: Staff}`` of the demo's people in post at some time in 2026, KT22 added
+    (people the officer added to the demo's unit are left alone)."""
     if not Staff.select().where(Staff.unit == unit, Staff.code == TRANSFERRED["code"]).exists():
         data = dict(TRANSFERRED)
         data["title"] = Title.get_or_none(Title.name == data["title"])
@@ -303,7 +309,7 @@ def _people(unit):
                                 score=Decimal(score), entered_by="canbo")
     rows = Staff.select().where(Staff.unit == unit, (Staff.left_on.is_null())
                                 | (Staff.left_on > D(YEAR, 1, 1)))
-    return {p.code: p for p in rows.order_by(Staff.code)}
+    return {p.code: p for p in rows.order_by(Staff.code) if p.code in PLANS}
 
 
 def _catalogue(officer, chairman, unit):
