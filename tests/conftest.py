@@ -31,7 +31,7 @@ from click.testing import CliRunner
 from canbo import db as dbm
 from canbo.cli import cli
 from canbo.models import Rating, Staff, Unit, all_models
-from canbo.records import demo, users
+from canbo.records import demo, demo_2026, users
 from panel_helpers import PASSWORD, ROLES, USERNAMES, csrf_token, log_in, panel_app
 
 # scrypt, werkzeug's default, is slow on purpose; the suite makes hundreds of accounts and
@@ -221,6 +221,40 @@ def run(db):
 
 
 # --- the admin panel ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def without_demo_2026(demo_db):
+    """The demo commune without its 2026 ND 335 tracking (``records/demo_2026.py``): no
+    catalogue, assignments, sheets, heads or evaluators, for a test that builds a 2026
+    of its own from the start.  The people (KT22 transferred in on 01/07/2026 too), the
+    maternity leave and the departments stay."""
+    from canbo.models.tracking import (
+        Assignment,
+        Catalogue,
+        CatalogueDecision,
+        Evaluator,
+        Head,
+        OutsideMonth,
+        Product,
+        Sheet,
+        SheetItem,
+    )
+
+    year = demo_2026.YEAR
+    with demo_db.atomic():
+        SheetItem.delete().where(SheetItem.sheet.in_(
+            Sheet.select(Sheet.id).where(Sheet.year == year))).execute()
+        Sheet.delete().where(Sheet.year == year).execute()
+        Assignment.delete().where(Assignment.year == year).execute()
+        catalogues = Catalogue.select(Catalogue.id).where(Catalogue.year == year)
+        Product.delete().where(Product.catalogue.in_(catalogues)).execute()
+        CatalogueDecision.delete().where(CatalogueDecision.catalogue.in_(catalogues)).execute()
+        Catalogue.delete().where(Catalogue.year == year).execute()
+        Evaluator.delete().where(Evaluator.year == year).execute()
+        Head.delete().execute()
+        OutsideMonth.delete().where(OutsideMonth.year == year).execute()
+    return demo_db
 
 
 @pytest.fixture

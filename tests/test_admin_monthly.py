@@ -18,7 +18,7 @@ GENERAL = {"I.1": "5", "I.2": "5", "II.1": "2,5", "II.2": "2,5", "II.3": "2,5", 
 
 
 @pytest.fixture
-def month(accounts):
+def month(accounts, without_demo_2026):
     """Kim Tân's decided 2026 catalogue, KT13 with two assignments in March and a STAFF
     account; KT14 with a STAFF account too."""
     unit = Unit.get(Unit.code == "KIMTAN")

@@ -20,7 +20,7 @@ EVAL = {k.replace("self-", "eval-"): v for k, v in SELF.items()}
 
 
 @pytest.fixture
-def tracked(accounts):
+def tracked(accounts, without_demo_2026):
     """A KIMTAN civil servant with an account, and the month of issue 8 assigned."""
     kimtan = Unit.get(Unit.code == "KIMTAN")
     person = (Staff.select().where(Staff.unit == kimtan, Staff.kind == "CIVIL_SERVANT",

@@ -34,9 +34,11 @@ def test_demo_twice_changes_nothing(run):
     from canbo.models import Qualification, Rating, Staff
     from canbo.records import demo
 
-    history = sum(len(demo.qualifications(p[0])) for p in demo.PEOPLE)
+    # the 20 people and their histories, and KT22 transferred in on 01/07/2026 with two
+    # qualifications (demo_2026)
+    history = sum(len(demo.qualifications(p[0])) for p in demo.PEOPLE) + 2
     assert (Staff.select().count(), Rating.select().count(), Qualification.select().count()) == (
-        20, 40, history)
+        21, 40, history)
     assert run("report", "ratings", "--year", "2022", "--format", "json").output == before
 
 

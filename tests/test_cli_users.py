@@ -53,7 +53,10 @@ def test_serve_demo_prints_address_and_accounts(run, db, monkeypatch, tmp_path):
         assert f"{username} / {password}" in result.output
     assert served["port"] == 8123 and served["app"].name == "admin_app"
     assert (tmp_path / "instance" / "canbo-demo.db").exists()
-    assert User.select().count() == 4
+    assert User.select().count() == len(cli_serve.DEMO_ACCOUNTS) == 6
+    for username, (code, _) in cli_serve.DEMO_STAFF.items():
+        assert User.get(User.username == username).staff.code == code
+        assert f"{username} / {username}-demo  ({code} " in result.output
 
 
 def test_serve_without_secret_key_refuses(run, db, monkeypatch):

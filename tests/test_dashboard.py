@@ -15,7 +15,8 @@ from canbo.stats import dashboard
 D = datetime.date
 
 # Demo commune in post after mid-2023: 10 cadres (KT01–KT11 but KT04), 8 civil servants
-# (KT12–KT20 but KT19).
+# (KT12–KT20 but KT19); in 2026 a ninth, KT22, transferred in on 01/07/2026 (demo_2026),
+# so 19 are in post in 2026.
 CADRES = ["KT01", "KT02", "KT03", "KT05", "KT06", "KT07", "KT08", "KT09", "KT10", "KT11"]
 CIVIL = ["KT12", "KT13", "KT14", "KT15", "KT16", "KT17", "KT18", "KT20"]
 
@@ -57,16 +58,16 @@ def test_the_kim_tan_years_show_their_figures(demo_db):
 @pytest.mark.parametrize("today,severity,words", [
     (D(2026, 11, 30), None, None),
     (D(2026, 12, 1), "warning",
-     "Còn 14 ngày đến hạn (trước ngày 15/12/2026): 18 người chưa được phê duyệt"),
+     "Còn 14 ngày đến hạn (trước ngày 15/12/2026): 19 người chưa được phê duyệt"),
     (D(2026, 12, 14), "warning", "Còn 1 ngày đến hạn (trước ngày 15/12/2026)"),
     # ND 335/2025 Điều 19.2: "trước ngày 15 tháng 12" — on the 15th it is late
     (D(2026, 12, 15), "danger",
-     "Đã quá hạn (xếp loại trước ngày 15/12/2026) mà còn 18 người chưa được phê duyệt"),
+     "Đã quá hạn (xếp loại trước ngày 15/12/2026) mà còn 19 người chưa được phê duyệt"),
 ])
 def test_the_15_december_deadline_is_warned_about_as_it_nears(demo_db, today, severity, words):
     board = dashboard.dashboard(kimtan(), 2026, today=today)
     found = warning(board, "deadline")
-    assert board.progress.counts == {"NOT_STARTED": 18}
+    assert board.progress.counts == {"NOT_STARTED": 19}
     if severity is None:
         assert found is None
     else:
@@ -87,9 +88,9 @@ def test_each_status_counts_in_its_stage(demo_db, status, stage):
     rate(kimtan(), 2026, {"KT12": "HTTNV", "KT13": "HTTNV"}, status=status)
     board = dashboard.dashboard(kimtan(), 2026, today=D(2026, 11, 1))
     expected = {stage: 2}
-    expected["NOT_STARTED"] = expected.get("NOT_STARTED", 0) + 16
+    expected["NOT_STARTED"] = expected.get("NOT_STARTED", 0) + 17
     assert board.progress.counts == expected
-    assert board.progress.total == 18
+    assert board.progress.total == 19
 
 
 def test_quota_exceeded_is_shown_per_task_group_with_the_numbers(demo_db):
@@ -130,7 +131,7 @@ def test_people_not_eligible_are_listed_with_the_reason(demo_db):
     found = warning(board, "not_eligible")
     assert "1 người không thực hiện đánh giá, xếp loại năm 2026" in found.message
     assert found.names == ["Nguyễn Thị Ngọc Ánh (Làm việc dưới 6 tháng)"]
-    assert board.progress.not_eligible == 1 and board.progress.total == 17
+    assert board.progress.not_eligible == 1 and board.progress.total == 18
 
 
 def test_records_without_an_education_level_are_warned_about(demo_db):
@@ -246,7 +247,7 @@ def set_levels(year, levels):
 def test_an_opened_cycle_counts_only_the_people_rated_under_the_decrees(demo_db):
     open_2026()
     board = dashboard.dashboard(kimtan(), 2026, today=D(2026, 11, 1))
-    assert board.progress.counts == {"NOT_STARTED": 18}
+    assert board.progress.counts == {"NOT_STARTED": 19}
     assert [q.label for q in board.quotas] == ["Cán bộ", "Công chức"]
 
 
@@ -306,7 +307,7 @@ def test_status_progress_falls_back_to_the_latest_year_with_ratings(demo_db):
     assert [code for code, _, _ in rows] == [s.code for s in RatingStatus]  # workflow order
     assert dict((code, n) for code, _, n in rows)["APPROVED"] == 20
     assert progress.rated == 20 and progress.statuses_in_use == 1
-    assert progress.in_post == 18
+    assert progress.in_post == 19  # on 27/11/2026, KT22 too
 
 
 def test_status_progress_counts_only_the_units_given(demo_db):
@@ -316,6 +317,6 @@ def test_status_progress_counts_only_the_units_given(demo_db):
                           kind="CIVIL_SERVANT")
     Rating.create(staff=person, unit=other, year=2026, rule_set="ND335_2025", status="OPEN")
     mine = dashboard.status_progress([kimtan.id], today=datetime.date(2026, 11, 27))
-    assert (mine.year, mine.rated, mine.in_post) == (2022, 20, 18)
+    assert (mine.year, mine.rated, mine.in_post) == (2022, 20, 19)
     theirs = dashboard.status_progress([other.id], today=datetime.date(2026, 11, 27))
     assert (theirs.year, theirs.counts, theirs.in_post) == (2026, {"OPEN": 1}, 1)

@@ -118,6 +118,31 @@ def test_a_heads_d_follows_from_the_civil_servants_results_of_the_month(unit, de
     assert sheets.evaluate(chairman(head), sheet, GENERAL_27, dd=100, e=100).d == 100
 
 
+def test_a_heads_d_does_not_wait_for_people_on_leave_or_not_yet_in_post(unit, decided):
+    """Nobody on maternity leave for the month, or not yet in post, has a score to wait
+    for (Điều 15.3.a counts the results of the period; Điều 11.2, 17.3, 19.3); without
+    their month the head's d follows from the others'."""
+    from canbo.models.cycle import Absence
+
+    head = person(unit, "CT06", leader="HEAD")
+    product = standard(decided)
+    row = sheets.assign(officer(head), head, YEAR, 5, product, 2)
+    sheets.record_result(officer(head), row, completed=2)
+    sheet = sheets.sheet_for(head, YEAR, 5)
+    sheets.self_score(own_account(head), sheet, GENERAL_27)
+    on_leave, newcomer, fine = person(unit, "CC50"), person(unit, "CC51"), person(unit, "CC52")
+    Absence.create(staff=on_leave, kind="MATERNITY", starts_on=datetime.date(2026, 4, 20),
+                   ends_on=datetime.date(2026, 10, 19))
+    newcomer.joined_on = datetime.date(2026, 7, 1)
+    newcomer.save()
+    fill_year(fine, product, {5: D(20)})
+    assert sheets.evaluate(chairman(head), sheet, GENERAL_27, dd=100, e=100).d == 100
+    # someone in post without a score, merely not assigned any work, is waited for
+    Assignment.delete().where(Assignment.staff == fine).execute()
+    with pytest.raises(RuleViolation, match=r"còn chờ xác nhận: Nguyễn Văn CC52 \(CC52\)\.$"):
+        sheets.evaluate(chairman(head), sheet, GENERAL_27, dd=100, e=100)
+
+
 def test_a_score_of_exactly_50_keeps_the_heads_d_at_100():
     assert scoring.leader_d([D(50), D(90)]) == 100
     assert scoring.leader_d([D("49.99"), D(90)]) == 50

@@ -8,24 +8,31 @@ import click
 from canbo import db as dbm
 from canbo.cli.common import UserError, pass_context
 from canbo.levels import Role
-from canbo.models import User
+from canbo.models import Staff, User
 from canbo.records import demo as demo_mod
 from canbo.records import users
 
 DEMO_URL = "sqlite:///instance/canbo-demo.db"
 
-#: The demo accounts: one per role, passwords printed by ``serve --demo``.
+#: The demo accounts: one per role, passwords printed by ``serve --demo``; the two
+#: ``STAFF`` accounts are bound to a person of the demo (``DEMO_STAFF``): a civil servant
+#: and the department head who evaluates them (``demo_2026``).
 DEMO_ACCOUNTS = [
     ("admin", "ADMIN", "admin-demo"),
     ("canbo", "OFFICER", "canbo-demo"),
     ("chutich", "CHAIRMAN", "chutich-demo"),
     ("xem", "VIEWER", "xem-demo"),
+    ("congchuc", "STAFF", "congchuc-demo"),
+    ("truongbp", "STAFF", "truongbp-demo"),
 ]
+DEMO_STAFF = {"congchuc": ("KT14", "công chức"),
+              "truongbp": ("KT13", "trưởng bộ phận, đánh giá KT14")}
 
 
 def prepare_demo(url):
     """A fresh demo database at ``url`` (SQLite file recreated): the Kim Tân commune and
-    one account per role.  Returns ``[(username, role label, password)]``."""
+    one account per role.  Returns ``[(username, role label, password, who)]``, ``who``
+    naming the person an account is bound to (else empty)."""
     if url.startswith("sqlite:///"):
         path = pathlib.Path(url.split(":///", 1)[1])
         for suffix in ("", "-wal", "-shm"):
@@ -33,17 +40,29 @@ def prepare_demo(url):
     db = dbm.connect(url)
     dbm.migrate(db)
     unit = demo_mod.load()
-    accounts = []
-    with db.atomic():
-        for username, role, password in DEMO_ACCOUNTS:
+    return demo_accounts(unit)
+
+
+def demo_accounts(unit, accounts=DEMO_ACCOUNTS):
+    """Create (or reset the password of) the demo ``accounts`` in ``unit``; the same
+    return as ``prepare_demo``."""
+    out = []
+    with dbm.database.atomic():
+        for username, role, password in accounts:
             user = User.get_or_none(User.username == username)
             if user is None:
-                users.create_user(username, password, role,
-                                  unit if users.needs_unit(role) else None)
+                user = users.create_user(username, password, role,
+                                         unit if users.needs_unit(role) else None)
             else:
                 users.set_password(user, password)
-            accounts.append((username, Role(role).label, password))
-    return accounts
+            who = ""
+            if username in DEMO_STAFF:
+                code, what = DEMO_STAFF[username]
+                user.staff = Staff.get(Staff.unit == unit, Staff.code == code)
+                user.save()
+                who = f"{code} {user.staff.full_name}, {what}"
+            out.append((username, Role(role).label, password, who))
+    return out
 
 
 @click.command("serve")
@@ -80,7 +99,7 @@ def serve(ctx, demo, host, port, threads):
     click.echo(f"Bảng quản trị: http://{shown}:{port}/admin/  (cơ sở dữ liệu {dbm.redact(url)})")
     if accounts:
         click.echo("Tài khoản mẫu (tên đăng nhập / mật khẩu):")
-        for username, label, password in accounts:
-            click.echo(f"  {label:<26} {username} / {password}")
+        for username, label, password, who in accounts:
+            click.echo(f"  {label:<26} {username} / {password}" + (f"  ({who})" if who else ""))
     click.echo("Nhấn Ctrl+C để dừng.")
     waitress.serve(app, host=host, port=port, threads=threads, ident="canbo")

@@ -10,6 +10,9 @@ kim-tan-2023.md gives two tables, and these 20 people reproduce both exactly:
 Some histories are there to exercise the date logic: people whose degree came after an
 earlier level, and one whose Đại học was awarded after 30/06/2023.
 
+From 2026 the commune tracks its people under ND 335/2025: ``demo_2026`` adds the year's
+catalogue, evaluators, and January to November assigned, self-scored and confirmed.
+
 ``load()`` adds only what is missing, so running it twice changes nothing.
 """
 import datetime
@@ -17,6 +20,7 @@ import datetime
 from canbo.db import database
 from canbo.levels import FINAL_STATUSES
 from canbo.models import Qualification, Rating, Staff, Title, Unit
+from canbo.records import demo_2026
 from canbo.rules.rulesets import rule_set_for
 
 D = datetime.date
@@ -104,6 +108,7 @@ def load():
                 )
                 staff.save()
             _load_history(staff)
+        demo_2026.load(unit)
     return unit
 
 

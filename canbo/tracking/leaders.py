@@ -15,7 +15,7 @@ from canbo.errors import RuleViolation
 from canbo.levels import LeaderRole, StaffKind
 from canbo.models import Staff
 from canbo.rules import scoring
-from canbo.tracking import year_points
+from canbo.tracking import sheets, year_points
 
 TRACKED_KINDS = (StaffKind.CIVIL_SERVANT.code, StaffKind.CADRE.code)
 
@@ -34,14 +34,19 @@ def derived_d(sheet):
     the subordinates' scores of the period it follows from.
 
     Raises ``RuleViolation`` naming the people whose period is not confirmed yet, since
-    d cannot be known before their results are.
+    d cannot be known before their results are.  Someone who did not work in the period
+    — on leave that takes it, or not yet (or no longer) in post (``year_grid``'s months
+    worked; Điều 11.2, 17.3, 19.3) — has no result in it and is not waited for.
     """
     leader = Staff.get_by_id(sheet.staff_id)
     ids = managed_by(leader)
     people = [p for p in year_points.year_grid(sheet.year, [leader.unit_id])
               if p.staff_id in ids]
     scored, waiting = [], []
+    months = set(sheets.period_months(sheet.month, sheet.period))
     for person in people:
+        if person.worked is not None and not months & person.worked:
+            continue  # on leave or not in post in the period: no score to wait for
         cell = person.cells.get(sheet.month)
         if cell is None or cell.score is None:
             waiting.append(f"{person.name} ({person.code})")
