@@ -30,9 +30,9 @@ from panel_helpers import log_in, panel_app
 YEAR = 2026
 README = (pathlib.Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 #: The months each person has no score in, and why (the rest of January – November is
-#: confirmed): leave, not yet in post, the returned sheet and the head's d waiting on it.
+#: confirmed): leave, the returned sheet and the head's d waiting on it.  KT22's months
+#: before the transfer carry the old unit's scores (Điều 19.3).
 GAPS = {"KT18": {m: yp.Missing.NO_ASSIGNMENT for m in range(3, 9)},
-        "KT22": {m: yp.Missing.NO_ASSIGNMENT for m in range(1, 7)},
         "KT20": {11: yp.Missing.NOT_CONFIRMED},
         "KT05": {11: yp.Missing.NOT_CONFIRMED}}
 IN_POST = {"KT01", "KT02", "KT03", "KT05", "KT06", "KT07", "KT08", "KT09", "KT10", "KT11",
@@ -89,7 +89,10 @@ def test_maternity_leave_and_the_transfer_in(demo_db):
                                          Assignment.month.between(3, 8)).exists()
     moved = person("KT22")
     assert moved.joined_on == datetime.date(2026, 7, 1) and moved.left_on is None
-    assert grid["KT22"].worked == set(range(7, 13))
+    # the old unit's January–June count as months worked, marked with its name (Điều 19.3)
+    assert grid["KT22"].worked == set(range(1, 13))
+    assert {grid["KT22"].cells[m].outside for m in range(1, 7)} == {"UBND xã Kim Sơn"}
+    assert grid["KT22"].cells[7].outside is None
     old = [(m.month, m.unit_name, m.score) for m in
            OutsideMonth.select().where(OutsideMonth.staff == moved).order_by(OutsideMonth.month)]
     assert old == [(m, "UBND xã Kim Sơn", Decimal(s)) for m, s in demo_2026.OLD_MONTHS.items()]

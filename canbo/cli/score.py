@@ -11,8 +11,12 @@ from canbo.tracking import year_points as yp
 from canbo.vietnamese import vi_points
 
 MARKS = {yp.Missing.NO_ASSIGNMENT: "GV", yp.Missing.NOT_SELF_SCORED: "TĐG",
-         yp.Missing.NOT_CONFIRMED: "XN"}
-LEGEND = "GV: chưa giao việc · TĐG: chưa tự đánh giá · XN: chưa xác nhận · *: chưa đủ các tháng"
+         yp.Missing.NOT_CONFIRMED: "XN", yp.Missing.NOT_TRACKED: "–"}
+LEGEND = ("GV: chưa giao việc · TĐG: chưa tự đánh giá · XN: chưa xác nhận · *: chưa đủ các "
+          "tháng")
+#: Shown only when the grid has such months: the old unit's (Điều 19.3), the untracked.
+OUTSIDE_LEGEND = "°: điểm do đơn vị cũ gửi (chuyển đến trong năm)"
+UNTRACKED_LEGEND = "–: tháng đơn vị chưa theo dõi"
 RULES = scoring.ScoringRules()
 
 
@@ -24,18 +28,28 @@ def _json_num(value):
     return None if value is None else float(scoring.shown(value, RULES))
 
 
+def _mark(cell):
+    if cell.score is None:
+        return MARKS[cell.missing]
+    return _num(cell.score) + ("°" if cell.outside else "")
+
+
 def render_year(unit, year, grid):
     lines = [f"{unit.name} ({unit.code}) — điểm theo dõi công chức năm {year}"]
     periods = sorted({m for p in grid for m in p.cells}) or list(range(1, 13))
     head = f"{'Mã':<8} {'Họ và tên':<26}" + "".join(f"{'T' + str(m):>7}" for m in periods)
     lines.append(head + f"{'TB năm':>9}  Đề xuất")
     for p in grid:
-        cells = "".join(f"{_num(c.score) if c.score is not None else MARKS[c.missing]:>7}"
-                        for _, c in sorted(p.cells.items()))
+        cells = "".join(f"{_mark(c):>7}" for _, c in sorted(p.cells.items()))
         average = vi_points(p.points) + ("" if p.complete else "*")
         level = p.level.code if p.level else ""
         lines.append(f"{p.code:<8} {p.name[:26]:<26}{cells}{average:>9}  {level}")
+    cells = [c for p in grid for c in p.cells.values()]
     lines.append(LEGEND)
+    if any(c.outside for c in cells):
+        lines.append(OUTSIDE_LEGEND)
+    if any(c.missing == yp.Missing.NOT_TRACKED for c in cells):
+        lines.append(UNTRACKED_LEGEND)
     return "\n".join(lines) + "\n"
 
 
@@ -47,7 +61,7 @@ def render_month(unit, year, month, grid):
         c = p.cells.get(month)
         if c is None:
             continue
-        total = _num(c.score) if c.score is not None else MARKS[c.missing]
+        total = _mark(c)
         lines.append(f"{p.code:<8} {p.name[:26]:<26}{_num(c.a):>8}{_num(c.b):>8}{_num(c.c):>8}"
                      f"{_num(c.task):>8}{_num(c.general):>7}{total:>8}")
     lines.append(LEGEND)
@@ -63,7 +77,8 @@ def as_json(unit, year, month, grid):
             "code": p.code, "name": p.name,
             "months": [{"month": m, "score": _json_num(c.score), "missing": c.missing,
                         "a": _json_num(c.a), "b": _json_num(c.b), "c": _json_num(c.c),
-                        "task": _json_num(c.task), "general": _json_num(c.general)}
+                        "task": _json_num(c.task), "general": _json_num(c.general),
+                        "outside": c.outside}
                        for m, c in cells.items()],
             "average": _json_num(p.average), "complete": p.complete,
             "level": p.level.code if p.level else None, "note": p.note,

@@ -50,17 +50,17 @@ def demo_accounts(unit, accounts=DEMO_ACCOUNTS):
     with dbm.database.atomic():
         for username, role, password in accounts:
             user = User.get_or_none(User.username == username)
-            if user is None:
-                user = users.create_user(username, password, role,
-                                         unit if users.needs_unit(role) else None)
-            else:
-                users.set_password(user, password)
-            who = ""
+            staff, who = None, ""
             if username in DEMO_STAFF:
                 code, what = DEMO_STAFF[username]
-                user.staff = Staff.get(Staff.unit == unit, Staff.code == code)
-                user.save()
-                who = f"{code} {user.staff.full_name}, {what}"
+                staff = Staff.get(Staff.unit == unit, Staff.code == code)
+                who = f"{code} {staff.full_name}, {what}"
+            if user is None:
+                user = users.create_user(username, password, role,
+                                         unit if users.needs_unit(role) else None,
+                                         staff=staff, email=f"{username}@kimtan.example")
+            else:
+                users.set_password(user, password)
             out.append((username, Role(role).label, password, who))
     return out
 
