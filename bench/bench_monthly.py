@@ -11,7 +11,8 @@ of ``--runs`` whole pages and the page's SQL query count:
   province's officer on the province (the grid shows one page of people at a time);
 - a civil servant's month (the sheet page with results and why) and "Việc của tôi";
 - the evaluator's queue of November: the commune's chairman, who evaluates its civil
-  servants by default (ND 335 Điều 10.1.b).
+  servants by default (ND 335 Điều 10.1.b);
+- the officer's home page with its to-do, for the commune's and the province's officer.
 
 Target: each under 150 ms median on SQLite, with the same query count for the 150-person
 commune as for a 100-person commune of the province (it must not grow with the rows).
@@ -76,6 +77,8 @@ def pages(person):
         ("congchuc", "civil servant's 'Việc của tôi'", f"/admin/monthly/?year={YEAR}"),
         ("chutich", "chairman's queue of the month",
          f"/admin/monthly/queue?year={YEAR}&month={MONTH}"),
+        ("xa", "commune officer's home page (to-do)", "/admin/"),
+        ("tinh", "province officer's home page (to-do)", "/admin/"),
     ]
 
 

@@ -9,7 +9,7 @@ from canbo.models import Staff, Unit
 from canbo.models.tracking import Assignment, Evidence, Sheet
 from canbo.records import users
 from canbo.tracking import catalogue as cat
-from canbo.tracking import sheets
+from canbo.tracking import evaluators, sheets
 from panel_helpers import PASSWORD, csrf_token, log_in
 
 YEAR = 2026
@@ -48,29 +48,51 @@ def post(client, url, **data):
 
 
 ROLES = {"ADMIN": "quantri", "OFFICER": "canbo", "CHAIRMAN": "chutich", "VIEWER": "xem",
-         "STAFF": "kt13", "COLLEAGUE": "kt14", "OFFICER_B": "canbo_b", None: None}
+         "STAFF": "kt13", "COLLEAGUE": "kt14", "EVALUATOR": "kt15", "OFFICER_B": "canbo_b",
+         None: None}
 
 
-def test_every_screen_answers_each_role(app, month):
+def test_every_screen_answers_each_role(app, month, accounts):
+    """Every ND 335 screen × every role: the civil servant (kt13), a colleague (kt14), the
+    evaluator of kt13 recorded for the year (kt15, a STAFF account), the
+    officer, chairman, viewer and admin, another commune's officer, and anonymous."""
     s13 = month["kt13"].id
+    kt15 = Staff.get(Staff.code == "KT15")
+    users.create_user("kt15", PASSWORD, "STAFF", kt15.unit, staff=kt15)
+    evaluators.set_evaluator(accounts["OFFICER"], month["kt13"], YEAR, kt15)
+    proof = sheets.add_evidence(accounts["OFFICER"], month["rows"][0], "cv-45.pdf",
+                                b"%PDF-1.4 minh chung")
+    everyone = dict.fromkeys(ROLES, 200)
     table = {
-        "/admin/monthly/": dict.fromkeys(ROLES, 200),
-        f"/admin/monthly/queue?year={YEAR}&month=3": dict.fromkeys(ROLES, 200),
+        "/admin/monthly/": everyone,
+        f"/admin/monthly/queue?year={YEAR}&month=3": everyone,
         f"/admin/tracking/sheet/{s13}/{YEAR}/3": {
             "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 404, "STAFF": 200,
-            "COLLEAGUE": 404, "OFFICER_B": 404},
+            "COLLEAGUE": 404, "EVALUATOR": 200, "OFFICER_B": 404},
+        f"/admin/tracking/evidence/{proof.id}": {
+            "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 404, "STAFF": 200,
+            "COLLEAGUE": 404, "EVALUATOR": 200, "OFFICER_B": 404},
         f"/admin/monthly/year/{s13}/{YEAR}": {
             "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 404, "STAFF": 200,
-            "COLLEAGUE": 404, "OFFICER_B": 404},
+            "COLLEAGUE": 404, "EVALUATOR": 200, "OFFICER_B": 404},
         f"/admin/monthly/assign/{s13}/{YEAR}/3": {
             "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 403, "STAFF": 403,
-            "COLLEAGUE": 403, "OFFICER_B": 404},
+            "COLLEAGUE": 403, "EVALUATOR": 200, "OFFICER_B": 404},
         f"/admin/monthly/assign-sheet?year={YEAR}&month=3": {
             "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 403, "STAFF": 200,
-            "COLLEAGUE": 200, "OFFICER_B": 200},
+            "COLLEAGUE": 200, "EVALUATOR": 200, "OFFICER_B": 200},
         f"/admin/monthly/evaluators?year={YEAR}": {
             "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 403, "STAFF": 403,
-            "COLLEAGUE": 403, "OFFICER_B": 200},
+            "COLLEAGUE": 403, "EVALUATOR": 403, "OFFICER_B": 200},
+        # the grid: a civil servant is sent to their own month, the viewer refused
+        f"/admin/tracking/?year={YEAR}": {
+            "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 403, "STAFF": 302,
+            "COLLEAGUE": 302, "EVALUATOR": 302, "OFFICER_B": 200},
+        "/admin/catalogue/": everyone,
+        "/admin/accounts/": {
+            "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 403, "VIEWER": 403, "STAFF": 403,
+            "COLLEAGUE": 403, "EVALUATOR": 403, "OFFICER_B": 200},
+        "/admin/password/": everyone,
     }
     got, want = {}, {}
     for role, username in ROLES.items():
