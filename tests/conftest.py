@@ -223,12 +223,10 @@ def run(db):
 # --- the admin panel ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def without_demo_2026(demo_db):
-    """The demo commune without its 2026 ND 335 tracking (``records/demo_2026.py``): no
-    catalogue, assignments, sheets, heads or evaluators, for a test that builds a 2026
-    of its own from the start.  The people (KT22 transferred in on 01/07/2026 too), the
-    maternity leave and the departments stay."""
+def drop_demo_2026(db):
+    """Remove the demo's 2026 ND 335 tracking (``records/demo_2026.py``): catalogue,
+    assignments, sheets, heads, evaluators and old-unit months; the people (KT22
+    transferred in on 01/07/2026 too), the maternity leave and the departments stay."""
     from canbo.models.tracking import (
         Assignment,
         Catalogue,
@@ -242,7 +240,7 @@ def without_demo_2026(demo_db):
     )
 
     year = demo_2026.YEAR
-    with demo_db.atomic():
+    with db.atomic():
         SheetItem.delete().where(SheetItem.sheet.in_(
             Sheet.select(Sheet.id).where(Sheet.year == year))).execute()
         Sheet.delete().where(Sheet.year == year).execute()
@@ -254,6 +252,13 @@ def without_demo_2026(demo_db):
         Evaluator.delete().where(Evaluator.year == year).execute()
         Head.delete().execute()
         OutsideMonth.delete().where(OutsideMonth.year == year).execute()
+
+
+@pytest.fixture
+def without_demo_2026(demo_db):
+    """The demo commune without its 2026 ND 335 tracking (``drop_demo_2026``), for a test
+    that builds a 2026 of its own from the start."""
+    drop_demo_2026(demo_db)
     return demo_db
 
 

@@ -453,7 +453,7 @@ PANEL_ROLES = {"ADMIN": "quantri", "OFFICER": "canbo", "CHAIRMAN": "chutich", "V
 
 
 @pytest.fixture
-def kimtan(accounts):
+def kimtan(accounts, without_demo_2026):
     """Kim Tân's 2026 draft with the standard product and two products, and a civil
     servant's account (KT13)."""
     unit = Unit.get(Unit.code == "KIMTAN")

@@ -8,8 +8,10 @@ adds one product that applies from its own date.  Saves ``catalogue.png``.
 import pytest
 
 import catalogue_books as books
+from canbo import db as dbm
 from canbo.models.tracking import Catalogue, Product
 from canbo.records import users
+from conftest import drop_demo_2026
 
 from .conftest import PASSWORD, log_in
 
@@ -19,6 +21,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def server(live_panel):
     def setup(unit):
+        drop_demo_2026(dbm.database)  # the demo's 2026 is decided; this builds its own
         users.create_user("canbo", PASSWORD, "OFFICER", unit)
         users.create_user("chutich", PASSWORD, "CHAIRMAN", unit)
 
