@@ -65,27 +65,29 @@ def test_bulk_makes_one_account_per_person_in_post_and_skips_those_who_have_one(
     officer = users.create_user("canbo", PASSWORD, "OFFICER", kimtan())
     users.create_user("anh", PASSWORD, "STAFF", staff=person("KT13"))
     batch = accounts.bulk_create(officer, kimtan())
-    # 20 people in the demo, 2 of whom have left (KT04, KT19), 1 has an account already
-    assert batch.created == 17
+    # 21 people in the demo (KT22 transferred in on 01/07/2026), 2 of whom have left
+    # (KT04, KT19), 1 has an account already
+    assert batch.created == 18
     assert [(p.code, u.username) for p, u in batch.skipped] == [("KT13", "anh")]
     made = {u.username: u for u in User.select().where(User.role == "STAFF",
                                                       User.username != "anh")}
-    assert set(made) == {f"kt{n:02d}" for n in range(1, 21)} - {"kt04", "kt13", "kt19"}
+    assert set(made) == {f"kt{n:02d}" for n in (*range(1, 21), 22)} - {"kt04", "kt13",
+                                                                         "kt19"}
     kt01 = made["kt01"]
     assert (kt01.staff_id, kt01.unit_id, kt01.must_change_password, kt01.active) == (
         person("KT01").id, kimtan().id, True, True)
     issued = {i.username: i.password for i in batch.issued}
-    assert len(set(issued.values())) == 17
+    assert len(set(issued.values())) == 18
     assert all(len(pw) >= users.MIN_PASSWORD_LENGTH for pw in issued.values())
     assert users.authenticate("kt01", issued["kt01"]).id == kt01.id
     entries = list(AuditLog.select().where(AuditLog.action == "create",
                                            AuditLog.table_name == "user",
                                            AuditLog.actor == "canbo"))
-    assert len(entries) == 17
+    assert len(entries) == 18
     assert not any(pw in e.changes for e in entries for pw in issued.values())
     # nothing is left to make: a second run makes nothing
     again = accounts.bulk_create(officer, kimtan())
-    assert again.created == 0 and len(again.skipped) == 18
+    assert again.created == 0 and len(again.skipped) == 19
 
 
 def test_a_username_taken_by_someone_else_gets_the_unit_s_code(demo_db, other_unit):
@@ -228,10 +230,10 @@ def test_user_bulk_writes_the_slips_and_the_list(demo_db, run, tmp_path):
     result = run("user", "bulk", "--unit", "KIMTAN", "-o", str(slips), "--xlsx", str(listing),
                  "--url", "https://canbo.kimtan.vn/admin/")
     assert result.exit_code == 0, result.output
-    assert "Đã tạo 17 tài khoản; bỏ qua 1 người đã có tài khoản." in result.output
+    assert "Đã tạo 18 tài khoản; bỏ qua 1 người đã có tài khoản." in result.output
     assert "Bỏ qua Nguyễn Thị Ngọc Ánh (KT13): đã có tài khoản «anh»." in result.output
     pages = PdfReader(str(slips)).pages
-    assert len(pages) == 17 and "https://canbo.kimtan.vn/admin/" in pages[0].extract_text()
+    assert len(pages) == 18 and "https://canbo.kimtan.vn/admin/" in pages[0].extract_text()
     rows = list(openpyxl.load_workbook(listing)["Tài khoản mới"].iter_rows(
         min_row=2, values_only=True))
     username, password = rows[0][4], rows[0][5]
@@ -279,7 +281,7 @@ def test_the_officer_makes_the_unit_s_accounts_and_downloads_the_files_once(app,
     users.create_user("anh", PASSWORD, "STAFF", staff=person("KT13"))
     client = login_as("OFFICER")
     page = client.get("/admin/accounts/").get_data(as_text=True)
-    assert "Tạo tài khoản cho 17 người chưa có" in page and "Chưa có" in page
+    assert "Tạo tài khoản cho 18 người chưa có" in page and "Chưa có" in page
     assert client.post("/admin/accounts/create", data={"unit": "KIMTAN"}).status_code == 400
     assert not User.select().where(User.username == "kt01").exists()  # no CSRF, no account
 
@@ -287,10 +289,10 @@ def test_the_officer_makes_the_unit_s_accounts_and_downloads_the_files_once(app,
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     html = response.get_data(as_text=True)
-    assert "Đã tạo 17 tài khoản" in html and "anh" in html
+    assert "Đã tạo 18 tài khoản" in html and "anh" in html
     pdf = re.search(r'id="download-pdf" href="data:application/pdf;base64,([^"]+)"', html)
     xlsx = re.search(r'id="download-xlsx" href="data:[^;]+;base64,([^"]+)"', html)
-    assert len(pdf_pages(base64.b64decode(pdf.group(1)))) == 17
+    assert len(pdf_pages(base64.b64decode(pdf.group(1)))) == 18
     rows = list(openpyxl.load_workbook(io.BytesIO(base64.b64decode(xlsx.group(1))))[
         "Tài khoản mới"].iter_rows(min_row=2, values_only=True))
     password = next(r[5] for r in rows if r[4] == "kt01")
@@ -299,7 +301,7 @@ def test_the_officer_makes_the_unit_s_accounts_and_downloads_the_files_once(app,
     assert "kt01" in client.get("/admin/accounts/").get_data(as_text=True)
     # the files are not offered again: posting again makes nothing
     again = post(client, "/admin/accounts/create", "/admin/accounts/", unit="KIMTAN")
-    assert again.status_code == 302 and User.select().where(User.role == "STAFF").count() == 18
+    assert again.status_code == 302 and User.select().where(User.role == "STAFF").count() == 19
 
 
 def test_an_officer_of_another_unit_cannot_make_kimtan_s_accounts(app, login_as):
@@ -417,7 +419,7 @@ def test_lost_slips_are_reissued_only_for_accounts_still_waiting(demo_db):
     assert users.authenticate("kt02", new["kt02"]).must_change_password
     with pytest.raises(Forbidden):
         users.authenticate("kt02", first["kt02"])
-    assert User.select().count() == 19  # no account made
+    assert User.select().count() == 20  # no account made: officer + 19
     viewer = User(username="x", role="VIEWER", unit=kimtan().id, active=True)
     with pytest.raises(Forbidden, match="cấp lại mật khẩu"):
         accounts.plan_reissue(viewer, kimtan())
@@ -427,19 +429,19 @@ def test_user_bulk_reissue(demo_db, run, tmp_path):
     accounts.bulk_create(users.operator(), kimtan())
     result = run("user", "bulk", "--unit", "KIMTAN", "--reissue", "-o", str(tmp_path / "s.pdf"))
     assert result.exit_code == 0, result.output
-    assert "Đã cấp lại mật khẩu dùng một lần cho 18 tài khoản" in result.output
-    assert len(PdfReader(str(tmp_path / "s.pdf")).pages) == 18
+    assert "Đã cấp lại mật khẩu dùng một lần cho 19 tài khoản" in result.output
+    assert len(PdfReader(str(tmp_path / "s.pdf")).pages) == 19
 
 
 def test_the_officer_reissues_lost_slips_from_the_panel(app, login_as):
     accounts.bulk_create(users.operator(), kimtan())
     before = User.select().count()
     client = login_as("OFFICER")
-    assert "In lại phiếu cho 18 tài khoản chưa đổi mật khẩu" in client.get(
+    assert "In lại phiếu cho 19 tài khoản chưa đổi mật khẩu" in client.get(
         "/admin/accounts/").get_data(as_text=True)
     response = post(client, "/admin/accounts/reissue", "/admin/accounts/", unit="KIMTAN")
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Đã cấp lại mật khẩu dùng một lần cho 18" in html
+    assert response.status_code == 200 and "Đã cấp lại mật khẩu dùng một lần cho 19" in html
     xlsx = re.search(r'id="download-xlsx" href="data:[^;]+;base64,([^"]+)"', html)
     rows = list(openpyxl.load_workbook(io.BytesIO(base64.b64decode(xlsx.group(1))))[
         "Tài khoản mới"].iter_rows(min_row=2, values_only=True))

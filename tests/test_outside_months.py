@@ -111,7 +111,7 @@ def test_the_officer_enters_them_on_the_persons_year_page(app, accounts):
     assert viewer.post(url, data={"csrf_token": csrf_token(viewer, "/admin/dashboard/"),
                                   "action": "outside", "month": "3", "unit_name": "X",
                                   "score": "1"}).status_code == 404
-    assert OutsideMonth.select().count() == 1
+    assert OutsideMonth.select().where(OutsideMonth.staff == kt13).count() == 1
 
 
 # --- the first tracked month of 2026 (snv-3743-2026: criteria applied from 01/06/2026) ----

@@ -30,14 +30,14 @@ def test_officer_makes_the_accounts_and_a_civil_servant_sets_their_password(
     assert "Chưa có" in officer.inner_text("#people")
     officer.click("#create-accounts")
     officer.wait_for_selector("#downloads")
-    assert "Đã tạo 18 tài khoản" in officer.inner_text("h1")
+    assert "Đã tạo 19 tài khoản" in officer.inner_text("h1")
     officer.screenshot(path=str(screenshots / "accounts-bulk.png"), full_page=True)
 
     with officer.expect_download() as got:
         officer.click("#download-pdf")
     slips = tmp_path / got.value.suggested_filename
     got.value.save_as(slips)
-    assert slips.suffix == ".pdf" and len(PdfReader(str(slips)).pages) == 18
+    assert slips.suffix == ".pdf" and len(PdfReader(str(slips)).pages) == 19
     with officer.expect_download() as got:
         officer.click("#download-xlsx")
     listing = tmp_path / "list.xlsx"

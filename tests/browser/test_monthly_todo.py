@@ -5,10 +5,12 @@ import datetime
 
 import pytest
 
+from canbo import db as dbm
 from canbo.models import Staff
 from canbo.records import users
 from canbo.tracking import catalogue as cat
 from canbo.tracking import sheets, status
+from conftest import drop_demo_2026
 
 from .conftest import PASSWORD, log_in
 
@@ -22,6 +24,7 @@ def server(live_panel, monkeypatch):
     monkeypatch.setattr(status, "current_date", lambda: datetime.date(YEAR, 3, 20))
 
     def setup(unit):
+        drop_demo_2026(dbm.database)  # this journey builds its own March
         officer = users.create_user("canbo", PASSWORD, "OFFICER", unit)
         chairman = users.create_user("chutich", PASSWORD, "CHAIRMAN", unit)
         kt13 = Staff.get(Staff.code == "KT13")
