@@ -37,6 +37,15 @@ def sees(unit_id, staff_id=None, permission=None):
     return users.sees(current_account(), unit_id, staff_id, permission, visible_unit_ids())
 
 
+def own_unit(unit_id):
+    """Whether ``unit_id`` is the logged-in account's own unit: a self-service account
+    (a civil servant's) does not reach its unit's records (``sees``), but reads what its
+    unit publishes for everyone in it — the catalogue of products — and, as an
+    evaluator, works in it."""
+    account = current_account()
+    return account is not None and unit_id is not None and account.unit_id == unit_id
+
+
 def scope_units(query, column):
     """``query`` restricted to rows whose ``column`` (a unit id) the user may see."""
     ids = visible_unit_ids()

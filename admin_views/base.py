@@ -30,6 +30,7 @@ from .access import (  # noqa: F401
     can,
     current_account,
     login_url,
+    own_unit,
     scope_units,
     search_words,
     sees,
@@ -44,10 +45,15 @@ class SecuredMixin:
     (``canbo.records.users.PERMISSIONS``) needed just to open the view."""
 
     permission = None
+    #: Whether a self-service account (``users.self_service``: a civil servant's own) may
+    #: open the view at all; such views show it only its own records.
+    self_service = False
 
     def is_accessible(self):
         account = current_account()
         if account is None or not account.active:
+            return False
+        if users.self_service(account) and not self.self_service:
             return False
         return self.permission is None or users.can(account, self.permission)
 
@@ -79,6 +85,8 @@ class SecureModelView(SecuredMixin, ModelView):
     - ``unit_column``: the column holding a row's unit id (``Staff.unit``); ``None`` means
       the rows belong to no unit (lists, the audit log) and are not scoped;
     - ``unit_joins``: models to join to reach ``unit_column`` (e.g. ``[Staff]``);
+    - ``self_service`` and ``own_column``: a civil servant's own account opens the view and
+      sees the rows whose ``own_column`` is its staff id (``Staff.id``, ``Rating.staff``);
     - ``edit_permission``: the permission needed to create and edit (``None`` = read-only);
     - ``delete_permission``: the permission needed to delete (``None`` = never deleted);
     - ``audit_reason``: add a "Lý do thay đổi" field whose text goes to the audit log;
@@ -88,6 +96,9 @@ class SecureModelView(SecuredMixin, ModelView):
 
     unit_column = None
     unit_joins = ()
+    #: The column naming a row's person, for views a self-service account may open
+    #: (``self_service = True``): it sees only the rows where it is its own staff id.
+    own_column = None
     name_search_column = None
     edit_permission = None
     delete_permission = None
@@ -139,6 +150,10 @@ class SecureModelView(SecuredMixin, ModelView):
         return self.model.select()
 
     def scope(self, query):
+        account = current_account()
+        if users.self_service(account):
+            # a civil servant's own rows only (``own_column``), whatever the unit
+            return query.where(self.own_column == account.staff_id)
         if self.unit_column is None:
             return query
         ids = visible_unit_ids()

@@ -27,7 +27,7 @@ from canbo.models.tracking import MAX_GROUPS, Catalogue, Product
 from canbo.tracking import catalogue as cat
 from canbo.vietnamese import parse_date, vi_decimal
 
-from .base import SecureView, can, current_account, sees, visible_unit_ids
+from .base import SecureView, can, current_account, own_unit, sees, visible_unit_ids
 from .dashboard import chosen_unit, unit_options
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -37,7 +37,7 @@ FIELDS = ("section", "code", "task", "name", "output", "group", "range", "points
 
 def _catalogue(catalogue_id):
     found = Catalogue.get_or_none(Catalogue.id == catalogue_id)
-    if found is None or not sees(found.unit_id):
+    if found is None or not (sees(found.unit_id) or own_unit(found.unit_id)):
         abort(404)
     return found
 
@@ -77,6 +77,8 @@ def _range(product):
 
 class CatalogueView(SecureView):
     """Every logged-in account reads its units' catalogues; changes follow the domain."""
+
+    self_service = True  # a civil servant reads the catalogue of their own unit
 
     def _run(self, work):
         """Run a change: a refusal is a 403, another domain error a flashed message."""

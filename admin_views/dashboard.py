@@ -16,7 +16,7 @@ from canbo.errors import CanboError, NoData
 from canbo.models import Unit
 from canbo.stats import charts, dashboard, yearly_report
 
-from .base import SecureView, can, current_account, sees, visible_unit_ids
+from .base import SecureView, can, current_account, own_unit, sees, visible_unit_ids
 from .todo import todo_links
 
 SORTS = [
@@ -32,7 +32,7 @@ def chosen_unit(code):
     own unit, or for an admin the only top-level unit (the first by code if several)."""
     if code:
         unit = Unit.get_or_none(Unit.code == code)
-        if unit is None or not sees(unit.id):
+        if unit is None or not (sees(unit.id) or own_unit(unit.id)):
             abort(404, f"Không có đơn vị mã «{code}» trong phạm vi được xem.")
         return unit
     account = current_account()

@@ -19,6 +19,8 @@ from .todo import todo_links
 
 
 class HomeView(SecureIndexView):
+    self_service = True  # a civil servant is sent to their month
+
     @expose("/")
     def index(self):
         account = current_account()

@@ -83,6 +83,8 @@ def _queue(account, year, month):
 class MonthlyView(SecureView):
     """Every logged-in account; what each page shows follows the domain's checks."""
 
+    self_service = True
+
     @expose("/")
     def index(self):
         account = current_account()

@@ -93,6 +93,7 @@ def level_label(view, context, model, name):
 
 class RatingView(SecureModelView):
     unit_column = Rating.unit
+    self_service, own_column = True, Rating.staff  # a civil servant's own history
     edit_permission = "ratings.edit"
     audit_reason = True
     can_export = True

@@ -165,6 +165,7 @@ class ArchiveForm(FlaskForm):
 
 class StaffView(SecureModelView):
     unit_column = Staff.unit
+    self_service, own_column = True, Staff.id  # a civil servant's own record
     edit_permission = "staff.edit"
     audit_reason = True
     can_export = True

@@ -67,6 +67,8 @@ def _scores(prefix):
 class TrackingView(SecureView):
     """Every logged-in role may open it; the grid needs ``tracking.read``."""
 
+    self_service = True  # a civil servant's own sheets, an evaluator's evaluatees'
+
     @expose("/")
     def index(self):
         account = current_account()

@@ -139,6 +139,17 @@ def operator(name="cli"):
 # --- which units a user sees ------------------------------------------------------------
 
 
+#: Roles that reach only their holder's own records — their own staff record, ratings,
+#: assignments and sheets (ND 335/2025 Điều 18.2) — never their unit's (``sees``); what
+#: they do for others follows the evaluator relation (``tracking.evaluators``).
+SELF_SERVICE_ROLES = {Role.STAFF.code}
+
+
+def self_service(user):
+    """Whether ``user`` reaches only their own records (``SELF_SERVICE_ROLES``)."""
+    return user is not None and user.role in SELF_SERVICE_ROLES
+
+
 def visible_unit_ids(user):
     """Ids of the units ``user`` may see: ``None`` for all of them (``units.all``, or a
     user of the top unit), else the user's unit and its sub-units, any depth; an unbound
@@ -167,6 +178,8 @@ def sees(user, unit_id, staff_id=None, permission=None, visible=_ASK):
         return False
     if staff_id is not None and user.staff_id == staff_id:
         return True
+    if self_service(user):
+        return False
     if permission is not None and not can(user, permission):
         return False
     ids = visible_unit_ids(user) if visible is _ASK else visible
