@@ -40,6 +40,7 @@ from .todo import todo_links
 
 FIRST_YEAR = rulesets.MONTHLY_TRACKING_FROM
 MAX_SHEET_BYTES = 5 * 1024 * 1024
+PACKAGE_ROWS = 6  # parts of a large product on the assign page (Điều 18.1.c)
 
 
 def _year_month():
@@ -192,7 +193,8 @@ class MonthlyView(SecureView):
         return self.render("admin/monthly_assign.html", person=person, year=year,
                            month=month, catalogue=catalogue, products=products, rows=rows,
                            colleagues=colleagues, num=scoring.points_text,
-                           default_on=sheets.assigned_on_default(year, month))
+                           default_on=sheets.assigned_on_default(year, month),
+                           package_rows=range(PACKAGE_ROWS))
 
     def _assign_post(self, person, year, month):
         account = current_account()
@@ -215,6 +217,28 @@ class MonthlyView(SecureView):
                 raise InvalidInput("Tháng 1 không có tháng trước trong năm để sao chép.")
             rows = sheets.copy_month(account, person, year, month - 1, month)
             flash(f"Đã sao chép {len(rows)} việc của tháng {month - 1}.", "success")
+        elif action == "package":
+            product = _product(form.get("pkg_product"), person)
+            team = {p.id: p for p in [person] + _people_in_post([person.unit_id], year, month)}
+            owner = team.get(_int(form.get("pkg_owner")))
+            if owner is None:
+                raise InvalidInput("Chọn người chủ trì trong đơn vị.", field="pkg_owner")
+            parts = []
+            for i in range(PACKAGE_ROWS):
+                units = (form.get(f"part_units_{i}") or "").strip()
+                if not units:
+                    continue
+                member = team.get(_int(form.get(f"part_staff_{i}")))
+                part_month = _int(form.get(f"part_month_{i}"))
+                if member is None or part_month not in range(1, 13):
+                    raise InvalidInput(f"Dòng {i + 1}: chọn người và tháng của phần việc.",
+                                       field=f"part_staff_{i}")
+                parts.append((member, part_month, units))
+            package, rows = sheets.split_package(account, product, year,
+                                                 form.get("pkg_name"),
+                                                 form.get("pkg_units", ""), owner, parts)
+            flash(f"Đã chia «{package.name}» ({package.units} đơn vị) thành {len(rows)} phần.",
+                  "success")
         elif action == "reassign":
             row = Assignment.get_or_none(Assignment.id == _int(form.get("row")))
             if row is None or row.staff_id != person.id:

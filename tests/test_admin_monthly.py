@@ -75,9 +75,10 @@ def test_every_screen_answers_each_role(app, month, accounts):
         f"/admin/monthly/year/{s13}/{YEAR}": {
             "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 404, "STAFF": 200,
             "COLLEAGUE": 404, "EVALUATOR": 200, "OFFICER_B": 404},
+        # a colleague does not even learn the page exists: only their own records
         f"/admin/monthly/assign/{s13}/{YEAR}/3": {
             "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 403, "STAFF": 403,
-            "COLLEAGUE": 403, "EVALUATOR": 200, "OFFICER_B": 404},
+            "COLLEAGUE": 404, "EVALUATOR": 200, "OFFICER_B": 404},
         f"/admin/monthly/assign-sheet?year={YEAR}&month=3": {
             "ADMIN": 200, "OFFICER": 200, "CHAIRMAN": 200, "VIEWER": 403, "STAFF": 200,
             "COLLEAGUE": 200, "EVALUATOR": 200, "OFFICER_B": 200},
@@ -243,3 +244,27 @@ def test_the_officer_assigns_a_month_from_the_template(app, month):
     empty = officer.post(url, data={"csrf_token": csrf_token(officer, url)},
                          follow_redirects=True)
     assert "Hãy chọn tệp giao việc" in empty.get_data(as_text=True)
+
+
+def test_a_large_product_is_split_into_parts_by_person_and_month(app, month):
+    """Điều 18.1.c: a product worth several units, done by two people over two months."""
+    officer = client_of(app, "canbo")
+    kt13, kt14 = month["kt13"], month["kt14"]
+    url = f"/admin/monthly/assign/{kt13.id}/{YEAR}/3"
+    report = month["products"][1]
+    base = {"action": "package", "pkg_product": str(report.id), "pkg_name": "Báo cáo năm",
+            "pkg_units": "3", "pkg_owner": str(kt13.id),
+            "part_staff_0": str(kt13.id), "part_month_0": "3", "part_units_0": "2",
+            "part_staff_1": str(kt14.id), "part_month_1": "4", "part_units_1": "2"}
+    html = officer.post(url, data={"csrf_token": csrf_token(officer, url), **base},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Các phần phải cộng lại đúng 3 đơn vị (đang là 4)" in html
+    assert not Assignment.select().where(Assignment.package.is_null(False)).exists()
+    base["part_units_1"] = "1"
+    html = officer.post(url, data={"csrf_token": csrf_token(officer, url), **base},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Đã chia «Báo cáo năm» (3 đơn vị) thành 2 phần." in html
+    parts = {(a.staff.code, a.month, a.quantity) for a in
+             Assignment.select().where(Assignment.package.is_null(False))}
+    assert parts == {("KT13", 3, 2), ("KT14", 4, 1)}
+    assert "phần của «Báo cáo năm» (3 đơn vị, chủ trì Nguyễn Thị Ngọc Ánh)" in html

@@ -50,7 +50,8 @@ def todo_of(html):
 def cell(html, staff, month_no):
     """The grid cell of ``staff`` for ``month_no`` (1–12)."""
     row = re.search(rf"<tr>\s*<td>{staff.code}</td>.*?</tr>", html, re.S).group(0)
-    return re.findall(r"<td class=\"[^\"]*\">.*?</td>", row, re.S)[month_no - 1]
+    return re.findall(r"<td class=\"(?:num|missing|counted-out)[^\"]*\">.*?</td>", row,
+                      re.S)[month_no - 1]
 
 
 def test_the_grid_says_who_must_act_and_what_is_late(app, monkeypatch, month, head):

@@ -106,6 +106,11 @@ def test_a_month_from_assignment_to_confirmed_score(server, browser_context, scr
     phone.screenshot(path=str(screenshots / "monthly-phone-sheet.png"), full_page=True)
     submit(phone, "button[value=self]")
     assert phone.inner_text("#sheet-status") == "Đã tự đánh giá"
+    for page_url in (f"{server}/admin/monthly/?year={YEAR}&month={MONTH}",
+                     f"{server}/admin/monthly/year/{mai.id}/{YEAR}"):
+        phone.goto(page_url)
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), \
+            f"{page_url} is wider than the phone"
 
     # The chairman's queue: waiting; he returns it with a reason.
     chair.goto(f"{server}/admin/monthly/queue?year={YEAR}&month={MONTH}")
