@@ -1,0 +1,274 @@
+"""The papers of the yearly review under ND 335/2025: the meeting's minutes, the notice
+to each civil servant, the public list (Điều 21, 22), the quarter and half-year table
+(Điều 23) and the person's electronic file of the year (Điều 24).
+
+The tests build their own commune (Hòa Bình) on an empty database, so they do not
+depend on the demo's 2026 data."""
+import datetime
+import io
+import json
+import re
+import subprocess
+import unicodedata
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from accounts import account
+from canbo.documents import review
+from canbo.errors import InvalidInput, NoData
+from canbo.models import Rating, Staff, Title, Unit, User
+from canbo.models.cycle import Cycle, Evaluation, Objection
+from canbo.models.tracking import Assignment, Sheet
+from canbo.tracking import catalogue as cat
+
+YEAR = 2026
+MEETING = datetime.date(2026, 12, 8)
+NOTICE = datetime.date(2026, 12, 11)
+
+
+def pdftotext(data, tmp_path, layout=True):
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    args = ["pdftotext", "-layout"] if layout else ["pdftotext"]
+    out = subprocess.run([*args, str(path), "-"], capture_output=True, check=True, text=True)
+    return unicodedata.normalize("NFC", out.stdout)
+
+
+def flat(data, tmp_path):
+    """The PDF's words on one line (a paragraph's line breaks do not matter)."""
+    return " ".join(pdftotext(data, tmp_path, layout=False).split())
+
+
+def pages(data):
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def _staff(unit, code, name, title, kind="CIVIL_SERVANT", **more):
+    person = Staff(unit=unit, code=code, full_name=name, kind=kind,
+                   title=Title.get(Title.name == title), **more)
+    person.save()
+    return person
+
+
+def _track(officer, staff, generals):
+    """Confirmed months straight into the tables: every product done on time, so a month
+    scores its general points + 70 (as tests/test_documents.py's ``track_year``)."""
+    catalogue = cat.open_catalogue(officer, staff.unit, YEAR)
+    product = catalogue.products.first() or cat.add_product(officer, catalogue, 1, "Văn bản",
+                                                            "1")
+    for month, general in generals.items():
+        Assignment.create(staff=staff, year=YEAR, month=month, product=product,
+                          coefficient=product.coefficient, quantity=2, completed=2)
+        Sheet.create(staff=staff, unit=staff.unit, year=YEAR, month=month,
+                     rule_set="ND335_2025", status="CONFIRMED", general=general,
+                     strengths=f"Tháng {month}: xong việc đúng hạn")
+
+
+@pytest.fixture
+def commune(db):
+    """Hòa Bình's 2026 cycle, published on 11/12/2026 after the meeting of 08/12/2026:
+
+    - An (HB01) tracked all year, months 81 … 92, average 86,50 → HTTNV, with her
+      self-assessment, the meeting's comments, the Party committee's opinion and an
+      answered kiến nghị;
+    - Bảo (HB02) with stored points 91,25 → HTXSNV;
+    - Cúc (HB03) not rated (under six months of work);
+    - Đức (HB04) left on 01/10/2026 before being rated, so not at the meeting;
+    - the chairman Lê Văn Chính (CT01), whose account decided.
+    """
+    province = Unit.create(code="HY", name="UBND tỉnh Hưng Yên", place_name="Hưng Yên")
+    unit = Unit.create(code="HOABINH", name="UBND xã Hòa Bình", place_name="Hòa Bình",
+                       parent=province)
+    chairman = _staff(unit, "CT01", "Lê Văn Chính", "Chủ tịch UBND", kind="CADRE",
+                      leader_role="HEAD")
+    an = _staff(unit, "HB01", "Nguyễn Thị An", "Văn phòng – thống kê")
+    bao = _staff(unit, "HB02", "Trần Văn Bảo", "Tư pháp – hộ tịch")
+    cuc = _staff(unit, "HB03", "Phạm Thị Cúc", "Văn hóa – xã hội")
+    duc = _staff(unit, "HB04", "Đỗ Minh Đức", "Tài chính – kế toán",
+                 left_on=datetime.date(2026, 10, 1))
+    decider = User.create(username="ct-hoabinh", password_hash="x", role="CHAIRMAN",
+                          unit=unit, staff=chairman)
+    officer = account("OFFICER", unit)
+    _track(officer, an, {m: 10 + m for m in range(1, 13)})
+    cycle = Cycle.create(unit=unit, year=YEAR, deadline=datetime.date(2026, 12, 15),
+                         notice_date=NOTICE, opened_by=officer.username, status="PUBLISHED")
+    decided = datetime.datetime(2026, 12, 10, 9, 0)
+    ratings = {}
+    for person, points, level, status in (
+            (an, Decimal("86.5"), "HTTNV", "PUBLISHED"),
+            (bao, Decimal("91.25"), "HTXSNV", "PUBLISHED"),
+            (cuc, None, None, "NOT_ELIGIBLE")):
+        ratings[person.code] = Rating.create(
+            staff=person, unit=unit, year=YEAR, rule_set="ND335_2025", points=points,
+            level=level, self_level=level, status=status)
+    Evaluation.create(
+        rating=ratings["HB01"], meeting_on=MEETING, decided_by=decider.username,
+        decided_at=decided, self_assessed_at=datetime.datetime(2026, 12, 1, 8, 0),
+        criteria=json.dumps({"STRENGTHS": "Hoàn thành 100% sản phẩm đúng hạn",
+                             "WEAKNESSES": "Còn chậm báo cáo quý III"}),
+        meeting_comments="Tập thể nhất trí đề nghị mức hoàn thành tốt nhiệm vụ <b>",
+        party_opinion="Chi bộ nhất trí: gương mẫu, đoàn kết")
+    Evaluation.create(rating=ratings["HB02"], meeting_on=MEETING, decided_by=decider.username,
+                      decided_at=decided, meeting_comments="Đề nghị hoàn thành xuất sắc")
+    Objection.create(rating=ratings["HB01"], lodged_on=datetime.date(2026, 12, 14),
+                     text="Đề nghị xem lại điểm tháng 3", answer_due=datetime.date(2026, 12, 23),
+                     recorded_by=officer.username, answer="Giữ nguyên: điểm tháng 3 đúng",
+                     answered_on=datetime.date(2026, 12, 18), answered_by=decider.username)
+    return {"unit": unit, "cycle": cycle, "an": an, "bao": bao, "cuc": cuc, "duc": duc,
+            "ratings": ratings, "officer": officer}
+
+
+# --- the minutes (Điều 21.1.b, 21.2.b) ---------------------------------------------------
+
+
+def test_minutes_have_the_meeting_the_attendees_and_each_persons_review(commune, tmp_path):
+    data = review.minutes_pdf(commune["unit"], YEAR)
+    text = flat(data, tmp_path)
+    assert "BIÊN BẢN" in text
+    assert "Cuộc họp nhận xét, đánh giá, xếp loại chất lượng công chức năm 2026" in text
+    assert "Hòa Bình, ngày 08 tháng 12 năm 2026" in text
+    assert "Thời gian: ngày 08 tháng 12 năm 2026" in text
+    assert "Địa điểm: Trụ sở Ủy ban nhân dân xã Hòa Bình" in text
+    assert "Chủ trì: đồng chí Lê Văn Chính, Chủ tịch UBND" in text
+    # In post on the meeting's day: four of the five (Đức left in October).
+    assert "Tổng số: 4 người; có mặt: ....../4" in text
+    layout = pdftotext(data, tmp_path)
+    attendees = re.findall(r"^\s*(\d)\s+(.+?)\s{2,}(.+?)\s*$",
+                           layout[layout.index("STT"):layout.index("NỘI DUNG")], re.M)
+    assert attendees == [("1", "Nguyễn Thị An", "Văn phòng – thống kê"),
+                         ("2", "Trần Văn Bảo", "Tư pháp – hộ tịch"),
+                         ("3", "Lê Văn Chính", "Chủ tịch UBND"),
+                         ("4", "Phạm Thị Cúc", "Văn hóa – xã hội")]
+    an = re.search(r"Đồng chí Nguyễn Thị An(.*?)Đồng chí Trần Văn Bảo", text).group(1)
+    assert "Ưu điểm: Hoàn thành 100% sản phẩm đúng hạn" in an
+    assert "Hạn chế: Còn chậm báo cáo quý III" in an
+    assert "Tập thể nhất trí đề nghị mức hoàn thành tốt nhiệm vụ <b>" in an  # escaped
+    assert "Điểm theo dõi, đánh giá trong năm: 86,50 điểm" in an
+    assert "Mức xếp loại chất lượng đề xuất: Hoàn thành tốt nhiệm vụ" in an
+    assert "Điểm theo dõi, đánh giá trong năm: 91,25 điểm" in text
+    # The person not rated is not reviewed; the signatures close the minutes.
+    assert "Đồng chí Phạm Thị Cúc" not in text
+    assert text.index("THƯ KÝ") < text.index("CHỦ TRÌ") and text.endswith("Lê Văn Chính")
+
+
+def test_minutes_print_the_secretary_and_the_count_given(commune, tmp_path):
+    meeting = review.Meeting(secretary="Vũ Thị Thư", present=3, place="Hội trường xã")
+    text = flat(review.minutes_pdf(commune["unit"], YEAR, meeting=meeting), tmp_path)
+    assert "Thư ký: đồng chí Vũ Thị Thư" in text and "Địa điểm: Hội trường xã" in text
+    assert "có mặt: 3/4; vắng mặt: 1" in text
+
+
+@pytest.mark.parametrize("present, message", [(9, "lớn hơn số công chức"), (-1, "không âm")])
+def test_minutes_refuse_a_count_that_cannot_be(commune, present, message):
+    with pytest.raises(InvalidInput, match=message):
+        review.minutes_pdf(commune["unit"], YEAR, meeting=review.Meeting(present=present))
+
+
+def test_minutes_of_a_year_without_ratings_say_so(commune):
+    with pytest.raises(NoData, match="không có bản ghi xếp loại nào của năm 2025"):
+        review.minutes_pdf(commune["unit"], 2025)
+
+
+def test_minutes_without_a_meeting_date_leave_dots(commune, tmp_path):
+    Evaluation.update(meeting_on=None).execute()
+    text = flat(review.minutes_pdf(commune["unit"], YEAR), tmp_path)
+    assert "Thời gian: ngày ...... tháng ...... năm 2026" in text
+
+
+# --- the notice (Điều 21.đ, Điều 22) ------------------------------------------------------
+
+
+def test_notice_tells_the_points_the_level_and_the_right_to_object(commune, tmp_path):
+    text = flat(review.notice_pdf(commune["an"], YEAR), tmp_path)
+    assert "THÔNG BÁO" in text and "Kết quả đánh giá, xếp loại chất lượng công chức năm 2026" \
+        in text
+    assert "Hòa Bình, ngày 11 tháng 12 năm 2026" in text  # the cycle's notice date
+    assert "Kính gửi: đồng chí Nguyễn Thị An, Văn phòng – thống kê" in text
+    assert "Điểm theo dõi, đánh giá cả năm: 86,50 điểm" in text
+    assert "Mức xếp loại chất lượng: Hoàn thành tốt nhiệm vụ (quyết định ngày 10/12/2026)" in text
+    assert ("có quyền kiến nghị. Người có thẩm quyền đánh giá, xếp loại chất lượng công chức "
+            "phải giải quyết kiến nghị trong thời hạn 07 ngày làm việc kể từ ngày nhận được "
+            "kiến nghị (Điều 22 Nghị định số 335/2025/NĐ-CP)") in text
+    assert "CẤP CÓ THẨM QUYỀN XẾP LOẠI" in text and text.rstrip().endswith("Lê Văn Chính")
+
+
+def test_no_notice_before_the_result_is_decided(commune):
+    Rating.update(status="PROPOSED").where(Rating.staff == commune["an"].id).execute()
+    with pytest.raises(NoData, match="Nguyễn Thị An .HB01. chưa có kết quả"):
+        review.notice_pdf(commune["an"], YEAR)
+    with pytest.raises(NoData, match="chưa có kết quả"):
+        review.notice_pdf(commune["cuc"], YEAR)
+
+
+def test_the_units_notices_are_one_pdf_one_per_decided_person(commune, tmp_path):
+    data = review.unit_notices_pdf(commune["unit"], YEAR)
+    assert pages(data) == 2
+    text = flat(data, tmp_path)
+    assert "Kính gửi: đồng chí Nguyễn Thị An" in text
+    assert "Kính gửi: đồng chí Trần Văn Bảo" in text
+    assert "Phạm Thị Cúc" not in text
+
+
+# --- the public list (Điều 21.đ) ----------------------------------------------------------
+
+
+def test_announcement_lists_the_decided_in_staff_order_with_totals(commune, tmp_path):
+    text = pdftotext(review.announcement_pdf(commune["unit"], YEAR), tmp_path)
+    assert "DANH SÁCH CÔNG KHAI KẾT QUẢ" in text
+    rows = re.findall(r"^\s*(\d)\s+(.+?)\s{2,}(.+?)\s{2,}(\d+,\d\d)\s+(.+?)\s*$", text, re.M)
+    assert [(r[0], r[1], r[3], r[4]) for r in rows] == [
+        ("1", "Nguyễn Thị An", "86,50", "Hoàn thành tốt nhiệm vụ"),
+        ("2", "Trần Văn Bảo", "91,25", "Hoàn thành xuất sắc nhiệm vụ"),
+    ]
+    words = " ".join(text.split())
+    assert "Tổng số: 02 người" in words  # counts as the decision writes them
+    assert "- Hoàn thành xuất sắc nhiệm vụ: 01 người;" in words
+    assert "- Hoàn thành tốt nhiệm vụ: 01 người;" in words
+    assert "- Không hoàn thành nhiệm vụ: 00 người;" in words
+    assert "Phạm Thị Cúc" not in words
+    assert "Hòa Bình, ngày 11 tháng 12 năm 2026" in words
+
+
+def test_announcement_before_any_decision_says_so(commune):
+    Rating.update(status="PROPOSED").execute()
+    with pytest.raises(NoData, match="chưa thể công khai"):
+        review.announcement_pdf(commune["unit"], YEAR)
+
+
+# --- the electronic file (Điều 24) --------------------------------------------------------
+
+
+def test_the_file_holds_every_paper_of_the_persons_year(commune, tmp_path):
+    data = review.file_pdf(commune["an"], YEAR)
+    text = flat(data, tmp_path)
+    assert "HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC NĂM 2026" in text
+    assert "Nguyễn Thị An (mã HB01)" in text
+    # a) the minutes' extract: her part only
+    assert "(Trích phần nhận xét, đánh giá đồng chí Nguyễn Thị An)" in text
+    assert "Tập thể nhất trí đề nghị mức hoàn thành tốt nhiệm vụ" in text
+    assert "Đồng chí Trần Văn Bảo" not in text
+    # b) the twelve monthly sheets, c) the yearly sheet
+    assert text.count("PHIẾU THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC") == 12
+    assert "Tháng 7: xong việc đúng hạn" in text
+    assert "PHIẾU XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC" in text and "86,50" in text
+    # d) the Party committee's opinion, đ) the kiến nghị and its answer
+    assert "Chi bộ nhất trí: gương mẫu, đoàn kết" in text
+    assert "Kiến nghị ngày 14/12/2026 (hạn giải quyết 23/12/2026)" in text
+    assert "Trả lời ngày 18/12/2026 (Lê Văn Chính): Giữ nguyên: điểm tháng 3 đúng" in text
+    # in the order of Điều 24.2
+    assert (text.index("Trích phần") < text.index("PHIẾU THEO DÕI")
+            < text.index("PHIẾU XẾP LOẠI CHẤT LƯỢNG") < text.index("Chi bộ nhất trí"))
+
+
+def test_a_file_without_opinion_or_objection_says_what_it_lacks(commune, tmp_path):
+    text = pdftotext(review.file_pdf(commune["bao"], YEAR), tmp_path)
+    assert re.search(r"d\s+Nhận xét của cấp ủy nơi công tác\s+Không có", text)
+    assert "PHIẾU THEO DÕI" not in text
+    assert "NHẬN XÉT CỦA CẤP ỦY VÀ HỒ SƠ GIẢI QUYẾT KIẾN NGHỊ" not in text
+
+
+def test_a_file_of_nothing_says_so(commune):
+    with pytest.raises(NoData, match="không có phiếu theo dõi hay bản ghi xếp loại nào"):
+        review.file_pdf(commune["an"], 2025)
