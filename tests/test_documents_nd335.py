@@ -272,3 +272,47 @@ def test_a_file_without_opinion_or_objection_says_what_it_lacks(commune, tmp_pat
 def test_a_file_of_nothing_says_so(commune):
     with pytest.raises(NoData, match="không có phiếu theo dõi hay bản ghi xếp loại nào"):
         review.file_pdf(commune["an"], 2025)
+
+
+# --- canbo print minutes / notice / announcement / file -------------------------------------
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["minutes", "--unit", "HOABINH", "--secretary", "Vũ Thị Thư", "--present", "4"],
+     ["Thư ký: đồng chí Vũ Thị Thư", "có mặt: 4/4", "Đồng chí Trần Văn Bảo"]),
+    (["minutes", "--unit", "HOABINH", "--staff", "HB02"],
+     ["(Trích phần nhận xét, đánh giá đồng chí Trần Văn Bảo)", "91,25 điểm"]),
+    (["notice", "--staff", "HB01"],
+     ["Kính gửi: đồng chí Nguyễn Thị An", "86,50 điểm", "07 ngày làm việc"]),
+    (["notice", "--unit", "HOABINH"], ["Kính gửi: đồng chí Trần Văn Bảo"]),
+    (["announcement", "--unit", "HOABINH", "--date", "2026-12-20"],
+     ["DANH SÁCH CÔNG KHAI KẾT QUẢ", "Hòa Bình, ngày 20 tháng 12 năm 2026"]),
+    (["file", "--staff", "HB01"],
+     ["HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC NĂM 2026",
+      "Chi bộ nhất trí: gương mẫu, đoàn kết"]),
+])
+def test_cli_prints_the_review_papers(commune, run, tmp_path, args, expected):
+    out = tmp_path / "out.pdf"
+    result = run("print", *args, "--year", "2026", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Đã ghi {out} (")
+    text = flat(out.read_bytes(), tmp_path)
+    for line in expected:
+        assert line in text
+
+
+def test_cli_default_names_say_what_the_file_is(commune, run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert "ho-so-xep-loai-2026-hb01-nguyen-thi-an.pdf" in run(
+        "print", "file", "--staff", "HB01", "--year", "2026").output
+    assert "cong-khai-ket-qua-xep-loai-2026-hoabinh.pdf" in run(
+        "print", "announcement", "--unit", "HOABINH", "--year", "2026").output
+
+
+def test_cli_refusals_are_one_vietnamese_line(commune, run):
+    result = run("print", "notice", "--staff", "HB03", "--year", "2026")
+    assert result.exit_code != 0
+    assert "Phạm Thị Cúc (HB03) chưa có kết quả xếp loại chất lượng năm 2026" in result.output
+    assert "Traceback" not in result.output
+    result = run("print", "minutes", "--unit", "HOABINH", "--year", "2026", "--present", "9")
+    assert result.exit_code != 0 and "lớn hơn số công chức của đơn vị (4)" in result.output
