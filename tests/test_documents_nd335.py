@@ -316,3 +316,99 @@ def test_cli_refusals_are_one_vietnamese_line(commune, run):
     assert "Traceback" not in result.output
     result = run("print", "minutes", "--unit", "HOABINH", "--year", "2026", "--present", "9")
     assert result.exit_code != 0 and "lớn hơn số công chức của đơn vị (4)" in result.output
+
+
+# --- the panel: the buttons and who may download ------------------------------------------
+
+
+@pytest.fixture
+def panel(commune, db):
+    """``panel(role)`` → a client logged in as that role in Hòa Bình (``"OTHER"``: an
+    officer of another commune)."""
+    from canbo.records import users
+    from panel_helpers import PASSWORD, log_in, panel_app
+
+    other = Unit.create(code="KHAC", name="UBND xã Khác", place_name="Khác")
+    for role in ("OFFICER", "CHAIRMAN", "VIEWER"):
+        users.create_user(f"hb-{role.lower()}", PASSWORD, role, commune["unit"])
+    users.create_user("hb-other", PASSWORD, "OFFICER", other)
+    app = panel_app(db, TESTING=True)
+
+    def login(role):
+        client = app.test_client()
+        assert log_in(client, f"hb-{role.lower()}").status_code == 302
+        return client
+
+    return login
+
+
+def _urls(commune):
+    an, year = commune["an"].id, YEAR
+    return {
+        "minutes": f"/admin/documents/minutes?unit=HOABINH&year={year}&secretary=V%C5%A9+Th%E1%BB%8B+Th%C6%B0&present=4",
+        "notice": f"/admin/documents/notice/{an}/{year}",
+        "notices": f"/admin/documents/notices?unit=HOABINH&year={year}",
+        "announcement": f"/admin/documents/announcement?unit=HOABINH&year={year}",
+        "file": f"/admin/documents/file/{an}/{year}",
+    }
+
+
+@pytest.mark.parametrize("role, status", [
+    ("OFFICER", 200), ("CHAIRMAN", 200), ("VIEWER", 403), ("OTHER", 404)])
+@pytest.mark.parametrize("doc", ["minutes", "notice", "notices", "announcement", "file"])
+def test_who_downloads_the_review_papers(commune, panel, role, status, doc):
+    response = panel(role).get(_urls(commune)[doc])
+    assert response.status_code == status
+    if status == 200:
+        assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+
+
+def test_the_downloads_carry_the_papers_content_and_names(commune, panel, tmp_path):
+    client, urls = panel("OFFICER"), _urls(commune)
+    response = client.get(urls["minutes"])
+    assert 'filename="bien-ban-hop-xep-loai-2026-hoabinh.pdf"' in \
+        response.headers["Content-Disposition"]
+    text = flat(response.data, tmp_path)
+    assert "Thư ký: đồng chí Vũ Thị Thư" in text and "có mặt: 4/4" in text
+    response = client.get(urls["file"])
+    assert 'filename="ho-so-xep-loai-2026-hb01-nguyen-thi-an.pdf"' in \
+        response.headers["Content-Disposition"]
+    assert "Giữ nguyên: điểm tháng 3 đúng" in flat(response.data, tmp_path)
+
+
+def test_the_cycle_and_person_pages_link_the_papers_for_those_who_print(commune, panel):
+    from canbo.records import users
+
+    page = f"/admin/workflow/?unit=HOABINH&year={YEAR}"
+    rating = commune["ratings"]["HB01"]
+    html = panel("CHAIRMAN").get(page).get_data(as_text=True)
+    for text in ("Biên bản cuộc họp (PDF)", "Thông báo kết quả cho từng công chức (PDF)",
+                 "Danh sách công khai kết quả (PDF)", "/admin/documents/announcement?"):
+        assert text in html
+    html = panel("OFFICER").get(f"/admin/workflow/rating/{rating.id}").get_data(as_text=True)
+    assert f"/admin/documents/file/{commune['an'].id}/2026" in html
+    assert f"/admin/documents/notice/{commune['an'].id}/2026" in html
+    html = panel("OFFICER").get(f"/admin/workflow/person/{commune['an'].id}").get_data(
+        as_text=True)
+    assert "Hồ sơ năm 2026 (PDF)" in html
+    # A person's own account (no "print") sees their rating page without the buttons.
+    from panel_helpers import PASSWORD, log_in, panel_app
+
+    users.create_user("hb-an", PASSWORD, "STAFF", commune["unit"], staff=commune["an"])
+    client = panel_app(commune["unit"]._meta.database, TESTING=True).test_client()
+    log_in(client, "hb-an")
+    html = client.get(f"/admin/workflow/rating/{rating.id}").get_data(as_text=True)
+    assert "Nguyễn Thị An" in html and "/admin/documents/file/" not in html
+
+
+def test_a_paper_not_ready_is_flashed_on_the_cycle_page(commune, panel):
+    Rating.update(status="PROPOSED").execute()
+    client = panel("OFFICER")
+    response = client.get(_urls(commune)["announcement"])
+    assert response.status_code == 302 and "/admin/workflow/" in response.location
+    html = client.get(response.location).get_data(as_text=True)
+    assert "chưa thể công khai" in html
+    response = client.get(f"/admin/documents/minutes?unit=HOABINH&year={YEAR}&present=ba")
+    assert response.status_code == 302
+    assert "Số người có mặt «ba» không hợp lệ" in client.get(response.location).get_data(
+        as_text=True)
