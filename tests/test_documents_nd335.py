@@ -412,3 +412,75 @@ def test_a_paper_not_ready_is_flashed_on_the_cycle_page(commune, panel):
     assert response.status_code == 302
     assert "Số người có mặt «ba» không hợp lệ" in client.get(response.location).get_data(
         as_text=True)
+
+
+# --- Điều 23: the quarter and the half year -------------------------------------------------
+
+
+def test_the_quarter_table_averages_three_confirmed_months(commune, panel):
+    html = panel("OFFICER").get(f"/admin/tracking/parts?unit=HOABINH&year={YEAR}&period=q1") \
+        .get_data(as_text=True)
+    assert "Kết quả theo dõi, đánh giá quý 1 năm 2026" in html
+    row = re.search(r"<td>HB01</td>(.*?)</tr>", html, re.S).group(1)
+    assert re.findall(r">([\d,–]+)<", row) == ["81,00", "82,00", "83,00", "82,00"]
+    row = re.search(r"<td>HB02</td>(.*?)</tr>", html, re.S).group(1)
+    assert "Tháng 1, Tháng 2, Tháng 3" in row and "<strong>–</strong>" in row
+
+
+def test_a_month_not_confirmed_leaves_the_half_without_average(commune, panel):
+    Sheet.update(status="SELF_SCORED").where(Sheet.month == 8).execute()
+    html = panel("CHAIRMAN").get(f"/admin/tracking/parts?unit=HOABINH&year={YEAR}&period=h2") \
+        .get_data(as_text=True)
+    assert "6 tháng cuối năm" in html
+    row = re.search(r"<td>HB01</td>(.*?)</tr>", html, re.S).group(1)
+    assert "<strong>–</strong>" in row and "Tháng 8" in row
+
+
+def test_the_half_year_downloads_as_xlsx_with_values(commune, panel):
+    import openpyxl
+
+    response = panel("OFFICER").get(
+        f"/admin/tracking/parts?unit=HOABINH&year={YEAR}&period=h2&format=xlsx")
+    assert response.status_code == 200
+    assert 'filename="ket-qua-theo-doi-6-thang-cuoi-nam-2026-hoabinh.xlsx"' in \
+        response.headers["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.values)
+    assert rows[0] == ("Mã", "Họ và tên", "Tháng 7", "Tháng 8", "Tháng 9", "Tháng 10",
+                       "Tháng 11", "Tháng 12", "Điểm trung bình 6 tháng cuối năm",
+                       "Chưa có điểm đã xác nhận")
+    an = next(r for r in rows if r[0] == "HB01")
+    assert an[2:9] == (87, 88, 89, 90, 91, 92, 89.5) and an[9] is None
+    bao = next(r for r in rows if r[0] == "HB02")
+    assert bao[8] is None and bao[9] == "Tháng 7, Tháng 8, Tháng 9, Tháng 10, Tháng 11, Tháng 12"
+
+
+@pytest.mark.parametrize("role, status", [("VIEWER", 403), ("OTHER", 404)])
+def test_who_may_not_see_the_quarter_table(commune, panel, role, status):
+    url = f"/admin/tracking/parts?unit=HOABINH&year={YEAR}&period=q1"
+    assert panel(role).get(url).status_code == status
+    assert panel(role).get(url + "&format=xlsx").status_code == status
+
+
+def test_a_wrong_period_is_a_message(commune, panel):
+    client = panel("OFFICER")
+    response = client.get(f"/admin/tracking/parts?unit=HOABINH&year={YEAR}&period=q7")
+    assert response.status_code == 302
+    html = client.get(response.location).get_data(as_text=True)
+    assert "Kỳ «q7» không hợp lệ; chọn q1, q2, q3, q4 (quý) hoặc h1, h2 (6 tháng)." in html
+
+
+def test_the_grid_links_the_quarter_table(commune, panel):
+    html = panel("OFFICER").get(f"/admin/tracking/?unit=HOABINH&year={YEAR}").get_data(
+        as_text=True)
+    assert "Kết quả quý, 6 tháng (Điều 23)" in html
+
+
+def test_the_quarter_table_is_the_one_canbo_score_prints(commune, run):
+    from canbo.spreadsheets import parts
+
+    result = parts.parts_of_year(commune["unit"], YEAR, quarter=4)
+    an = next(p for p in result.people if p.code == "HB01")
+    line = next(x for x in run("score", "--year", "2026", "--unit", "HOABINH", "--quarter",
+                               "4").output.splitlines() if x.startswith("HB01"))
+    assert line.split()[-1] == "91,00" and an.average == 91
