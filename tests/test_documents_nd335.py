@@ -2,30 +2,22 @@
 to each civil servant, the public list (Điều 21, 22), the quarter and half-year table
 (Điều 23) and the person's electronic file of the year (Điều 24).
 
-The tests build their own commune (Hòa Bình) on an empty database, so they do not
-depend on the demo's 2026 data."""
-import datetime
+The tests build their own commune (Hòa Bình, ``review_commune``) on an empty database,
+so they do not depend on the demo's 2026 data."""
 import io
-import json
 import re
 import subprocess
 import unicodedata
-from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
 
-from accounts import account
 from canbo.documents import review
 from canbo.errors import InvalidInput, NoData
-from canbo.models import Rating, Staff, Title, Unit, User
-from canbo.models.cycle import Cycle, Evaluation, Objection
-from canbo.models.tracking import Assignment, Sheet
-from canbo.tracking import catalogue as cat
-
-YEAR = 2026
-MEETING = datetime.date(2026, 12, 8)
-NOTICE = datetime.date(2026, 12, 11)
+from canbo.models import Rating, Unit
+from canbo.models.cycle import Evaluation
+from canbo.models.tracking import Sheet
+from review_commune import YEAR, build_commune
 
 
 def pdftotext(data, tmp_path, layout=True):
@@ -45,79 +37,9 @@ def pages(data):
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
-def _staff(unit, code, name, title, kind="CIVIL_SERVANT", **more):
-    person = Staff(unit=unit, code=code, full_name=name, kind=kind,
-                   title=Title.get(Title.name == title), **more)
-    person.save()
-    return person
-
-
-def _track(officer, staff, generals):
-    """Confirmed months straight into the tables: every product done on time, so a month
-    scores its general points + 70 (as tests/test_documents.py's ``track_year``)."""
-    catalogue = cat.open_catalogue(officer, staff.unit, YEAR)
-    product = catalogue.products.first() or cat.add_product(officer, catalogue, 1, "Văn bản",
-                                                            "1")
-    for month, general in generals.items():
-        Assignment.create(staff=staff, year=YEAR, month=month, product=product,
-                          coefficient=product.coefficient, quantity=2, completed=2)
-        Sheet.create(staff=staff, unit=staff.unit, year=YEAR, month=month,
-                     rule_set="ND335_2025", status="CONFIRMED", general=general,
-                     strengths=f"Tháng {month}: xong việc đúng hạn")
-
-
 @pytest.fixture
 def commune(db):
-    """Hòa Bình's 2026 cycle, published on 11/12/2026 after the meeting of 08/12/2026:
-
-    - An (HB01) tracked all year, months 81 … 92, average 86,50 → HTTNV, with her
-      self-assessment, the meeting's comments, the Party committee's opinion and an
-      answered kiến nghị;
-    - Bảo (HB02) with stored points 91,25 → HTXSNV;
-    - Cúc (HB03) not rated (under six months of work);
-    - Đức (HB04) left on 01/10/2026 before being rated, so not at the meeting;
-    - the chairman Lê Văn Chính (CT01), whose account decided.
-    """
-    province = Unit.create(code="HY", name="UBND tỉnh Hưng Yên", place_name="Hưng Yên")
-    unit = Unit.create(code="HOABINH", name="UBND xã Hòa Bình", place_name="Hòa Bình",
-                       parent=province)
-    chairman = _staff(unit, "CT01", "Lê Văn Chính", "Chủ tịch UBND", kind="CADRE",
-                      leader_role="HEAD")
-    an = _staff(unit, "HB01", "Nguyễn Thị An", "Văn phòng – thống kê")
-    bao = _staff(unit, "HB02", "Trần Văn Bảo", "Tư pháp – hộ tịch")
-    cuc = _staff(unit, "HB03", "Phạm Thị Cúc", "Văn hóa – xã hội")
-    duc = _staff(unit, "HB04", "Đỗ Minh Đức", "Tài chính – kế toán",
-                 left_on=datetime.date(2026, 10, 1))
-    decider = User.create(username="ct-hoabinh", password_hash="x", role="CHAIRMAN",
-                          unit=unit, staff=chairman)
-    officer = account("OFFICER", unit)
-    _track(officer, an, {m: 10 + m for m in range(1, 13)})
-    cycle = Cycle.create(unit=unit, year=YEAR, deadline=datetime.date(2026, 12, 15),
-                         notice_date=NOTICE, opened_by=officer.username, status="PUBLISHED")
-    decided = datetime.datetime(2026, 12, 10, 9, 0)
-    ratings = {}
-    for person, points, level, status in (
-            (an, Decimal("86.5"), "HTTNV", "PUBLISHED"),
-            (bao, Decimal("91.25"), "HTXSNV", "PUBLISHED"),
-            (cuc, None, None, "NOT_ELIGIBLE")):
-        ratings[person.code] = Rating.create(
-            staff=person, unit=unit, year=YEAR, rule_set="ND335_2025", points=points,
-            level=level, self_level=level, status=status)
-    Evaluation.create(
-        rating=ratings["HB01"], meeting_on=MEETING, decided_by=decider.username,
-        decided_at=decided, self_assessed_at=datetime.datetime(2026, 12, 1, 8, 0),
-        criteria=json.dumps({"STRENGTHS": "Hoàn thành 100% sản phẩm đúng hạn",
-                             "WEAKNESSES": "Còn chậm báo cáo quý III"}),
-        meeting_comments="Tập thể nhất trí đề nghị mức hoàn thành tốt nhiệm vụ <b>",
-        party_opinion="Chi bộ nhất trí: gương mẫu, đoàn kết")
-    Evaluation.create(rating=ratings["HB02"], meeting_on=MEETING, decided_by=decider.username,
-                      decided_at=decided, meeting_comments="Đề nghị hoàn thành xuất sắc")
-    Objection.create(rating=ratings["HB01"], lodged_on=datetime.date(2026, 12, 14),
-                     text="Đề nghị xem lại điểm tháng 3", answer_due=datetime.date(2026, 12, 23),
-                     recorded_by=officer.username, answer="Giữ nguyên: điểm tháng 3 đúng",
-                     answered_on=datetime.date(2026, 12, 18), answered_by=decider.username)
-    return {"unit": unit, "cycle": cycle, "an": an, "bao": bao, "cuc": cuc, "duc": duc,
-            "ratings": ratings, "officer": officer}
+    return build_commune()
 
 
 # --- the minutes (Điều 21.1.b, 21.2.b) ---------------------------------------------------
@@ -484,3 +406,20 @@ def test_the_quarter_table_is_the_one_canbo_score_prints(commune, run):
     line = next(x for x in run("score", "--year", "2026", "--unit", "HOABINH", "--quarter",
                                "4").output.splitlines() if x.startswith("HB01"))
     assert line.split()[-1] == "91,00" and an.average == 91
+
+
+# --- a year under ND 90/2020 (no tracking, no seven-day rule) ---------------------------------
+
+
+def test_the_papers_of_an_nd90_year_print_without_points(demo_db, tmp_path):
+    from canbo.models import Staff
+
+    unit = Unit.get(Unit.code == "KIMTAN")
+    staff = Staff.get(Staff.code == "KT13")
+    text = flat(review.notice_pdf(staff, 2022), tmp_path)
+    assert "Kính gửi: đồng chí Nguyễn Thị Ngọc Ánh" in text
+    assert "Điểm theo dõi, đánh giá cả năm: không chấm điểm" in text
+    assert "có quyền kiến nghị với cấp có thẩm quyền" in text and "07 ngày" not in text
+    text = flat(review.minutes_pdf(unit, 2022), tmp_path)
+    assert "Đồng chí Nguyễn Thị Ngọc Ánh" in text and "........ điểm" in text
+    assert "Nguyễn Thị Ngọc Ánh" in flat(review.announcement_pdf(unit, 2022), tmp_path)
