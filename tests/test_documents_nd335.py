@@ -313,6 +313,10 @@ def test_the_cycle_and_person_pages_link_the_papers_for_those_who_print(commune,
     html = panel("OFFICER").get(f"/admin/workflow/person/{commune['an'].id}").get_data(
         as_text=True)
     assert "Hồ sơ năm 2026 (PDF)" in html
+    html = panel("OFFICER").get(f"/admin/documents/?unit=HOABINH&year={YEAR}").get_data(
+        as_text=True)
+    assert "Biên bản cuộc họp xếp loại" in html and "Danh sách công khai kết quả" in html
+    assert f"/admin/documents/file/{commune['an'].id}/2026" in html
     # A person's own account (no "print") sees their rating page without the buttons.
     from panel_helpers import PASSWORD, log_in, panel_app
 
