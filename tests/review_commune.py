@@ -46,6 +46,7 @@ def build_commune():
     - Bảo (HB02) with stored points 91,25 → HTXSNV;
     - Cúc (HB03) not rated (under six months of work);
     - Đức (HB04) left on 01/10/2026 before being rated, so not at the meeting;
+    - Em (HB05), a part-timer, not one of the civil servants the meeting gathers;
     - the chairman Lê Văn Chính (CT01), whose account decided.
     """
     province = Unit.create(code="HY", name="UBND tỉnh Hưng Yên", place_name="Hưng Yên")
@@ -58,6 +59,7 @@ def build_commune():
     cuc = _staff(unit, "HB03", "Phạm Thị Cúc", "Văn hóa – xã hội")
     duc = _staff(unit, "HB04", "Đỗ Minh Đức", "Tài chính – kế toán",
                  left_on=datetime.date(2026, 10, 1))
+    _staff(unit, "HB05", "Hoàng Văn Em", "Văn hóa – xã hội", kind="PART_TIME")
     decider = User.create(username="ct-hoabinh", password_hash="x", role="CHAIRMAN",
                           unit=unit, staff=chairman)
     officer = account("OFFICER", unit)

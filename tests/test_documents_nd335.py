@@ -54,7 +54,7 @@ def test_minutes_have_the_meeting_the_attendees_and_each_persons_review(commune,
     assert "Thời gian: ngày 08 tháng 12 năm 2026" in text
     assert "Địa điểm: Trụ sở Ủy ban nhân dân xã Hòa Bình" in text
     assert "Chủ trì: đồng chí Lê Văn Chính, Chủ tịch UBND" in text
-    # In post on the meeting's day: four of the five (Đức left in October).
+    # In post on the meeting's day: four (Đức left in October; Em is a part-timer).
     assert "Tổng số: 4 người; có mặt: ....../4" in text
     layout = pdftotext(data, tmp_path)
     attendees = re.findall(r"^\s*(\d)\s+(.+?)\s{2,}(.+?)\s*$",

@@ -27,7 +27,13 @@ import json
 from peewee import JOIN
 
 from canbo.documents import batch
-from canbo.documents.forms import FormTexts, form_texts, monthly_context, year_contexts
+from canbo.documents.forms import (
+    RATED_KINDS,
+    FormTexts,
+    form_texts,
+    monthly_context,
+    year_contexts,
+)
 from canbo.documents.render import (
     Header,
     expand_unit_name,
@@ -135,10 +141,13 @@ def meeting_day(evaluations):
 
 
 def attendees(unit, day):
-    """The unit's people in post on ``day`` (today without one), staff-list order."""
+    """Who the meeting gathers, "toàn thể công chức" of the unit (Điều 21.1.b, 21.2.b):
+    its cadres, civil servants and public employees in post on ``day`` (today without
+    one) — not the part-timers or contract workers — in the staff list's order."""
     day = day or datetime.date.today()
     return list(Staff.select(Staff, Title).join(Title, JOIN.LEFT_OUTER)
-                .where((Staff.unit == unit.id) & in_post_on(day))
+                .where((Staff.unit == unit.id) & Staff.kind.in_(RATED_KINDS)
+                       & in_post_on(day))
                 .order_by(Staff.sort_name, Staff.id))
 
 
