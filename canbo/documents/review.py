@@ -51,7 +51,7 @@ from canbo.models.cycle import Cycle, Evaluation, Objection
 from canbo.records.units import in_post_on
 from canbo.rules import rulesets, scoring
 from canbo.tracking import year_points
-from canbo.vietnamese import vi_date
+from canbo.vietnamese import vi_date, vi_date_words
 
 #: The decree the papers cite.
 DECREE = "Nghị định số 335/2025/NĐ-CP"
@@ -211,8 +211,6 @@ def minutes_context(unit, year, staff=None, meeting=None):
 
 
 def _day_words(day, year):
-    from canbo.vietnamese import vi_date_words
-
     return vi_date_words(day) if day else f"ngày ...... tháng ...... năm {year}"
 
 
