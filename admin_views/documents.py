@@ -6,6 +6,11 @@
 - ``/admin/documents/form/<staff_id>/<year>``: one person's rating form;
   ``/admin/documents/forms``, ``/list``, ``/decision``, ``/qualifications``: the unit's
   documents; ``/admin/documents/blank/<kind>``: a blank form.
+- the ND 335 review's papers (``canbo.documents.review``): ``/minutes`` (the meeting's
+  minutes, ``&staff=<id>`` for one person's extract), ``/notice/<staff_id>/<year>`` and
+  ``/notices`` (the written notices), ``/announcement`` (the public list),
+  ``/file/<staff_id>/<year>`` (the person's electronic file of the year, Điều 24); the
+  cycle page and a person's rating page link here.
 Other screens link here with ``url_for("documents.form", staff_id=…, year=…)``.
 
 Who: the roles holding the ``print`` permission (admin, personnel officer, chairman),
@@ -20,6 +25,7 @@ from flask_admin import expose
 from canbo.documents import batch as documents_batch
 from canbo.documents import forms as documents_forms
 from canbo.documents import render as documents
+from canbo.documents import review
 from canbo.errors import CanboError, InvalidInput
 from canbo.models import Staff
 from canbo.records import units
@@ -130,6 +136,66 @@ class DocumentsView(SecureView):
         name = documents.file_name("phieu trang", kind, year)
         return self._send(lambda: documents_batch.blank_pdf(kind, unit, year), name,
                           url_for(".index", unit=unit.code, year=year))
+
+    # --- the ND 335 review's papers (Điều 21, 22, 24) ------------------------------------
+
+    def _person(self, staff_id):
+        staff = Staff.get_or_none(Staff.id == staff_id)
+        if staff is None or not sees(staff.unit_id):
+            abort(404)
+        return staff
+
+    @expose("/minutes")
+    def minutes(self):
+        unit, year = self._unit_year()
+        back = url_for("workflow.index", unit=unit.code, year=year)
+        args = request.args
+        staff = None
+        if args.get("staff", "").strip():
+            if not args["staff"].strip().isdigit():
+                abort(404)
+            staff = self._person(int(args["staff"]))
+            if staff.unit_id != unit.id:
+                abort(404)
+        present = args.get("present", "").strip()
+        if present and not present.isdigit():
+            flash(f"Số người có mặt «{present}» không hợp lệ; hãy ghi một số nguyên.", "error")
+            return redirect(back)
+        meeting = review.Meeting(secretary=args.get("secretary", "").strip(),
+                                 place=args.get("place", "").strip(),
+                                 present=int(present) if present else None)
+        name = documents.file_name("bien ban hop xep loai", year, unit.code,
+                                   staff.code if staff else "")
+        return self._send(lambda: review.minutes_pdf(unit, year, staff, meeting), name, back)
+
+    @expose("/notice/<int:staff_id>/<int:year>")
+    def notice(self, staff_id, year):
+        staff = self._person(staff_id)
+        name = documents.file_name("thong bao ket qua xep loai", year, staff.code,
+                                   staff.full_name)
+        return self._send(lambda: review.notice_pdf(staff, year), name,
+                          url_for("workflow.person", staff_id=staff.id))
+
+    @expose("/notices")
+    def notices(self):
+        unit, year = self._unit_year()
+        name = documents.file_name("thong bao ket qua xep loai", year, unit.code)
+        return self._send(lambda: review.unit_notices_pdf(unit, year), name,
+                          url_for("workflow.index", unit=unit.code, year=year))
+
+    @expose("/announcement")
+    def announcement(self):
+        unit, year = self._unit_year()
+        name = documents.file_name("cong khai ket qua xep loai", year, unit.code)
+        return self._send(lambda: review.announcement_pdf(unit, year), name,
+                          url_for("workflow.index", unit=unit.code, year=year))
+
+    @expose("/file/<int:staff_id>/<int:year>")
+    def person_file(self, staff_id, year):
+        staff = self._person(staff_id)
+        return self._send(lambda: review.file_pdf(staff, year),
+                          review.file_download_name(staff, year),
+                          url_for("workflow.person", staff_id=staff.id))
 
 
 def register(app, admin):

@@ -5,6 +5,9 @@
   the header, with the running average and the proposed level (the ``tracking.read``
   permission; scoped to the user's units); ``/admin/tracking/deadline`` (POST) sets the
   unit's deadline working day (``tracking.assign``).
+- ``/admin/tracking/parts?unit=CODE&year=Y&period=q1…q4|h1|h2``: the quarter and
+  half-year results per person (Điều 17.3, 23; ``spreadsheets.parts``), ``&format=xlsx``
+  the same as an XLSX download (``tracking.read``).
 - ``/admin/tracking/sheet/<staff>/<year>/<month>``: form Mẫu 01 of one person; the
   person (an account linked to that staff record) self-scores it, the evaluator —
   the chairman, the competent person for commune civil servants (REFERENCE.md §6) —
@@ -13,17 +16,21 @@ A thin layer over ``canbo.tracking.sheets`` and ``year_points``, which decide wh
 what: a refusal is a 403 with its message, other domain errors are flashed.
 """
 import datetime
+import io
 from urllib.parse import quote
 
-from flask import abort, flash, make_response, redirect, request, url_for
+from flask import Response, abort, flash, make_response, redirect, request, url_for
 from flask_admin import expose
 
+from canbo.documents.render import file_name
 from canbo.errors import CanboError, Forbidden, InvalidInput
 from canbo.levels import SheetStatus
 from canbo.models import Staff
 from canbo.models.tracking import Assignment, Evidence, Sheet, SheetItem
 from canbo.records import units
 from canbo.rules import rulesets, scoring
+from canbo.spreadsheets import parts as year_parts
+from canbo.spreadsheets import workbook
 from canbo.tracking import evaluators, sheets, status
 from canbo.tracking import year_points as yp
 from canbo.vietnamese import vi_date
@@ -32,6 +39,7 @@ from .base import SecureView, can, current_account, sees
 from .dashboard import chosen_unit, chosen_year
 
 FIRST_YEAR = rulesets.MONTHLY_TRACKING_FROM
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: People per page of the grid: its queries read only the page's people (bench_monthly).
 GRID_PAGE = 50
 
@@ -97,6 +105,34 @@ class TrackingView(SecureView):
                            page=page, pages=pages, total=len(ids), page_size=GRID_PAGE,
                            first_month=status.first_month_of(unit.id, year) if unit else None,
                            first_year=year == FIRST_YEAR)
+
+    @expose("/parts")
+    def parts(self):
+        """The quarter or half-year results of the unit's people, as a table or XLSX."""
+        if not can("tracking.read"):
+            abort(403)
+        today = datetime.date.today()
+        unit = chosen_unit(request.args.get("unit", "").strip())
+        if unit is None:
+            abort(404)
+        year = max(FIRST_YEAR, chosen_year(request.args.get("year"), today))
+        period = request.args.get("period") or f"q{(today.month + 2) // 3}"
+        try:
+            quarter, half = year_parts.parse(period)
+            result = year_parts.parts_of_year(unit, year, quarter, half)
+        except CanboError as exc:
+            flash(exc.message, "error")
+            return redirect(url_for(".parts", unit=unit.code, year=year))
+        if request.args.get("format") == "xlsx":
+            out = io.BytesIO()
+            workbook.write_xlsx([year_parts.table(result)], out)
+            name = file_name("ket qua theo doi", result.label, year, unit.code)[:-4] + ".xlsx"
+            return Response(out.getvalue(), mimetype=XLSX_MIMETYPE, headers={
+                "Content-Disposition": f'attachment; filename="{name}"'})
+        return self.render("admin/tracking_parts.html", unit=unit, year=year, result=result,
+                           period=period.strip().lower(), num=_num,
+                           missing=year_parts.missing_text,
+                           years=range(today.year + 1, FIRST_YEAR - 1, -1))
 
     @expose("/deadline", methods=("POST",))
     def deadline(self):

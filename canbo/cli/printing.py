@@ -6,6 +6,7 @@ import click
 from canbo.cli.common import DATE, SUBUNITS, UNIT, YEAR, pass_context
 from canbo.documents import batch as documents_batch
 from canbo.documents import render as documents
+from canbo.documents import review
 from canbo.records import units
 
 OUTPUT = click.option(
@@ -158,3 +159,90 @@ def print_qualifications(ctx, unit, at, subunits, day, output):
     found = units.find_unit(unit)
     data = documents.qualifications_pdf(found, at, subunits, day or datetime.date.today())
     _save(output, documents.file_name("co cau trinh do", found.code, at.isoformat()), data)
+
+
+# --- the papers of the ND 335 yearly review (Điều 21, 22, 24) ------------------------------
+
+STAFF_OPT = click.option("--staff", "code", metavar="MÃ", help="Mã công chức.")
+
+
+def _person(code, unit):
+    return documents_batch.find_staff(code, units.find_unit(unit) if unit else None)
+
+
+@print_group.command("minutes")
+@UNIT
+@YEAR_OPT
+@STAFF_OPT
+@click.option("--chair", metavar="HỌ TÊN",
+              help="Người chủ trì (mặc định: người đứng đầu đơn vị đang công tác).")
+@click.option("--secretary", metavar="HỌ TÊN", default="", help="Thư ký cuộc họp.")
+@click.option("--place", metavar="ĐỊA ĐIỂM", default="",
+              help="Địa điểm họp (mặc định: trụ sở của đơn vị).")
+@click.option("--present", type=int, metavar="SỐ", help="Số người có mặt.")
+@OUTPUT
+@pass_context
+def print_minutes(ctx, unit, year, code, chair, secretary, place, present, output):
+    """Biên bản cuộc họp nhận xét, đánh giá, xếp loại chất lượng công chức năm (Điều 21
+    Nghị định 335/2025): ngày họp, thành phần, ý kiến tại cuộc họp, điểm và mức đề xuất
+    của từng người; với --staff chỉ trích phần của người đó."""
+    ctx.open()
+    found = units.find_unit(unit)
+    staff = documents_batch.find_staff(code, found) if code else None
+    meeting = review.Meeting(chair=chair or "", secretary=secretary, place=place,
+                             present=present)
+    data = review.minutes_pdf(found, year, staff, meeting)
+    _save(output, documents.file_name("bien ban hop xep loai", year, found.code,
+                                      staff.code if staff else ""), data)
+
+
+@print_group.command("notice")
+@UNIT
+@YEAR_OPT
+@STAFF_OPT
+@OUTPUT
+@pass_context
+def print_notice(ctx, unit, year, code, output):
+    """Thông báo bằng văn bản kết quả xếp loại chất lượng cho công chức (Điều 21, 22 Nghị
+    định 335/2025); không có --staff: thông báo của mọi người đã có kết quả, một tệp."""
+    ctx.open()
+    if code:
+        staff = _person(code, unit)
+        data = review.notice_pdf(staff, year)
+        name = documents.file_name("thong bao ket qua xep loai", year, staff.code,
+                                   staff.full_name)
+    else:
+        found = units.find_unit(unit)
+        data = review.unit_notices_pdf(found, year)
+        name = documents.file_name("thong bao ket qua xep loai", year, found.code)
+    _save(output, name, data)
+
+
+@print_group.command("announcement")
+@UNIT
+@YEAR_OPT
+@DAY
+@OUTPUT
+@pass_context
+def print_announcement(ctx, unit, year, day, output):
+    """Danh sách công khai kết quả xếp loại chất lượng công chức năm (Điều 21 Nghị định
+    335/2025): điểm, mức xếp loại, tổng số từng mức (ngày mặc định: ngày thông báo)."""
+    ctx.open()
+    found = units.find_unit(unit)
+    data = review.announcement_pdf(found, year, day)
+    _save(output, documents.file_name("cong khai ket qua xep loai", year, found.code), data)
+
+
+@print_group.command("file")
+@click.option("--staff", "code", required=True, metavar="MÃ", help="Mã công chức.")
+@YEAR_OPT
+@click.option("--unit", metavar="MÃ", help="Mã đơn vị, khi cùng mã người có ở nhiều đơn vị.")
+@OUTPUT
+@pass_context
+def print_file(ctx, code, year, unit, output):
+    """Hồ sơ điện tử xếp loại chất lượng năm của một công chức (Điều 24 Nghị định
+    335/2025) thành MỘT tệp PDF: biên bản (phần của người đó), phiếu hằng tháng, phiếu
+    năm, nhận xét của cấp ủy, kiến nghị và trả lời."""
+    ctx.open()
+    staff = _person(code, unit)
+    _save(output, review.file_download_name(staff, year), review.file_pdf(staff, year))
