@@ -43,6 +43,7 @@ from canbo.rating import compliance, guards
 from canbo.rating import points as wp
 from canbo.rating import records as wr
 from canbo.rating import workflow as wf
+from canbo.records import users
 from canbo.rules import rulesets
 from canbo.vietnamese import parse_date, parse_decimal, vi_percent
 
@@ -78,6 +79,14 @@ def _visible(unit_id, staff_id=None):
 
 
 class WorkflowView(SecureView):
+    # a civil servant opens their own rating and self-assesses it (Điều 21.1.a, 2.a);
+    # the cycle's page stays the unit's (``_visible``)
+    self_service = True
+
+    def is_visible(self):
+        # no menu entry for a civil servant: the cycle's page is the unit's
+        return not users.self_service(current_account())
+
     @expose("/")
     def index(self):
         today = datetime.date.today()

@@ -32,8 +32,12 @@ def test_a_civil_servant_reads_only_their_own_records(app, me):
     assert client.get(f"/admin/rating/details/?id={mine.id}").status_code == 200
     assert client.get(f"/admin/rating/details/?id={theirs.id}").status_code == 404
     assert client.get(f"/admin/rating/edit/?id={mine.id}").status_code == 403
+    # the yearly cycle: their own rating page, not the unit's cycle page
+    assert client.get(f"/admin/workflow/rating/{mine.id}").status_code == 200
+    assert client.get(f"/admin/workflow/rating/{theirs.id}").status_code == 404
+    assert client.get("/admin/workflow/?year=2022").status_code == 404
     for url in ("/admin/unit/", "/admin/title/", "/admin/department/", "/admin/dashboard/",
-                "/admin/workflow/", "/admin/import/", "/admin/documents/", "/admin/user/",
+                "/admin/import/", "/admin/documents/", "/admin/user/",
                 "/admin/auditlog/", "/admin/accounts/", "/admin/monthly/evaluators"):
         assert client.get(url).status_code == 403, url
     assert client.get(f"/admin/catalogue/?unit={Unit.get(Unit.code == 'XB').code}"
