@@ -236,7 +236,9 @@ class WorkflowView(SecureView):
                 account, rating.staff, form.get("system"), form.get("kind"), decided,
                 _year(form.get("violation_year"), decided.year),
                 form.get("cause"),
-                decision_number=form.get("decision_number") or None)
+                decision_number=form.get("decision_number") or None,
+                counted_year=_year(form.get("counted_year"), None),
+                at_old_unit=form.get("at_old_unit") == "on")
             flash("Đã ghi quyết định kỷ luật.", "success")
         elif step == "objection":
             wr.lodge_objection(account, rating, form.get("text"),

@@ -95,6 +95,14 @@ def test_the_officer_records_an_absence_and_a_discipline_on_the_form(login_as, c
                 kind="REPRIMAND", decided_on="05/05/2022", decision_number="9/QĐ-UBND",
                 cause="PUBLIC_SERVICE").get_data(as_text=True)
     assert "Khiển trách (Kỷ luật hành chính), quyết định 9/QĐ-UBND" in html
+    html = post(officer, csrf, url, step="discipline", system="PARTY", kind="REPRIMAND",
+                decided_on="10/10/2022", violation_year="2022", counted_year="2021",
+                cause="PUBLIC_SERVICE").get_data(as_text=True)
+    assert "Năm đã tính kỷ luật 2021 phải từ năm vi phạm 2022" in html
+    html = post(officer, csrf, url, step="discipline", system="PARTY", kind="REPRIMAND",
+                decided_on="10/10/2022", violation_year="2022", counted_year="2022",
+                at_old_unit="on", cause="PUBLIC_SERVICE").get_data(as_text=True)
+    assert "đã tính vào năm 2022, vi phạm ở đơn vị cũ (không tính ở đây)" in html
     html = post(login_as("VIEWER"), csrf, url, step="absence", kind="SICK",
                 starts_on="01/03/2022", ends_on="02/03/2022").get_data(as_text=True)
     assert "không được ghi thời gian nghỉ" in html

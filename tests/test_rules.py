@@ -200,6 +200,16 @@ def test_a_violation_already_counted_is_not_counted_again():
     assert yearly.disciplines_forcing_khtnv(RS[ND90_ND48], 2024, [d]) == []
 
 
+def test_a_violation_at_the_old_unit_counts_there_not_here():
+    """ND 335 Điều 11.3.c: committed at the organisation the person came from, disciplined
+    at the new one — the old organisation's rating counts it."""
+    here = discipline(D(2026, 9, 1))
+    there = discipline(D(2026, 9, 1))
+    there.at_old_unit = True
+    assert yearly.disciplines_forcing_khtnv(RS[ND335], 2026, [there]) == []
+    assert yearly.disciplines_forcing_khtnv(RS[ND335], 2026, [here, there]) == [here]
+
+
 @pytest.mark.parametrize("code, public_service, forces", [
     (ND90_ND48, False, True),  # ND 48: any Party or administrative discipline
     (ND90_ND48, True, True),

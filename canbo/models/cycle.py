@@ -11,6 +11,7 @@ eligibility; ``Objection`` is a kiến nghị and its answer.  The transitions a
 import json
 
 from peewee import (
+    BooleanField,
     CharField,
     DateField,
     DateTimeField,
@@ -112,7 +113,9 @@ class Absence(BaseModel):
 
 class Discipline(BaseModel):
     """A disciplinary decision.  ``counted_year`` records the year whose rating already
-    counted the violation, so that it is counted once only (ND 48/2023)."""
+    counted the violation, so that it is counted once only (ND 48/2023; ND 335/2025
+    Điều 11.3.a–b); ``at_old_unit`` a violation at the previous organisation, which
+    counts there, not here (Điều 11.3.c–d)."""
 
     staff = ForeignKeyField(Staff, backref="disciplines", on_delete="CASCADE")
     system = CharField(max_length=20, choices=DisciplineSystem.choices())
@@ -122,6 +125,8 @@ class Discipline(BaseModel):
     decision_number = CharField(max_length=60, null=True)
     violation_year = IntegerField()
     counted_year = IntegerField(null=True)
+    # the violation was at the organisation the person came from (Điều 11.3.c–d)
+    at_old_unit = BooleanField(default=False)
 
     class Meta:
         indexes = ((("staff", "decided_on"), False),)

@@ -205,11 +205,12 @@ def _refresh_eligibility(actor, staff, year):
 
 
 def record_discipline(actor, staff, system, kind, decided_on, violation_year, cause,
-                      decision_number=None, counted_year=None):
+                      decision_number=None, counted_year=None, at_old_unit=False):
     """A disciplinary decision with its ``cause`` (``DisciplineCause``: it decides whether
     the year is KHTNV, ND 335/2025 Điều 11.3.a); ``counted_year`` when the violation was
     already counted in that year's rating, so that it counts once only (Điều 11.3,
-    ND 48/2023)."""
+    ND 48/2023); ``at_old_unit`` when the violation was at the organisation the person
+    came from, whose rating counts it (Điều 11.3.c–d)."""
     require(actor, "cycle.prepare", "ghi kỷ luật", staff.unit_id)
     system, kind = DisciplineSystem.parse(system).code, DisciplineKind.parse(kind).code
     if not cause:
@@ -220,16 +221,22 @@ def record_discipline(actor, staff, system, kind, decided_on, violation_year, ca
         cause = DisciplineCause.parse(cause).code
     except ValueError as exc:
         raise InvalidInput(f"Nguyên nhân bị kỷ luật: {exc}", field="cause") from None
+    if counted_year is not None and not (violation_year <= counted_year <= decided_on.year
+                                         + 1):
+        raise InvalidInput(f"Năm đã tính kỷ luật {counted_year} phải từ năm vi phạm "
+                           f"{violation_year} đến năm sau năm quyết định.",
+                           field="counted_year")
     if violation_year > decided_on.year:
         raise InvalidInput(f"Năm vi phạm {violation_year} sau ngày quyết định "
                            f"{vi_date(decided_on)}.")
     with database.atomic():
         d = Discipline.create(staff=staff, system=system, kind=kind, decided_on=decided_on,
                               violation_year=violation_year, cause=cause,
-                              decision_number=decision_number, counted_year=counted_year)
+                              decision_number=decision_number, counted_year=counted_year,
+                              at_old_unit=bool(at_old_unit))
         audit.record(actor.username, "discipline.add", d, changes={
             "staff": staff.id, "kind": kind, "cause": cause, "decided_on": decided_on.isoformat(),
-            "counted_year": yearly.counted_year(d)})
+            "counted_year": yearly.counted_year(d), "at_old_unit": bool(at_old_unit)})
     return d
 
 

@@ -180,11 +180,15 @@ def disciplines_forcing_khtnv(rule_set, year, disciplines):
     ND 48/2023: any Party or administrative discipline; ND 335/2025 Điều 11.3.a: a Party
     or administrative discipline (every form is reprimand or above) in the year for
     degradation in political ideology, ethics or lifestyle, or for a violation related
-    to public service (``Discipline.cause``).
+    to public service (``Discipline.cause``); counted once (``counted_year``, Điều
+    11.3.a–b), and not when the violation was at the organisation the person came from
+    (``Discipline.at_old_unit``, Điều 11.3.c–d).
     """
     if rule_set.discipline is None:
         return []
-    found = [d for d in disciplines if counted_year(d) == year]
+    # Điều 11.3.c–d: a violation at the previous organisation counts in its rating there
+    found = [d for d in disciplines if counted_year(d) == year
+             and not getattr(d, "at_old_unit", False)]
     if rule_set.discipline == "REPRIMAND_PUBLIC_SERVICE":
         found = [d for d in found if d.cause in KHTNV_CAUSES]
     return found
