@@ -25,7 +25,7 @@ from hypothesis import settings
 PROFILES = {"ci": 1, "dev": 1, "long": 10}
 
 settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
-settings.register_profile("dev")
+settings.register_profile("dev", derandomize=False)
 settings.register_profile("long", derandomize=False, print_blob=True, max_examples=1000)
 
 
