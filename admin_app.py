@@ -15,6 +15,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from admin_views import (
     accounts,
@@ -61,8 +62,18 @@ class ConfigurationError(RuntimeError):
     """The panel cannot start with this configuration."""
 
 
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in the panel's URLs: a number the database can hold (``dbm.MAX_INT``);
+    a larger one is a 404 like any unknown row, never an overflow in the query."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", dbm.MAX_INT)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(config=None):
     app = Flask(__name__, template_folder=str(assets.TEMPLATES))
+    app.url_map.converters["int"] = RowIdConverter
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("CANBO_SECRET_KEY"),
         DATABASE=dbm.database_url(),

@@ -20,7 +20,7 @@ from flask_admin.contrib.peewee.filters import FilterEqual
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
-from canbo.db import database
+from canbo.db import MAX_INT, database
 from canbo.errors import CanboError, Forbidden
 from canbo.models import Department, Staff, Unit
 from canbo.records import audit, users
@@ -167,6 +167,9 @@ class SecureModelView(SecuredMixin, ModelView):
             # of the folded name (``search_words``) and is applied in get_query.
             g.name_search = search
             search = None
+        # ?page=99999999999999999999 would be an OFFSET past what the database holds: a
+        # page past the end is an empty page, whatever its number.
+        page = min(page or 0, MAX_INT // max(page_size or self.page_size or 1, *self.page_size_options))
         count, data = super().get_list(page, sort_column, sort_desc, search, filters,
                                        execute=execute, page_size=page_size)
         counted = self.count_query(g.get("name_search"))
@@ -181,6 +184,8 @@ class SecureModelView(SecuredMixin, ModelView):
         try:
             pk = self.model._meta.primary_key.db_value(id)
         except (TypeError, ValueError):
+            abort(404)
+        if isinstance(pk, int) and not 0 < pk <= MAX_INT:
             abort(404)
         row = self.get_query().where(self.model._meta.primary_key == pk).first()
         if row is None:

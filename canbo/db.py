@@ -19,6 +19,9 @@ database = peewee.DatabaseProxy()
 
 DEFAULT_URL = "sqlite:///instance/canbo.db"
 MIGRATIONS = pathlib.Path(__file__).with_name("migrations")
+#: The largest row id and the largest whole number a column holds: PostgreSQL's INTEGER
+#: (SERIAL) is 32 bits; a larger one sent to the database is an error, not "no such row".
+MAX_INT = 2**31 - 1
 
 POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresext", "postgresqlext", "psycopg3"}
 NO_POSTGRES_DRIVER = (
