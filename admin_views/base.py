@@ -10,6 +10,7 @@
 - Domain errors (``canbo.errors``) raised in hooks become flashed messages.
 """
 import datetime
+import functools
 
 import peewee
 from flask import abort, flash, g, has_request_context, redirect
@@ -17,8 +18,9 @@ from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.peewee.filters import FilterEqual
-from wtforms import StringField
+from wtforms import StringField, ValidationError
 from wtforms.fields.core import UnboundField
+from wtfpeewee.fields import SelectQueryField
 
 from canbo.db import MAX_INT, database
 from canbo.errors import CanboError, Forbidden
@@ -222,6 +224,11 @@ class SecureModelView(SecuredMixin, ModelView):
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
+        for name in dir(form_class):
+            field = getattr(form_class, name, None)
+            if isinstance(field, UnboundField) and isinstance(field.field_class, type) and \
+                    issubclass(field.field_class, SelectQueryField):
+                field.field_class = _checked_select(field.field_class)
         # Field labels come from the domain's words (column_labels), not column names.
         for name, label in (self.column_labels or {}).items():
             field = getattr(form_class, name, None)
@@ -329,6 +336,36 @@ class SecureModelView(SecuredMixin, ModelView):
         return super().handle_view_exception(exc)
 
 
+def _row_id(pk):
+    """``pk`` as a row id the database can hold, or ``None`` ("abc", 99999999999999999999)."""
+    try:
+        number = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_INT else None
+
+
+@functools.lru_cache(maxsize=None)
+def _checked_select(field_class):
+    """A select box that looks up the row a form sent only when its id is one the database
+    can hold; anything else is no row, so the field says "not a valid choice" instead of
+    the query failing."""
+
+    class Checked(field_class):
+        def get_model(self, pk):
+            number = _row_id(pk)
+            return None if number is None else super().get_model(number)
+
+        def pre_validate(self, form):
+            data = self.data
+            if data is not None and not isinstance(data, self.model) and _row_id(data) is None:
+                raise ValidationError(self.gettext("Not a valid choice."))
+            super().pre_validate(form)
+
+    Checked.__name__ = field_class.__name__
+    return Checked
+
+
 class ScopedAjaxLoader(QueryAjaxModelLoader):
     """The search behind an AJAX select box (``form_ajax_refs``), limited to the rows the
     user may link to (``SecureModelView.lookup_query``); a person is found by the word
@@ -339,6 +376,8 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         self.view = view
 
     def get_one(self, pk):
+        if _row_id(pk) is None:
+            return None
         return self.view.lookup_query(self.model).where(
             self.model._meta.primary_key == pk).first()
 

@@ -30,7 +30,7 @@ from canbo.errors import Forbidden, InvalidInput, NotFound
 from canbo.levels import RatingStatus, Role
 from canbo.models import Staff, Unit, User
 from canbo.records import audit, units
-from canbo.vietnamese import vi_date, vi_datetime
+from canbo.vietnamese import CONTROL, vi_date, vi_datetime
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
@@ -449,7 +449,11 @@ def authenticate(username, password, at=None):
     """
     at = at or now()
     wrong = Forbidden("Tên đăng nhập hoặc mật khẩu không đúng.")
-    user = User.get_or_none(User.username == (username or "").strip())
+    name = (username or "").strip()
+    # No account's name holds a control character (``db.check_values``) or is longer than
+    # the column; PostgreSQL cannot even compare a NUL, so such a name is not looked up.
+    typed = not CONTROL.search(name) and len(name) <= User.username.max_length
+    user = User.get_or_none(User.username == name) if typed else None
     if user is None:
         check_password_hash(_dummy_hash(password_hash_method()), password or "")
         raise wrong
