@@ -62,6 +62,24 @@ class ConfigurationError(RuntimeError):
     """The panel cannot start with this configuration."""
 
 
+#: The largest request body (an upload) the panel reads, in MB, unless
+#: $CANBO_MAX_REQUEST_MB says otherwise.
+MAX_REQUEST_MB = 20
+
+
+def max_request_bytes(environ=os.environ):
+    """``MAX_CONTENT_LENGTH``: $CANBO_MAX_REQUEST_MB megabytes (default ``MAX_REQUEST_MB``)."""
+    raw = environ.get("CANBO_MAX_REQUEST_MB") or str(MAX_REQUEST_MB)
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        megabytes = float("nan")
+    if not 0 < megabytes <= 10_000:
+        raise ConfigurationError(f"CANBO_MAX_REQUEST_MB «{raw}» không hợp lệ; cho phép một "
+                                 "số MB từ 0 đến 10000 (mặc định 20).")
+    return int(megabytes * 1024 * 1024)
+
+
 class RowIdConverter(IntegerConverter):
     """``<int:…>`` in the panel's URLs: a number the database can hold (``dbm.MAX_INT``);
     a larger one is a 404 like any unknown row, never an overflow in the query."""
@@ -87,6 +105,9 @@ def create_app(config=None):
         WTF_CSRF_TIME_LIMIT=None,  # a form left open all morning still submits
         FLASK_ADMIN_SWATCH="default",
         FLASK_ADMIN_FLUID_LAYOUT=True,
+        # A request body past this is refused (413) before it is read; ``canbo serve``
+        # gives waitress the same bound.  $CANBO_MAX_REQUEST_MB, default 20.
+        MAX_CONTENT_LENGTH=max_request_bytes(),
     )
     if config:
         app.config.update(config)

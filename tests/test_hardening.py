@@ -2,15 +2,23 @@
 (issue 16, "No 500, ever").  On SQLite and PostgreSQL: NUL bytes and lengths are where
 they differ (PostgreSQL refuses a NUL outright; SQLite stores any length)."""
 import datetime
+import io
+import random
+import time
+import zipfile
 from decimal import Decimal
 
+import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from canbo.cli import cli
 from canbo.errors import InvalidInput
 from canbo.levels import Rating as RatingLevel
 from canbo.levels import StaffKind
 from canbo.models import AuditLog, Rating, Staff, Unit, User
 from canbo.rating import workflow
+from canbo.spreadsheets import workbook as spreadsheets
 from panel_helpers import log_in
 
 
@@ -86,3 +94,122 @@ def test_a_select_box_sent_an_odd_id_says_not_a_valid_choice(login_as, csrf, uni
                            data={"csrf_token": token, "name": "Phòng mới", "unit": unit})
     assert response.status_code == 200
     assert "Phòng mới" in response.get_data(as_text=True)  # the form again, with the error
+
+
+# --- files: random bytes are a message, in the panel and on the command line -----------
+
+
+def _zip_of(member, payload):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(member, payload)
+    return buffer.getvalue()
+
+
+FILES = [
+    ("a.xlsx", bytes(random.Random(1).randrange(256) for _ in range(3000))),
+    ("a.csv", bytes(random.Random(2).randrange(256) for _ in range(3000))),
+    ("a.xlsx", _zip_of("xl/workbook.xml", b"<not xml")),
+    ("a.xlsx", b"PK\x03\x04" + b"\x00" * 200),
+    ("a.csv", b"M\xc3\xa3;H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan\n\x00\x00;" + b"9" * 201),
+    ("a.csv", "Mã;Họ và tên;Loại\nA1;Lê\x00Văn An;Cán bộ\n".encode()),
+    ("a.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 100),
+    ("a.ods", b"PK"),
+]
+
+
+@pytest.mark.parametrize("name, data", FILES)
+def test_a_damaged_upload_is_a_message_in_the_panel(login_as, csrf, name, data):
+    client = login_as("OFFICER")
+    token = csrf(client, "/admin/import/")
+    response = client.post("/admin/import/", data={
+        "csrf_token": token, "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name, data", FILES)
+def test_a_damaged_file_is_one_line_on_the_command_line(demo_db, tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = CliRunner().invoke(cli, ["--db", demo_db.url, "import", str(path), "--unit",
+                                      "KIMTAN", "--dry-run"])
+    assert result.exit_code in (0, 1, 2), result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, Exception) \
+        or isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+# --- bounded uploads ---------------------------------------------------------------------
+
+
+def test_a_request_body_past_the_limit_is_refused_before_it_is_read(login_as, csrf, app):
+    assert app.config["MAX_CONTENT_LENGTH"] == 20 * 1024 * 1024  # the default
+    client = login_as("OFFICER")
+    token = csrf(client, "/admin/import/")
+    big = io.BytesIO(b"a;b\n" * (21 * 1024 * 1024 // 4))
+    response = client.post("/admin/import/", data={"csrf_token": token, "file": (big, "a.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("value, megabytes", [(None, 20), ("5", 5), ("0.5", 0.5)])
+def test_the_request_limit_is_a_setting(value, megabytes):
+    import admin_app
+
+    environ = {} if value is None else {"CANBO_MAX_REQUEST_MB": value}
+    assert admin_app.max_request_bytes(environ) == int(megabytes * 1024 * 1024)
+    with pytest.raises(admin_app.ConfigurationError, match="CANBO_MAX_REQUEST_MB"):
+        admin_app.max_request_bytes({"CANBO_MAX_REQUEST_MB": "NaN"})
+
+
+def test_canbo_serve_gives_waitress_the_same_bound(demo_db, monkeypatch):
+    import waitress
+
+    seen = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **options: seen.update(options))
+    monkeypatch.setenv("CANBO_SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("CANBO_MAX_REQUEST_MB", "7")
+    result = CliRunner().invoke(cli, ["--db", demo_db.url, "serve"])
+    assert result.exit_code == 0, result.output
+    assert seen["max_request_body_size"] == 7 * 1024 * 1024
+
+
+def _bomb(rows, columns=1):
+    """An XLSX whose one sheet holds ``rows`` rows: a few hundred KB zipped."""
+    sheet = io.StringIO()
+    sheet.write('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                "<sheetData>")
+    cells = "".join('<c t="inlineStr"><is><t>x</t></is></c>' for _ in range(columns))
+    for n in range(1, rows + 1):
+        sheet.write(f'<row r="{n}">{cells}</row>')
+    sheet.write("</sheetData></worksheet>")
+    source = io.BytesIO()
+    openpyxl.Workbook().save(source)
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = sheet.getvalue().encode()
+            new.writestr(item, data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def test_a_zip_bomb_of_rows_is_refused_before_parsing(monkeypatch):
+    data = _bomb(1_000_000)
+    assert len(data) < 3 * 1024 * 1024
+    started = time.monotonic()
+    with pytest.raises(InvalidInput, match=r"quá lớn để nhập: một trang có hơn 100\.000 dòng"):
+        spreadsheets.read(data, "bom.xlsx")
+    assert time.monotonic() - started < 10
+    monkeypatch.setattr(spreadsheets, "MAX_UNCOMPRESSED", 1024 * 1024)
+    with pytest.raises(InvalidInput, match="MB"):
+        spreadsheets.read(data, "bom.xlsx")
+
+
+def test_too_many_columns_are_refused_and_a_normal_file_still_reads():
+    with pytest.raises(InvalidInput, match="hơn 200 cột"):
+        spreadsheets.read(_bomb(2, columns=201), "rong.xlsx")
+    assert len(spreadsheets.read(_bomb(3, columns=5), "ok.xlsx").sheets[0].rows) == 3
+    with pytest.raises(InvalidInput, match="hơn 200 cột"):
+        spreadsheets.read(("a;" * 201 + "\n").encode(), "rong.csv")

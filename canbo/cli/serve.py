@@ -83,4 +83,7 @@ def serve(ctx, demo, host, port, threads):
         for username, label, password in accounts:
             click.echo(f"  {label:<26} {username} / {password}")
     click.echo("Nhấn Ctrl+C để dừng.")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="canbo")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="canbo",
+                   # a body past the panel's bound is refused by waitress before the
+                   # panel sees it, never buffered whole
+                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
