@@ -10,6 +10,7 @@
 - Domain errors (``canbo.errors``) raised in hooks become flashed messages.
 """
 import datetime
+import decimal
 import functools
 
 import peewee
@@ -26,6 +27,7 @@ from canbo.db import MAX_INT, database
 from canbo.errors import CanboError, Forbidden
 from canbo.models import Department, Staff, Unit
 from canbo.records import audit, users
+from canbo.spreadsheets.workbook import neutralise
 
 # Re-exported: feature modules import the access helpers and formatters from here.
 from .access import (  # noqa: F401
@@ -298,11 +300,19 @@ class SecureModelView(SecuredMixin, ModelView):
         return "Tìm theo họ tên (gõ có dấu hoặc không dấu)" if self._search_supported else None
 
     def get_export_value(self, model, name):
-        # Text that starts like a formula must not run in the user's spreadsheet program.
+        """A cell of the list's export.  In CSV, text that starts like a formula (a name,
+        and a related row's too: the person of a rating, a unit, a title) is neutralised
+        so that it never runs in the user's spreadsheet program; the XLSX export writes
+        every text as a text cell (``exports.xlsx_response``)."""
         value = super().get_export_value(model, name)
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-            return "'" + value
-        return value
+        if value is not None and not isinstance(value, (str, bool, int, float, decimal.Decimal,
+                                                         datetime.date)):
+            value = str(value)  # a related row, as the list shows it
+        return neutralise(value) if g.get("export_csv") else value
+
+    def _export_csv(self, return_url):
+        g.export_csv = True
+        return super()._export_csv(return_url)
 
     def _export_tablib(self, export_type, return_url):
         if export_type == "xlsx":

@@ -4,6 +4,7 @@ they differ (PostgreSQL refuses a NUL outright; SQLite stores any length)."""
 import datetime
 import io
 import random
+import re
 import time
 import zipfile
 from decimal import Decimal
@@ -213,3 +214,65 @@ def test_too_many_columns_are_refused_and_a_normal_file_still_reads():
     assert len(spreadsheets.read(_bomb(3, columns=5), "ok.xlsx").sheets[0].rows) == 3
     with pytest.raises(InvalidInput, match="hơn 200 cột"):
         spreadsheets.read(("a;" * 201 + "\n").encode(), "rong.csv")
+
+
+# --- exports: a cell that starts like a formula never runs -------------------------------
+
+FORMULAS = ["=cmd|' /C calc'!A0", "=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3+4", "@SUM(A1)"]
+
+
+def test_csv_cells_that_start_like_a_formula_are_neutralised_and_read_back_exactly():
+    table = spreadsheets.Table("x", ["Mã", "Ghi chú"], [[f"A{i}", f] for i, f in
+                                                        enumerate(FORMULAS)] + [["B", -5]])
+    out = io.BytesIO()
+    spreadsheets.write_csv(table, out)
+    text = out.getvalue().decode("utf-8-sig")
+    for formula in FORMULAS:
+        assert f"'{formula}".replace('"', '""') in text
+    assert ",-5\r\n" in text  # a number stays a number
+    assert "\n=" not in text and ",=" not in text and ',"=' not in text
+    rows = spreadsheets.read(out.getvalue(), "x.csv").sheets[0].rows
+    assert [r[1] for r in rows[1:-1]] == FORMULAS
+
+
+def test_tab_and_carriage_return_at_the_start_are_neutralised():
+    assert spreadsheets.neutralise("\t=1") == "'\t=1"
+    assert spreadsheets.neutralise("\r=1") == "'\r=1"
+    assert spreadsheets.neutralise("An") == "An" and spreadsheets.neutralise(5) == 5
+    assert spreadsheets.unneutralise("'\t=1") == "\t=1"
+    assert spreadsheets.unneutralise("'Tám") == "'Tám"  # an apostrophe of the text itself
+
+
+@pytest.fixture
+def formula_person(demo_db, accounts):
+    person = Staff.get(Staff.code == "KT01")
+    person.full_name = "=HYPERLINK(\"http://x\",\"Bấm\")"
+    person.save()
+    return person
+
+
+def test_the_panel_list_csv_neutralises_related_columns_too(login_as, formula_person):
+    client = login_as("OFFICER")
+    ratings = client.get("/admin/rating/export/csv/").get_data(as_text=True)
+    staff = client.get("/admin/staff/export/csv/").get_data(as_text=True)
+    for text in (ratings, staff):
+        assert "'=HYPERLINK" in text and not re.search(r'(^|,)"?=HYPERLINK', text, re.M)
+
+
+def test_the_panel_list_xlsx_writes_text_cells_never_formulas(login_as, formula_person):
+    data = login_as("OFFICER").get("/admin/staff/export/xlsx/").get_data()
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    cells = [c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert "<f>" not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_the_import_pages_csv_and_the_cli_export_are_neutralised(login_as, formula_person,
+                                                                  tmp_path):
+    text = login_as("OFFICER").get("/admin/import/export/staff.csv?unit=KIMTAN")
+    assert "'=HYPERLINK" in text.get_data(as_text=True)
+    target = tmp_path / "ds.csv"
+    result = CliRunner().invoke(cli, ["--db", formula_person._meta.database.obj.url, "export",
+                                      "staff", "--unit", "KIMTAN", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "'=HYPERLINK" in target.read_text("utf-8-sig")

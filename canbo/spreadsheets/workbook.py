@@ -217,7 +217,8 @@ def _read_csv(data, name):
                             delimiter=delimiter or _delimiter(text))
         rows = []
         for row in reader:
-            rows.append(_trim([cell.strip() or None for cell in row[:MAX_COLUMNS + 1]]))
+            rows.append(_trim([unneutralise(cell).strip() or None
+                               for cell in row[:MAX_COLUMNS + 1]]))
             if len(rows[-1]) > MAX_COLUMNS:
                 raise _too_big(name, f"dòng {len(rows)} có hơn {MAX_COLUMNS} cột")
             if len(rows) > MAX_ROWS:
@@ -247,6 +248,28 @@ def _to_unicode(sheets):
 
 # --- writing --------------------------------------------------------------------------
 
+#: How a cell a spreadsheet program would run as a formula starts (OWASP "CSV
+#: injection"): ``=cmd|' /C calc'!A0``, ``=HYPERLINK(…)``, ``@SUM(…)``, and TAB or CR,
+#: which some programs skip before looking for ``=``.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell of a CSV as written: with a leading apostrophe when it starts like a
+    formula, so that it is shown, never run.  Numbers and dates are left as they are;
+    ``unneutralise`` is the reading back."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unneutralise(text):
+    """A CSV cell as written by ``neutralise``, back as it was (a round trip is exact)."""
+    if isinstance(text, str) and text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text
+
+
 
 def _width(values):
     longest = max((len(_text(v)) for v in values), default=0)
@@ -275,9 +298,11 @@ def write_csv(table, target):
     """Write one table as CSV, UTF-8 with BOM, comma-separated (a path or binary file)."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(table.headers)
+    writer.writerow([neutralise(h) for h in table.headers])
     for row in table.rows:
-        writer.writerow([_csv_value(v, table.formats.get(i)) for i, v in enumerate(row)])
+        writer.writerow([neutralise(_csv_value(v, table.formats.get(i)))
+                         if isinstance(v, str) else _csv_value(v, table.formats.get(i))
+                         for i, v in enumerate(row)])
     data = ("\ufeff" + buf.getvalue()).encode("utf-8")
     if isinstance(target, (str, pathlib.Path)):
         pathlib.Path(target).write_bytes(data)
