@@ -31,6 +31,7 @@ from admin_views import (
     lists,
     monthly,
     ratings,
+    security,
     staff,
     tracking,
     units,
@@ -118,6 +119,7 @@ def create_app(config=None):
             raise ConfigurationError(NO_SECRET)
 
     _init_database(app)
+    security.init(app)
     app.add_template_filter(scoring.points_text, "points")
     app.add_template_filter(scoring.points_exact, "points_exact")
     Babel(app, locale_selector=_locale)
@@ -134,6 +136,7 @@ def create_app(config=None):
         index_view=home.HomeView(
             name="Trang chủ", url="/admin", endpoint="admin"
         ),
+        csp_nonce_generator=security.nonce,
     )
     for feature in FEATURES:
         feature.register(app, admin)

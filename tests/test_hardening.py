@@ -20,7 +20,7 @@ from canbo.levels import StaffKind
 from canbo.models import AuditLog, Rating, Staff, Unit, User
 from canbo.rating import workflow
 from canbo.spreadsheets import workbook as spreadsheets
-from panel_helpers import log_in
+from panel_helpers import log_in, panel_app
 
 
 def test_control_characters_never_reach_the_database(db):
@@ -276,3 +276,73 @@ def test_the_import_pages_csv_and_the_cli_export_are_neutralised(login_as, formu
                                       "staff", "--unit", "KIMTAN", "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert "'=HYPERLINK" in target.read_text("utf-8-sig")
+
+
+# --- response headers ---------------------------------------------------------------------
+
+
+def _csp(response):
+    return dict(part.strip().split(" ", 1) for part in
+                response.headers["Content-Security-Policy"].split(";"))
+
+
+@pytest.mark.parametrize("url", ["/admin/login/", "/admin/staff/", "/admin/dashboard/"])
+def test_every_page_forbids_framing_and_sniffing_and_runs_only_its_own_scripts(login_as, url):
+    response = login_as("OFFICER").get(url)
+    assert response.status_code == 200
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    csp = _csp(response)
+    assert csp["frame-ancestors"] == "'none'" and csp["object-src"] == "'none'"
+    assert "unsafe-inline" not in csp["script-src"] and "unsafe-inline" not in csp["style-src"]
+    nonce = re.search(r"'nonce-([^']+)'", csp["script-src"]).group(1)
+    html = response.get_data(as_text=True)
+    for tag in re.findall(r"<(?:script|style)\b[^>]*>", html):
+        assert f'nonce="{nonce}"' in tag, tag  # every inline block carries the nonce
+    assert "http" not in csp["script-src"] + csp["style-src"]  # no CDN
+
+
+def test_the_nonce_changes_with_every_request(login_as):
+    client = login_as("OFFICER")
+    first, second = (_csp(client.get("/admin/staff/"))["script-src"] for _ in range(2))
+    assert first != second
+
+
+def test_an_injected_handler_is_not_allowed_by_hash():
+    from admin_views import security
+
+    page = '<a onclick="return false;"></a><b onclick="alert(1)"></b>'
+    with panel_app_context():
+        csp = security.policy(page)
+    assert security._hash("return false;") in csp and security._hash("alert(1)") not in csp
+
+
+def panel_app_context():
+    import flask
+
+    return flask.Flask(__name__).test_request_context("/")
+
+
+@pytest.mark.parametrize("mode, https, secure", [
+    ("auto", True, True), ("auto", False, False), ("on", False, True), ("off", True, False),
+])
+def test_cookies_are_secure_over_https(demo_db, mode, https, secure):
+    app = panel_app(demo_db, TESTING=True, SECURE_COOKIES=mode)
+    client = app.test_client()
+    base = "https://localhost" if https else "http://localhost"
+    response = client.get("/admin/login/", base_url=base)
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies and all(("; Secure" in c) == secure for c in cookies)
+
+
+def test_secure_cookies_default_on_outside_demo_and_debug(demo_db, monkeypatch):
+    from admin_views import security
+
+    monkeypatch.delenv("CANBO_SECURE_COOKIES", raising=False)
+    assert panel_app(demo_db, TESTING=True).config["SECURE_COOKIES"] == "off"
+    assert panel_app(demo_db, DEMO=True, SECRET_KEY="x").config["SECURE_COOKIES"] == "off"
+    assert panel_app(demo_db, SECRET_KEY="x").config["SECURE_COOKIES"] == "auto"
+    import flask
+
+    with pytest.raises(Exception, match="CANBO_SECURE_COOKIES"):
+        security.secure_cookies_mode(flask.Flask("x"), {"CANBO_SECURE_COOKIES": "yes"})

@@ -63,6 +63,7 @@ def serve(ctx, demo, host, port, threads):
 
     config = {}
     if demo:
+        config["DEMO"] = True  # on http://localhost: no Secure cookies (admin_views.security)
         url = DEMO_URL
         accounts = prepare_demo(url)
         if not os.environ.get("CANBO_SECRET_KEY"):
