@@ -5,6 +5,7 @@ import datetime
 import io
 import random
 import re
+import threading
 import time
 import zipfile
 from decimal import Decimal
@@ -346,3 +347,72 @@ def test_secure_cookies_default_on_outside_demo_and_debug(demo_db, monkeypatch):
 
     with pytest.raises(Exception, match="CANBO_SECURE_COOKIES"):
         security.secure_cookies_mode(flask.Flask("x"), {"CANBO_SECURE_COOKIES": "yes"})
+
+
+# --- the lockout cannot be raced ------------------------------------------------------------
+
+
+def _slow_hashing(monkeypatch, during=None):
+    """Count the password checks, each made slow enough for the guesses to overlap."""
+    from canbo.records import users
+
+    checked = []
+    real = users.check_password_hash
+
+    def check(hashed, password):
+        checked.append(password)
+        time.sleep(0.05)
+        if during:
+            during()
+        return real(hashed, password)
+
+    monkeypatch.setattr(users, "check_password_hash", check)
+    return checked
+
+
+def test_parallel_wrong_passwords_get_no_more_guesses_than_the_allowance(db, backend,
+                                                                          monkeypatch):
+    if backend != "postgres":
+        pytest.skip("parallel connections: PostgreSQL's row lock is what is raced")
+    from canbo import db as dbm
+    from canbo.errors import Forbidden
+    from canbo.records import users
+
+    users.create_user("an", "dung-mat-khau-1", "ADMIN")
+    checked = _slow_hashing(monkeypatch)
+    barrier = threading.Barrier(30)
+    outcomes = []
+
+    def guess(n):
+        try:
+            barrier.wait()
+            users.authenticate("an", f"sai-{n}")
+        except Forbidden as exc:
+            outcomes.append(exc.message)
+        finally:
+            dbm.database.close()
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 30
+    assert len(checked) <= users.MAX_FAILED_LOGINS  # 19–22 were evaluated before
+    with pytest.raises(Forbidden, match="tạm khóa"):
+        users.authenticate("an", "dung-mat-khau-1")
+    assert User.get(User.username == "an").locked_until is not None
+
+
+def test_a_failed_login_never_writes_back_a_stale_account(db, monkeypatch):
+    from canbo.errors import Forbidden
+    from canbo.records import users
+
+    user = users.create_user("an", "dung-mat-khau-1", "ADMIN")
+    # the admin deactivates the account and changes its role while the guess is checked
+    _slow_hashing(monkeypatch, during=lambda: User.update(active=False, role="VIEWER")
+                  .where(User.id == user.id).execute())
+    with pytest.raises(Forbidden):
+        users.authenticate("an", "sai")
+    now = User.get_by_id(user.id)
+    assert (now.active, now.role, now.failed_logins) == (False, "VIEWER", 1)
