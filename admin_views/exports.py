@@ -11,6 +11,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from werkzeug.utils import secure_filename
 
+from canbo.vietnamese import strip_control
+
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -45,4 +47,6 @@ def xlsx_response(view):
 def _cell(value):
     """A cell's value as text, shown exactly as the list shows it (the row's text type
     is set after ``append``, which would otherwise take "=…" for a formula)."""
-    return "" if value is None else str(value)
+    # A control character (a NUL stored before text was cleaned on save) would make
+    # openpyxl refuse the whole file.
+    return "" if value is None else strip_control(str(value))
