@@ -15,6 +15,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from admin_views import (
     accounts,
@@ -30,6 +31,7 @@ from admin_views import (
     lists,
     monthly,
     ratings,
+    security,
     staff,
     tracking,
     units,
@@ -61,8 +63,36 @@ class ConfigurationError(RuntimeError):
     """The panel cannot start with this configuration."""
 
 
+#: The largest request body (an upload) the panel reads, in MB, unless
+#: $CANBO_MAX_REQUEST_MB says otherwise.
+MAX_REQUEST_MB = 20
+
+
+def max_request_bytes(environ=os.environ):
+    """``MAX_CONTENT_LENGTH``: $CANBO_MAX_REQUEST_MB megabytes (default ``MAX_REQUEST_MB``)."""
+    raw = environ.get("CANBO_MAX_REQUEST_MB") or str(MAX_REQUEST_MB)
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        megabytes = float("nan")
+    if not 0 < megabytes <= 10_000:
+        raise ConfigurationError(f"CANBO_MAX_REQUEST_MB «{raw}» không hợp lệ; cho phép một "
+                                 "số MB từ 0 đến 10000 (mặc định 20).")
+    return int(megabytes * 1024 * 1024)
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in the panel's URLs: a number the database can hold (``dbm.MAX_INT``);
+    a larger one is a 404 like any unknown row, never an overflow in the query."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", dbm.MAX_INT)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(config=None):
     app = Flask(__name__, template_folder=str(assets.TEMPLATES))
+    app.url_map.converters["int"] = RowIdConverter
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("CANBO_SECRET_KEY"),
         DATABASE=dbm.database_url(),
@@ -76,6 +106,9 @@ def create_app(config=None):
         WTF_CSRF_TIME_LIMIT=None,  # a form left open all morning still submits
         FLASK_ADMIN_SWATCH="default",
         FLASK_ADMIN_FLUID_LAYOUT=True,
+        # A request body past this is refused (413) before it is read; ``canbo serve``
+        # gives waitress the same bound.  $CANBO_MAX_REQUEST_MB, default 20.
+        MAX_CONTENT_LENGTH=max_request_bytes(),
     )
     if config:
         app.config.update(config)
@@ -86,6 +119,7 @@ def create_app(config=None):
             raise ConfigurationError(NO_SECRET)
 
     _init_database(app)
+    security.init(app)
     app.add_template_filter(scoring.points_text, "points")
     app.add_template_filter(scoring.points_exact, "points_exact")
     Babel(app, locale_selector=_locale)
@@ -102,6 +136,7 @@ def create_app(config=None):
         index_view=home.HomeView(
             name="Trang chủ", url="/admin", endpoint="admin"
         ),
+        csp_nonce_generator=security.nonce,
     )
     for feature in FEATURES:
         feature.register(app, admin)

@@ -18,18 +18,28 @@ TABLES = {"staff": "Cán bộ, công chức", "rating": "Xếp loại", "user": 
 
 
 def changes_html(view, context, model, name):
+    """Each changed field as "before → after"; an entry that records only what was set
+    (the workflow's ``{"name": …}``, a list, a bare value) shows that value."""
     try:
         changes = json.loads(model.changes or "{}")
     except ValueError:
         return model.changes
-    items = (
-        Markup("<li><b>{}</b>: {} → {}</li>").format(field, _show(old), _show(new))
-        for field, (old, new) in changes.items()
-    )
+    if not isinstance(changes, dict):
+        return _show(changes)
+    items = (_change_item(field, value) for field, value in changes.items())
     return Markup('<ul class="list-unstyled mb-0 small">') + Markup("").join(items) + Markup("</ul>")
 
 
+def _change_item(field, value):
+    if isinstance(value, list) and len(value) == 2:
+        return Markup("<li><b>{}</b>: {} → {}</li>").format(field, _show(value[0]),
+                                                            _show(value[1]))
+    return Markup("<li><b>{}</b>: {}</li>").format(field, _show(value))
+
+
 def _show(value):
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value, ensure_ascii=False, default=str)
     return "∅" if value is None else escape(str(value))
 
 

@@ -10,6 +10,8 @@
 - Domain errors (``canbo.errors``) raised in hooks become flashed messages.
 """
 import datetime
+import decimal
+import functools
 
 import peewee
 from flask import abort, flash, g, has_request_context, redirect
@@ -17,13 +19,15 @@ from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.peewee.filters import FilterEqual
-from wtforms import StringField
+from wtforms import StringField, ValidationError
 from wtforms.fields.core import UnboundField
+from wtfpeewee.fields import SelectQueryField
 
-from canbo.db import database
+from canbo.db import MAX_INT, database
 from canbo.errors import CanboError, Forbidden
 from canbo.models import Department, Staff, Unit
 from canbo.records import audit, users
+from canbo.spreadsheets.workbook import neutralise
 
 # Re-exported: feature modules import the access helpers and formatters from here.
 from .access import (  # noqa: F401
@@ -182,6 +186,9 @@ class SecureModelView(SecuredMixin, ModelView):
             # of the folded name (``search_words``) and is applied in get_query.
             g.name_search = search
             search = None
+        # ?page=99999999999999999999 would be an OFFSET past what the database holds: a
+        # page past the end is an empty page, whatever its number.
+        page = min(page or 0, MAX_INT // max(page_size or self.page_size or 1, *self.page_size_options))
         count, data = super().get_list(page, sort_column, sort_desc, search, filters,
                                        execute=execute, page_size=page_size)
         counted = self.count_query(g.get("name_search"))
@@ -196,6 +203,8 @@ class SecureModelView(SecuredMixin, ModelView):
         try:
             pk = self.model._meta.primary_key.db_value(id)
         except (TypeError, ValueError):
+            abort(404)
+        if isinstance(pk, int) and not 0 < pk <= MAX_INT:
             abort(404)
         row = self.get_query().where(self.model._meta.primary_key == pk).first()
         if row is None:
@@ -232,6 +241,11 @@ class SecureModelView(SecuredMixin, ModelView):
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
+        for name in dir(form_class):
+            field = getattr(form_class, name, None)
+            if isinstance(field, UnboundField) and isinstance(field.field_class, type) and \
+                    issubclass(field.field_class, SelectQueryField):
+                field.field_class = _checked_select(field.field_class)
         # Field labels come from the domain's words (column_labels), not column names.
         for name, label in (self.column_labels or {}).items():
             field = getattr(form_class, name, None)
@@ -301,11 +315,19 @@ class SecureModelView(SecuredMixin, ModelView):
         return "Tìm theo họ tên (gõ có dấu hoặc không dấu)" if self._search_supported else None
 
     def get_export_value(self, model, name):
-        # Text that starts like a formula must not run in the user's spreadsheet program.
+        """A cell of the list's export.  In CSV, text that starts like a formula (a name,
+        and a related row's too: the person of a rating, a unit, a title) is neutralised
+        so that it never runs in the user's spreadsheet program; the XLSX export writes
+        every text as a text cell (``exports.xlsx_response``)."""
         value = super().get_export_value(model, name)
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-            return "'" + value
-        return value
+        if value is not None and not isinstance(value, (str, bool, int, float, decimal.Decimal,
+                                                         datetime.date)):
+            value = str(value)  # a related row, as the list shows it
+        return neutralise(value) if g.get("export_csv") else value
+
+    def _export_csv(self, return_url):
+        g.export_csv = True
+        return super()._export_csv(return_url)
 
     def _export_tablib(self, export_type, return_url):
         if export_type == "xlsx":
@@ -339,6 +361,36 @@ class SecureModelView(SecuredMixin, ModelView):
         return super().handle_view_exception(exc)
 
 
+def _row_id(pk):
+    """``pk`` as a row id the database can hold, or ``None`` ("abc", 99999999999999999999)."""
+    try:
+        number = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_INT else None
+
+
+@functools.lru_cache(maxsize=None)
+def _checked_select(field_class):
+    """A select box that looks up the row a form sent only when its id is one the database
+    can hold; anything else is no row, so the field says "not a valid choice" instead of
+    the query failing."""
+
+    class Checked(field_class):
+        def get_model(self, pk):
+            number = _row_id(pk)
+            return None if number is None else super().get_model(number)
+
+        def pre_validate(self, form):
+            data = self.data
+            if data is not None and not isinstance(data, self.model) and _row_id(data) is None:
+                raise ValidationError(self.gettext("Not a valid choice."))
+            super().pre_validate(form)
+
+    Checked.__name__ = field_class.__name__
+    return Checked
+
+
 class ScopedAjaxLoader(QueryAjaxModelLoader):
     """The search behind an AJAX select box (``form_ajax_refs``), limited to the rows the
     user may link to (``SecureModelView.lookup_query``); a person is found by the word
@@ -349,6 +401,8 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         self.view = view
 
     def get_one(self, pk):
+        if _row_id(pk) is None:
+            return None
         return self.view.lookup_query(self.model).where(
             self.model._meta.primary_key == pk).first()
 

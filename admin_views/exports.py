@@ -11,6 +11,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from werkzeug.utils import secure_filename
 
+from canbo.vietnamese import strip_control
+
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -26,6 +28,9 @@ def xlsx_response(view):
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([_cell(view.get_export_value(row, name)) for name, _ in columns])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # a text, never a formula, whatever it starts with
     for i, (_, label) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(str(label)) + 4))
     sheet.freeze_panes = "A2"
@@ -40,6 +45,8 @@ def xlsx_response(view):
 
 
 def _cell(value):
-    # Text that looks like a formula must not run in the user's spreadsheet program.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """A cell's value as text, shown exactly as the list shows it (the row's text type
+    is set after ``append``, which would otherwise take "=…" for a formula)."""
+    # A control character (a NUL stored before text was cleaned on save) would make
+    # openpyxl refuse the whole file.
+    return "" if value is None else strip_control(str(value))

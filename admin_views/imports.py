@@ -20,7 +20,7 @@ import secrets
 import tempfile
 import time
 
-from flask import Response, abort, flash, redirect, request, session, url_for
+from flask import Response, abort, current_app, flash, redirect, request, session, url_for
 from flask_admin import expose
 from werkzeug.utils import secure_filename
 
@@ -33,7 +33,6 @@ from canbo.stats import national
 from .base import SecureView, can, current_account
 from .dashboard import chosen_unit, chosen_year
 
-MAX_BYTES = 20 * 1024 * 1024
 KEEP_SECONDS = 24 * 3600  # an unconfirmed upload is kept for a day
 SHOWN_PROBLEMS = 500  # the preview lists this many; the count says how many in all
 MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -113,9 +112,10 @@ class ImportView(SecureView):
         if upload is None or not upload.filename:
             flash("Hãy chọn một tệp .xlsx hoặc .csv.", "error")
             return self._page()
-        data = upload.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            flash("Tệp lớn quá 20 MB.", "error")
+        limit = current_app.config["MAX_CONTENT_LENGTH"]  # the request's bound holds it
+        data = upload.read(limit + 1)
+        if len(data) > limit:
+            flash(f"Tệp lớn quá {limit // 2**20} MB.", "error")
             return self._page()
         skip = bool(request.form.get("skip_invalid"))
         create = bool(request.form.get("create_units"))

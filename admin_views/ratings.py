@@ -88,7 +88,11 @@ def level_label(view, context, model, name):
     code = getattr(model, name)
     if not code:
         return ""
-    return model.original_label if name == "level" and model.original_label else RatingLevel(code).label
+    if name == "level" and model.original_label:
+        return model.original_label
+    # a code outside the list (stored before the form offered only the list) is shown as
+    # it is, never a 500 for every user of the list
+    return RatingLevel.labels().get(code, code)
 
 
 class RatingView(SecureModelView):

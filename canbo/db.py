@@ -6,19 +6,24 @@ them).  ``migrate()`` applies the scripts in ``canbo/migrations`` with
 ``playhouse.migrations``; nothing calls ``create_tables`` on the live models.
 """
 import importlib.util
+import math
 import os
 import pathlib
+from decimal import Decimal
 
 import peewee
 from playhouse.db_url import connect as url_connect
 from playhouse.migrations import Runner
 
-from canbo.errors import DatabaseUnavailable
+from canbo.errors import DatabaseUnavailable, InvalidInput
 
 database = peewee.DatabaseProxy()
 
 DEFAULT_URL = "sqlite:///instance/canbo.db"
 MIGRATIONS = pathlib.Path(__file__).with_name("migrations")
+#: The largest row id and the largest whole number a column holds: PostgreSQL's INTEGER
+#: (SERIAL) is 32 bits; a larger one sent to the database is an error, not "no such row".
+MAX_INT = 2**31 - 1
 
 POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresext", "postgresqlext", "psycopg3"}
 NO_POSTGRES_DRIVER = (
@@ -37,9 +42,82 @@ SQLITE_PRAGMAS = {
 
 
 class BaseModel(peewee.Model):
+    """Every stored row.  ``save`` checks what is about to be written (``check_values``),
+    so a value the database would refuse, or should never hold, is a Vietnamese
+    ``InvalidInput`` naming the field, not a database error or a 500."""
+
     class Meta:
         database = database
         legacy_table_names = False
+
+    def save(self, *args, **kwargs):
+        check_values(self)
+        return super().save(*args, **kwargs)
+
+
+def check_values(row):
+    """Clean and check ``row``'s values before they are written, for every model:
+
+    - text: control characters (NUL, escape, …) are dropped, and a one-line field
+      (``CharField``) loses its tabs and line breaks; then its length is checked against
+      the column's, which PostgreSQL would enforce with an error and SQLite not at all;
+    - whole numbers: within the column's range (``MAX_INT``);
+    - decimals and floats: finite (no NaN, no infinity) and within the column's digits.
+
+    Raises ``InvalidInput`` naming the field (``field``, ``value`` in its data).
+    """
+    from canbo.vietnamese import strip_control
+
+    for field in row._meta.sorted_fields:
+        value = row.__data__.get(field.name)
+        if value is None:
+            continue
+        if isinstance(field, (peewee.CharField, peewee.TextField)) and isinstance(value, str):
+            clean = strip_control(value, multiline=not isinstance(field, peewee.CharField))
+            if clean != value:
+                row.__data__[field.name] = value = clean
+            limit = getattr(field, "max_length", None)
+            if limit and len(value) > limit:
+                raise InvalidInput(f"{_label(field)}: dài {len(value)} ký tự; cho phép tối đa "
+                                   f"{limit} ký tự.", field=field.name, value=value[:50])
+        elif isinstance(field, (peewee.IntegerField, peewee.ForeignKeyField)) and \
+                isinstance(value, int) and not isinstance(value, bool):
+            if not -MAX_INT - 1 <= value <= MAX_INT:
+                raise InvalidInput(f"{_label(field)}: «{value}» quá lớn; cho phép từ "
+                                   f"{-MAX_INT - 1} đến {MAX_INT}.", field=field.name,
+                                   value=str(value)[:50])
+        elif isinstance(field, peewee.DecimalField) and isinstance(value, (Decimal, float)):
+            _check_number(field, Decimal(str(value)) if isinstance(value, float) else value)
+        elif isinstance(field, peewee.FloatField) and isinstance(value, float):
+            if not math.isfinite(value):
+                raise InvalidInput(f"{_label(field)}: «{value}» không phải là số hữu hạn.",
+                                   field=field.name, value=str(value))
+
+
+def _check_number(field, value):
+    if not value.is_finite():
+        raise InvalidInput(f"{_label(field)}: «{value}» không phải là số hữu hạn.",
+                           field=field.name, value=str(value))
+    whole = field.max_digits - field.decimal_places
+    if whole > 0 and abs(value) >= Decimal(10) ** whole:
+        raise InvalidInput(f"{_label(field)}: «{value}» quá lớn; cho phép dưới "
+                           f"{10 ** whole}.", field=field.name, value=str(value)[:50])
+
+
+#: How a field is named in a message when the model gives it no Vietnamese name.
+FIELD_NAMES = {
+    "code": "Mã", "name": "Tên", "full_name": "Họ và tên", "username": "Tên đăng nhập",
+    "email": "Địa chỉ thư điện tử", "note": "Ghi chú", "notes": "Ghi chú", "reason": "Lý do",
+    "points": "Điểm", "decision_number": "Số quyết định", "doc_number": "Số văn bản",
+    "place_name": "Địa danh", "ethnicity": "Dân tộc", "left_reason": "Lý do nghỉ",
+    "rank_code": "Mã ngạch", "job_position": "Vị trí việc làm", "text": "Nội dung",
+    "answer": "Trả lời", "comments": "Ý kiến", "title": "Tên", "year": "Năm",
+    "personal_id": "Số định danh cá nhân", "quota_exception": "Tỷ lệ ngoại lệ",
+}
+
+
+def _label(field):
+    return FIELD_NAMES.get(field.name, field.name)
 
 
 def database_url(url=None):

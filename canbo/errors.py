@@ -26,6 +26,11 @@ class InvalidInput(CanboError):
     "A value given by the user is malformed or out of range."
 
 
+class InvalidChoice(InvalidInput, ValueError):
+    """A value outside a fixed list (a rating level, a kind of staff).  Also a
+    ``ValueError``, which the parsers of such lists have always raised."""
+
+
 class NoData(CanboError):
     "The request is well formed but there is nothing to report."
 

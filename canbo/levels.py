@@ -9,7 +9,8 @@ any case, with or without diacritics.
 """
 import enum
 
-from canbo.vietnamese import fold
+from canbo.errors import InvalidChoice
+from canbo.vietnamese import fold, strip_control
 
 
 class Classification(enum.Enum):
@@ -43,7 +44,9 @@ class Classification(enum.Enum):
     def parse(cls, text):
         """The member named by ``text`` (a code or a label; case and diacritics ignored).
 
-        Raises ``ValueError`` naming the allowed values when nothing matches.
+        Raises ``InvalidChoice`` (an ``InvalidInput`` and a ``ValueError``) naming the
+        allowed values when nothing matches, so a form that sends anything else gets the
+        message, not an error page.
         """
         key = fold(str(text or "")).replace(" ", "")
         for member in cls:
@@ -53,7 +56,10 @@ class Classification(enum.Enum):
             if key == fold(alias).replace(" ", ""):
                 return cls(code)
         allowed = ", ".join(f"{m.code} ({m.label})" for m in cls)
-        raise ValueError(f"Giá trị «{text}» không hợp lệ; cho phép: {allowed}.")
+        shown = " ".join(strip_control(str(text or "")).split())
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        raise InvalidChoice(f"Giá trị «{shown}» không hợp lệ; cho phép: {allowed}.",
+                            value=text)
 
     def __str__(self):
         return self.label

@@ -29,6 +29,19 @@ def nfc(text):
     return unicodedata.normalize("NFC", text)
 
 
+#: Control characters no stored text holds: NUL (which PostgreSQL cannot store at all),
+#: escape and the like.  Tab, line feed and carriage return are kept in long texts.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LINE_BREAKS = re.compile(r"[\t\n\r]")
+
+
+def strip_control(text, multiline=True):
+    """``text`` without control characters (``CONTROL``); a one-line text loses its tabs
+    and line breaks as well (each becomes a space)."""
+    text = CONTROL.sub("", text)
+    return text if multiline else LINE_BREAKS.sub(" ", text)
+
+
 def fold(text):
     """Lower case without diacritics, white space collapsed: the search form of a text."""
     text = unicodedata.normalize("NFD", str(text).lower()).replace("đ", "d")

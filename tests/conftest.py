@@ -28,11 +28,16 @@ import peewee
 import pytest
 from click.testing import CliRunner
 
+import fuzzing
 from canbo import db as dbm
 from canbo.cli import cli
 from canbo.models import Rating, Staff, Unit, all_models
 from canbo.records import demo, demo_2026, users
 from panel_helpers import PASSWORD, ROLES, USERNAMES, csrf_token, log_in, panel_app
+
+# Property tests: derandomized under $CI, randomized elsewhere, a longer randomized
+# profile for a separate hunt (HYPOTHESIS_PROFILE=long); fuzzing says how to run it.
+fuzzing.load()
 
 # scrypt, werkzeug's default, is slow on purpose; the suite makes hundreds of accounts and
 # logs them in, and what it tests of passwords does not depend on the method.  A

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from canbo.spreadsheets import legacy_text
 from canbo.spreadsheets.legacy_text import TCVN3, UNICODE, VNI, convert, detect
+from fuzzing import examples
 
 
 def to_unicode(text):
@@ -95,7 +96,7 @@ def test_every_vietnamese_letter_has_a_vni_spelling_in_both_cases(letter):
         assert legacy_text.from_vni(spelled) == case
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text())
 def test_conversion_never_fails_on_any_text(text):
     for encoding in (UNICODE, TCVN3, VNI):

@@ -53,3 +53,12 @@ def test_postgresql_is_an_extra_that_the_tests_pull_too():
                                                               "postgres"))
     test_extra = lines("options.extras_require", "test")
     assert any(r.startswith("psycopg2-binary") for r in test_extra)
+
+
+@pytest.mark.parametrize("name, floor", [("werkzeug", "3.0.6"), ("waitress", "3.0.1"),
+                                         ("jinja2", "3.1.6")])
+def test_dependencies_stay_above_their_known_vulnerable_releases(name, floor):
+    raw = (ROOT / "setup.cfg").read_text("utf-8").splitlines()  # with its comments
+    [index] = [i for i, line in enumerate(raw) if line.strip().lower().startswith(name + ">=")]
+    assert raw[index].strip().lower() == f"{name}>={floor}"
+    assert raw[index - 1].strip().startswith("# ") and "CVE-" in raw[index - 1]  # why

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from canbo.errors import InvalidInput
 from canbo.spreadsheets import workbook as spreadsheets
 from canbo.spreadsheets.workbook import Table
+from fuzzing import examples
 
 HEADER = ["Mã", "Họ và tên", "Ngày sinh", "Loại"]
 ROWS = [["KT01", "Nguyễn Văn Hùng", "12/03/1972", "Cán bộ"],
@@ -117,7 +118,7 @@ def test_a_zip_that_is_not_a_workbook_is_refused():
         spreadsheets.read(buf.getvalue(), "a.xlsx")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=400), st.sampled_from(["a.csv", "a.xlsx", "a"]))
 def test_random_bytes_are_read_or_refused_never_crash(data, name):
     for blob in (data, b"PK\x03\x04" + data):

@@ -82,6 +82,7 @@ def serve(ctx, demo, host, port, threads):
 
     config = {}
     if demo:
+        config["DEMO"] = True  # on http://localhost: no Secure cookies (admin_views.security)
         url = DEMO_URL
         accounts = prepare_demo(url)
         if not os.environ.get("CANBO_SECRET_KEY"):
@@ -102,4 +103,7 @@ def serve(ctx, demo, host, port, threads):
         for username, label, password, who in accounts:
             click.echo(f"  {label:<26} {username} / {password}" + (f"  ({who})" if who else ""))
     click.echo("Nhấn Ctrl+C để dừng.")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="canbo")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="canbo",
+                   # a body past the panel's bound is refused by waitress before the
+                   # panel sees it, never buffered whole
+                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"])

@@ -15,11 +15,13 @@ from canbo.rating.guards import cycle_ratings, lock, not_published, open_cycle_o
 from canbo.records import audit
 from canbo.records.users import require
 from canbo.rules import rulesets, yearly
-from canbo.vietnamese import vi_date
+from canbo.vietnamese import strip_control, vi_date
 
 
 def _text(value, what):
-    value = (value or "").strip()
+    """Typed text, trimmed, control characters (a NUL) dropped as every stored text's are
+    (``db.check_values``), before it is looked up; required."""
+    value = strip_control(value or "").strip()
     if not value:
         raise InvalidInput(f"Cần ghi {what}.")
     return value

@@ -26,11 +26,12 @@ import re
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from canbo.db import database
 from canbo.errors import Forbidden, InvalidInput, NotFound
 from canbo.levels import RatingStatus, Role
 from canbo.models import Staff, Unit, User
 from canbo.records import audit, units
-from canbo.vietnamese import vi_date, vi_datetime
+from canbo.vietnamese import CONTROL, vi_date, vi_datetime
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
@@ -459,43 +460,79 @@ def authenticate(username, password, at=None):
     The message does not say whether the name exists.  After ``MAX_FAILED_LOGINS``
     failures in a row the account is locked for ``LOCK_MINUTES`` minutes, during which
     even the right password is refused.
+
+    Parallel guesses cannot get past the count: each attempt first takes its place in it
+    with one atomic ``UPDATE … SET failed_logins = failed_logins + 1`` (a row lock on
+    PostgreSQL, the write lock on SQLite), and only an attempt within the allowance has
+    its password hashed at all.  The bookkeeping writes only its own columns, so a
+    deactivation, password reset or role change made meanwhile is never written back.
     """
     at = at or now()
     wrong = Forbidden("Tên đăng nhập hoặc mật khẩu không đúng.")
-    user = User.get_or_none(User.username == (username or "").strip())
+    name = (username or "").strip()
+    # No account's name holds a control character (``db.check_values``) or is longer than
+    # the column; PostgreSQL cannot even compare a NUL, so such a name is not looked up.
+    typed = not CONTROL.search(name) and len(name) <= User.username.max_length
+    user = User.get_or_none(User.username == name) if typed else None
     if user is None:
         check_password_hash(_dummy_hash(password_hash_method()), password or "")
         raise wrong
-    if user.locked_until is not None and user.locked_until > at:
-        raise Forbidden(
-            f"Tài khoản «{user.username}» đang tạm khóa do đăng nhập sai "
-            f"{MAX_FAILED_LOGINS} lần; hãy thử lại sau "
-            f"{vi_datetime(user.locked_until)}.",
-            locked_until=user.locked_until,
-        )
+    attempt = _count_attempt(user, at)
+    if attempt is None or attempt > MAX_FAILED_LOGINS:
+        user = User.get_by_id(user.id)
+        raise _locked(user, _lock(user, at) if attempt is not None else user.locked_until)
+    user = User.get_by_id(user.id)  # as it is now, not as it was before the count
     if not check_password_hash(user.password_hash, password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = at + datetime.timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-            audit.record(user.username, "lock", user,
-                         changes={"locked_until": [None, user.locked_until]})
-        user.save()
+        if attempt >= MAX_FAILED_LOGINS:
+            _lock(user, at)
         raise wrong
+    (User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute())
     if user.active and user.staff_id is not None and has_left(user.staff, at.date()):
         # Left on a date recorded in advance, or by a path that did not close it: the
         # account is archived with the person now.
+        User.update(active=False).where(User.id == user.id).execute()
         user.active = False
-        user.save()
         audit.record("system", "deactivate", user, changes={"active": [True, False]},
                      reason=f"{user.staff.full_name} đã nghỉ / chuyển công tác")
     if not user.active:
         raise Forbidden(f"Tài khoản «{user.username}» đã bị vô hiệu hóa.")
-    if user.failed_logins or user.locked_until:
-        user.failed_logins = 0
-        user.locked_until = None
-        user.save()
+    user.failed_logins, user.locked_until = 0, None
     return user
+
+
+def _count_attempt(user, at):
+    """This attempt's number among the failures in a row, counted atomically; ``None``
+    when the account is locked."""
+    with database.atomic():
+        done = (User.update(failed_logins=User.failed_logins + 1)
+                .where(User.id == user.id,
+                       User.locked_until.is_null() | (User.locked_until <= at))
+                .execute())
+        if not done:
+            return None
+        return (User.select(User.failed_logins).where(User.id == user.id).scalar())
+
+
+def _lock(user, at):
+    """Lock the account for ``LOCK_MINUTES`` (once: a lock already running is kept)."""
+    until = at + datetime.timedelta(minutes=LOCK_MINUTES)
+    with database.atomic():
+        done = (User.update(locked_until=until, failed_logins=0)
+                .where(User.id == user.id,
+                       User.locked_until.is_null() | (User.locked_until <= at))
+                .execute())
+        if done:
+            audit.record(user.username, "lock", user, changes={"locked_until": [None, until]})
+            return until
+    return User.get_by_id(user.id).locked_until or until
+
+
+def _locked(user, until):
+    return Forbidden(
+        f"Tài khoản «{user.username}» đang tạm khóa do đăng nhập sai "
+        f"{MAX_FAILED_LOGINS} lần; hãy thử lại sau {vi_datetime(until)}.",
+        locked_until=until,
+    )
 
 
 @functools.lru_cache(maxsize=None)

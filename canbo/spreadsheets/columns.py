@@ -16,7 +16,7 @@ from openpyxl.utils.datetime import from_excel
 from canbo.errors import InvalidInput
 from canbo.levels import Education, Gender, PoliticalTheory, Rating, StaffKind, StateManagement
 from canbo.models.records import check_personal_id
-from canbo.vietnamese import fold, nfc, parse_decimal, vi_date
+from canbo.vietnamese import fold, nfc, parse_decimal, strip_control, vi_date
 
 
 class BadValue(ValueError):
@@ -43,7 +43,7 @@ def text(value, max_length=200):
         value = int(value)
     if isinstance(value, (datetime.datetime, datetime.date)):
         value = vi_date(value)
-    out = " ".join(nfc(str(value)).split())
+    out = " ".join(strip_control(nfc(str(value))).split())
     if len(out) > max_length:
         raise BadValue(f"dài quá {max_length} ký tự")
     return out or None

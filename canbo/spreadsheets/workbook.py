@@ -15,6 +15,8 @@ import dataclasses
 import datetime
 import io
 import pathlib
+import re
+import zipfile
 
 import openpyxl
 
@@ -23,6 +25,13 @@ from canbo.spreadsheets import legacy_text, xlsx_writer
 from canbo.vietnamese import vi_date
 
 XLSX_MAGIC = b"PK\x03\x04"
+#: What a file to import may hold, checked before it is parsed: an XLSX is a zip, and a
+#: small one can unpack to gigabytes or to a million rows (a "zip bomb" that kept a
+#: worker busy for minutes).  A province's staff list is far inside these.
+MAX_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls (Excel 97–2003)
 
 
@@ -81,7 +90,52 @@ def read(source, filename=None):
     return _to_unicode(sheets)
 
 
+def _n(number):
+    """A count written the Vietnamese way, a dot between thousands: 100.000."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _too_big(name, what):
+    return InvalidInput(f"Tệp «{name}» quá lớn để nhập: {what}. Hãy chia thành nhiều tệp "
+                        f"nhỏ hơn (mỗi tệp tối đa {_n(MAX_ROWS)} dòng, {MAX_COLUMNS} cột, "
+                        f"{MAX_UNCOMPRESSED // 2**20} MB khi giải nén).")
+
+
+def check_xlsx_size(data, name):
+    """Refuse an XLSX whose parts unpack past ``MAX_UNCOMPRESSED`` or whose sheets hold
+    more than ``MAX_ROWS`` rows, before openpyxl reads it: the sizes the zip declares are
+    checked first, then each sheet is unpacked as a stream (never more than declared)
+    counting its rows."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip after all: openpyxl says so in its own words
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED:
+        raise _too_big(name, f"giải nén ra {total // 2**20} MB")
+    unpacked = 0
+    for member in members:
+        if not (member.filename.startswith("xl/worksheets/") and
+                member.filename.endswith(".xml")):
+            continue
+        rows, tail = 0, b""
+        try:
+            with archive.open(member) as stream:
+                while chunk := stream.read(1 << 20):
+                    unpacked += len(chunk)
+                    if unpacked > MAX_UNCOMPRESSED:
+                        raise _too_big(name, f"giải nén ra hơn {MAX_UNCOMPRESSED // 2**20} MB")
+                    rows += len(_ROW_TAG.findall(tail + chunk)) - len(_ROW_TAG.findall(tail))
+                    tail = chunk[-16:]
+                    if rows > MAX_ROWS:
+                        raise _too_big(name, f"một trang có hơn {_n(MAX_ROWS)} dòng")
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+            return  # damaged: openpyxl's reading reports it
+
+
 def _read_xlsx(data, name):
+    check_xlsx_size(data, name)
     # An uploaded file is untrusted: any failure inside openpyxl (bad zip, bad XML,
     # missing parts, corrupt compression) means the same thing to the user.
     try:
@@ -89,10 +143,18 @@ def _read_xlsx(data, name):
         sheets = []
         for ws in book.worksheets:
             ws.reset_dimensions()  # some writers store a wrong size; read what is there
-            rows = [_trim(list(r)) for r in ws.iter_rows(values_only=True)]
+            rows = []
+            for r in ws.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+                rows.append(_trim(list(r)))
+                if len(rows[-1]) > MAX_COLUMNS:
+                    raise _too_big(name, f"trang «{ws.title}» có hơn {MAX_COLUMNS} cột")
+                if len(rows) > MAX_ROWS:
+                    raise _too_big(name, f"trang «{ws.title}» có hơn {_n(MAX_ROWS)} dòng")
             sheets.append(Worksheet(ws.title, _trim(rows)))
         book.close()
         return sheets
+    except InvalidInput:
+        raise
     except Exception as exc:  # noqa: BLE001 - zlib, zipfile, XML and openpyxl all raise
         # their own kinds on a damaged file, and none of them may escape as a crash.
         raise InvalidInput(f"Tệp «{name}» không phải tệp Excel (.xlsx) hợp lệ hoặc đã bị "
@@ -153,7 +215,14 @@ def _read_csv(data, name):
     try:
         reader = csv.reader(io.StringIO(text, newline=""),
                             delimiter=delimiter or _delimiter(text))
-        rows = [_trim([cell.strip() or None for cell in row]) for row in reader]
+        rows = []
+        for row in reader:
+            rows.append(_trim([unneutralise(cell).strip() or None
+                               for cell in row[:MAX_COLUMNS + 1]]))
+            if len(rows[-1]) > MAX_COLUMNS:
+                raise _too_big(name, f"dòng {len(rows)} có hơn {MAX_COLUMNS} cột")
+            if len(rows) > MAX_ROWS:
+                raise _too_big(name, f"có hơn {_n(MAX_ROWS)} dòng")
     except csv.Error as exc:
         raise InvalidInput(f"Tệp «{name}» không phải tệp CSV hợp lệ: {exc}.") from exc
     return _trim(rows)
@@ -178,6 +247,28 @@ def _to_unicode(sheets):
 
 
 # --- writing --------------------------------------------------------------------------
+
+#: How a cell a spreadsheet program would run as a formula starts (OWASP "CSV
+#: injection"): ``=cmd|' /C calc'!A0``, ``=HYPERLINK(…)``, ``@SUM(…)``, and TAB or CR,
+#: which some programs skip before looking for ``=``.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell of a CSV as written: with a leading apostrophe when it starts like a
+    formula, so that it is shown, never run.  Numbers and dates are left as they are;
+    ``unneutralise`` is the reading back."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unneutralise(text):
+    """A CSV cell as written by ``neutralise``, back as it was (a round trip is exact)."""
+    if isinstance(text, str) and text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text
+
 
 
 def _width(values):
@@ -207,9 +298,11 @@ def write_csv(table, target):
     """Write one table as CSV, UTF-8 with BOM, comma-separated (a path or binary file)."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(table.headers)
+    writer.writerow([neutralise(h) for h in table.headers])
     for row in table.rows:
-        writer.writerow([_csv_value(v, table.formats.get(i)) for i, v in enumerate(row)])
+        writer.writerow([neutralise(_csv_value(v, table.formats.get(i)))
+                         if isinstance(v, str) else _csv_value(v, table.formats.get(i))
+                         for i, v in enumerate(row)])
     data = ("\ufeff" + buf.getvalue()).encode("utf-8")
     if isinstance(target, (str, pathlib.Path)):
         pathlib.Path(target).write_bytes(data)

@@ -185,13 +185,25 @@ def qualification_sentences(report):
     return out
 
 
+class _Neutral:
+    """A CSV writer whose text cells are neutralised (``workbook.neutralise``)."""
+
+    def __init__(self, writer, neutralise):
+        self.writer, self.neutralise = writer, neutralise
+
+    def writerow(self, row):
+        self.writer.writerow([self.neutralise(v) for v in row])
+
+
 def render(report, fmt="text"):
     """The report as ``text``, ``json`` or ``csv``."""
     if fmt == "json":
         return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
+        from canbo.spreadsheets.workbook import neutralise  # the one rule for CSV cells
+
+        writer = _Neutral(csv.writer(buf, lineterminator="\n"), neutralise)
         if isinstance(report, RatingsReport):
             writer.writerow(["code", "label", "count", "percent"])
             for r in report.rows:
