@@ -29,6 +29,7 @@ from canbo.records import audit, users
 from .access import (  # noqa: F401
     can,
     current_account,
+    forbid,
     login_url,
     scope_units,
     search_words,
@@ -54,7 +55,7 @@ class SecuredMixin:
     def inaccessible_callback(self, name, **kwargs):
         if current_account() is None:
             return redirect(login_url())
-        abort(403)
+        forbid(self.permission, f"mở trang «{self.name}»")
 
 
 class SecureView(SecuredMixin, BaseView):
@@ -124,13 +125,13 @@ class SecureModelView(SecuredMixin, ModelView):
         if response is not None:
             return response
         if name in EDIT_ENDPOINTS and not (self.can_edit or self.can_create):
-            abort(403)
+            forbid(self.edit_permission, f"thêm hoặc sửa mục «{self.name}»")
         if name == "create_view" and not self.can_create:
-            abort(403)
+            forbid(self.edit_permission, f"thêm mới mục «{self.name}»")
         if name in DELETE_ENDPOINTS and not self.can_delete:
-            abort(403)
+            forbid(self.delete_permission, f"xóa mục «{self.name}»")
         if name == "export" and not self.can_export:
-            abort(403)
+            forbid(None, f"xuất tệp mục «{self.name}»")
         return None
 
     # -- scoping: every read goes through get_query ------------------------------------

@@ -12,7 +12,7 @@
 """
 import datetime
 
-from flask import abort, flash, g, has_request_context, redirect, request, url_for
+from flask import flash, g, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from flask_admin.model.template import EndpointLinkRowAction
@@ -38,6 +38,7 @@ from .base import (
     can,
     choice_filter,
     current_account,
+    forbid,
     search_words,
     unit_choices,
     visible_unit_ids,
@@ -273,7 +274,7 @@ class StaffView(SecureModelView):
     def archive_view(self):
         """Archive one person (Đã nghỉ / chuyển công tác) with a date and a reason."""
         if not can("staff.edit"):
-            abort(403)
+            forbid("staff.edit", "lưu trữ hồ sơ cán bộ")
         person = self.get_one(request.args.get("id"))
         form = ArchiveForm()
         if form.validate_on_submit():
