@@ -37,6 +37,7 @@ from .access import (  # noqa: F401
     unit_choices,
     visible_unit_ids,
 )
+from .dates import DateConverter
 from .formatters import EXPORT_FORMATTERS, LIST_FORMATTERS, vi_date, vi_datetime  # noqa: F401
 
 
@@ -98,6 +99,7 @@ class SecureModelView(SecuredMixin, ModelView):
     page_size = 50
     can_set_page_size = True
     page_size_options = (20, 50, 100)
+    model_form_converter = DateConverter  # dates typed and shown dd/mm/yyyy
     column_type_formatters = LIST_FORMATTERS
     column_type_formatters_detail = LIST_FORMATTERS
     column_type_formatters_export = EXPORT_FORMATTERS

@@ -19,7 +19,7 @@ from flask_admin.model.template import EndpointLinkRowAction
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from peewee import JOIN
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from canbo.errors import InvalidInput
@@ -43,6 +43,7 @@ from .base import (
     unit_choices,
     visible_unit_ids,
 )
+from .dates import DateField
 
 LABELS = {
     "code": "Mã",
@@ -159,7 +160,7 @@ def level_matches_kind(form, field):
 
 class ArchiveForm(FlaskForm):
     left_on = DateField("Ngày nghỉ / chuyển công tác", default=datetime.date.today,
-                        validators=[DataRequired("Hãy nhập ngày (YYYY-MM-DD).")])
+                        validators=[DataRequired("Hãy nhập ngày (dd/mm/yyyy).")])
     left_reason = StringField("Lý do", validators=[
         DataRequired("Hãy ghi lý do."), Length(max=300, message="Lý do dài quá 300 ký tự.")])
 
