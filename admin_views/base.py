@@ -126,10 +126,10 @@ class SecureModelView(SecuredMixin, ModelView):
         response = super()._handle_view(name, **kwargs)
         if response is not None:
             return response
-        if name in EDIT_ENDPOINTS and not (self.can_edit or self.can_create):
-            forbid(self.edit_permission, f"thêm hoặc sửa mục «{self.name}»")
         if name == "create_view" and not self.can_create:
             forbid(self.edit_permission, f"thêm mới mục «{self.name}»")
+        if name in EDIT_ENDPOINTS and not (self.can_edit or self.can_create):
+            forbid(self.edit_permission, f"sửa mục «{self.name}»")
         if name in DELETE_ENDPOINTS and not self.can_delete:
             forbid(self.delete_permission, f"xóa mục «{self.name}»")
         if name == "export" and not self.can_export:
