@@ -155,7 +155,9 @@ def level_matches_kind(form, field):
     except ValueError:
         kind = QualificationKind(form.kind.data)
         allowed = ", ".join(m.label for m in kind.levels)
-        raise ValidationError(f"«{field.data}» không thuộc {kind.label}; chọn một trong: {allowed}.")
+        level = dict(ALL_LEVELS).get(field.data, field.data)  # the name, not the code
+        raise ValidationError(f"Trình độ «{level}» không thuộc {kind.label}; chọn một trong: "
+                              f"{allowed}.")
 
 
 class ArchiveForm(FlaskForm):
