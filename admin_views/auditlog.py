@@ -22,9 +22,15 @@ def changes_html(view, context, model, name):
         changes = json.loads(model.changes or "{}")
     except ValueError:
         return model.changes
+    if not isinstance(changes, dict):
+        return _show(changes)
+    # Most entries are {field: [old, new]}; the cycle's and the tracking's steps also
+    # write plain facts ({"rating": 12, "from": "2026-04-15"}), shown as they are.
     items = (
-        Markup("<li><b>{}</b>: {} → {}</li>").format(field, _show(old), _show(new))
-        for field, (old, new) in changes.items()
+        Markup("<li><b>{}</b>: {} → {}</li>").format(field, _show(value[0]), _show(value[1]))
+        if isinstance(value, list) and len(value) == 2
+        else Markup("<li><b>{}</b>: {}</li>").format(field, _show(value))
+        for field, value in changes.items()
     )
     return Markup('<ul class="list-unstyled mb-0 small">') + Markup("").join(items) + Markup("</ul>")
 

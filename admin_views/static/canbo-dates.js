@@ -24,6 +24,7 @@
     if ($input.data("daterangepicker") || !$.fn.daterangepicker) {
       return false;
     }
+    localize();
     $input.daterangepicker({
       singleDatePicker: true,
       showDropdowns: true,
@@ -46,7 +47,24 @@
     return true;
   }
 
+  // Flask-Admin's own pickers (the list filters' dates and times) speak Vietnamese too;
+  // their format stays theirs, which the filters read back.  Done when the page is
+  // ready, after every script (form.js loads its copy of the picker late).
+  function localize() {
+    var original = $.fn.daterangepicker;
+    if (!original || original.canboLocalized) {
+      return;
+    }
+    $.fn.daterangepicker = function (options, callback) {
+      var own = $.extend({}, options);
+      own.locale = $.extend({}, LOCALE, own.locale);
+      return original.call(this, own, callback);
+    };
+    $.fn.daterangepicker.canboLocalized = true;
+  }
+
   $(function () {
+    localize();
     $("input[data-role=canbo-date]").each(function () { attach(this); });
   });
   // Rows added later (the "Quá trình đào tạo" lines of a record) get theirs when used.

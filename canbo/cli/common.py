@@ -101,7 +101,7 @@ class OutputPath(click.Path):
 
 
 class DateType(click.ParamType):
-    """A date written YYYY-MM-DD or dd/mm/yyyy."""
+    """A date written dd/mm/yyyy (d/m/yyyy) or YYYY-MM-DD: ``canbo.vietnamese.parse_date``."""
 
     name = "NGÀY"
 
@@ -115,7 +115,7 @@ class DateType(click.ParamType):
         if day is None:
             raise UserError(
                 f"Ngày «{value}» của {param.opts[0] if param else 'tham số'} không hợp lệ; "
-                "hãy viết YYYY-MM-DD (ví dụ 2023-06-30) hoặc dd/mm/yyyy (30/06/2023)."
+                "hãy viết dd/mm/yyyy (ví dụ 30/06/2023) hoặc YYYY-MM-DD (2023-06-30)."
             )
         return day
 

@@ -147,7 +147,7 @@ def print_decision(ctx, unit, year, number, day, deputy, signer, subunits, with_
 
 @print_group.command("qualifications")
 @UNIT
-@click.option("--at", "at", type=DATE, required=True, help="Ngày chốt số liệu (YYYY-MM-DD).")
+@click.option("--at", "at", type=DATE, required=True, help="Ngày chốt số liệu (dd/mm/yyyy).")
 @SUBUNITS
 @click.option("--date", "day", type=DATE, help="Ngày ghi ở dòng địa danh (mặc định: hôm nay).")
 @OUTPUT

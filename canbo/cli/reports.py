@@ -37,7 +37,7 @@ def report_ratings(ctx, year, unit, subunits, fmt):
 
 
 @report.command("qualifications")
-@click.option("--at", "at", type=DATE, required=True, help="Ngày chốt số liệu (YYYY-MM-DD).")
+@click.option("--at", "at", type=DATE, required=True, help="Ngày chốt số liệu (dd/mm/yyyy).")
 @UNIT
 @SUBUNITS
 @FORMAT

@@ -106,7 +106,7 @@ def export_report_ratings(ctx, year, unit, subunits, output, fmt):
 
 
 @export_group.command("report-qualifications")
-@click.option("--at", "at", type=DATE, required=True, help="Ngày chốt số liệu (YYYY-MM-DD).")
+@click.option("--at", "at", type=DATE, required=True, help="Ngày chốt số liệu (dd/mm/yyyy).")
 @UNIT
 @SUBUNITS
 @OUTPUT
