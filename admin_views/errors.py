@@ -1,4 +1,4 @@
-"""The panel's error pages: 400, 403, 404, 413 and 500 in Vietnamese, in its layout.
+"""The panel's error pages: 400, 403, 404, 405, 413 and 500 in Vietnamese, in its layout.
 
 Every page says what happened, what the person can do about it, and links back (to the
 page they came from when it is one of the panel's, and to the home page).  A message
@@ -24,6 +24,9 @@ PAGES = {
           "phù hợp hoặc quản trị viên."),
     404: ("Không tìm thấy",
           "Trang hoặc hồ sơ này không có, đã bị xóa, hoặc không thuộc đơn vị bạn được xem."),
+    405: ("Không làm được theo cách này",
+          "Trang này không nhận yêu cầu theo cách vừa gửi (ví dụ mở trực tiếp một địa chỉ "
+          "chỉ dành cho nút bấm). Hãy quay lại trang trước và dùng nút trên trang."),
     413: ("Tệp gửi lên quá lớn",
           "Tệp hoặc biểu mẫu gửi lên vượt quá dung lượng cho phép. Hãy chọn tệp nhỏ hơn "
           "(ví dụ bỏ bớt các trang tính không cần) rồi gửi lại."),

@@ -30,6 +30,13 @@ def test_404_for_a_page_and_for_a_record(login_as):
     assert 'href="http://localhost/admin/staff/"' in page(response)  # back where they were
 
 
+def test_anonymous_visitors_get_the_same_pages(client):
+    response = client.get("/khong-co")
+    assert response.status_code == 404 and "Không tìm thấy" in page(response)
+    response = client.get("/admin/login/logout")  # a button's address, opened directly
+    assert response.status_code == 405 and "Không làm được theo cách này" in page(response)
+
+
 def test_404_message_given_to_abort_is_shown(login_as):
     response = login_as("OFFICER").get("/admin/dashboard/?unit=KHONGCO")
     assert response.status_code == 404
