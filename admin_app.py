@@ -24,6 +24,7 @@ from admin_views import (
     catalogue,
     dashboard,
     documents,
+    errors,
     formatters,
     home,
     i18n,
@@ -45,7 +46,7 @@ from canbo.rules import scoring
 #: Feature modules of ``admin_views``, in menu order; a new feature adds its module here.
 FEATURES = [
     formatters, i18n, auth, home, dashboard, staff, ratings, units, lists, users, auditlog,
-    monthly, tracking, catalogue, workflow, imports, documents, accounts,
+    monthly, tracking, catalogue, workflow, imports, documents, accounts, errors,
 ]
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}

@@ -4,9 +4,10 @@ with the logged-in account, whose unit scope is worked out once per request.
 
 Every feature module uses these through ``admin_views.base`` (which re-exports them).
 """
-from flask import g, has_request_context, request, url_for
+from flask import abort, g, has_request_context, request, url_for
 from flask_login import current_user
 
+from canbo.errors import Forbidden
 from canbo.models import Unit
 from canbo.records import users
 from canbo.vietnamese import fold
@@ -22,6 +23,19 @@ def current_account():
 def can(permission):
     """Whether the logged-in user holds ``permission`` (``canbo.records.users.PERMISSIONS``)."""
     return users.can(current_account(), permission)
+
+
+def forbid(permission, action="làm việc này"):
+    """Stop the request with a 403 whose page names the roles that may do ``action``
+    (``canbo.records.users.require``'s message, shown by ``admin_views.errors``);
+    ``permission=None``: the panel offers ``action`` to nobody here."""
+    if permission is None:
+        abort(403, f"Trang này không cho phép {action}.")
+    try:
+        users.require(current_account(), permission, action)
+    except Forbidden as exc:
+        abort(403, exc.message)
+    abort(403, f"Trang này không cho phép {action}.")
 
 
 def visible_unit_ids():

@@ -33,6 +33,7 @@ from canbo.spreadsheets.workbook import neutralise
 from .access import (  # noqa: F401
     can,
     current_account,
+    forbid,
     login_url,
     own_unit,
     scope_units,
@@ -41,6 +42,7 @@ from .access import (  # noqa: F401
     unit_choices,
     visible_unit_ids,
 )
+from .dates import DateConverter
 from .formatters import EXPORT_FORMATTERS, LIST_FORMATTERS, vi_date, vi_datetime  # noqa: F401
 
 
@@ -64,7 +66,7 @@ class SecuredMixin:
     def inaccessible_callback(self, name, **kwargs):
         if current_account() is None:
             return redirect(login_url())
-        abort(403)
+        forbid(self.permission, f"mở trang «{self.name}»")
 
 
 class SecureView(SecuredMixin, BaseView):
@@ -112,6 +114,7 @@ class SecureModelView(SecuredMixin, ModelView):
     page_size = 50
     can_set_page_size = True
     page_size_options = (20, 50, 100)
+    model_form_converter = DateConverter  # dates typed and shown dd/mm/yyyy
     column_type_formatters = LIST_FORMATTERS
     column_type_formatters_detail = LIST_FORMATTERS
     column_type_formatters_export = EXPORT_FORMATTERS
@@ -138,14 +141,14 @@ class SecureModelView(SecuredMixin, ModelView):
         response = super()._handle_view(name, **kwargs)
         if response is not None:
             return response
-        if name in EDIT_ENDPOINTS and not (self.can_edit or self.can_create):
-            abort(403)
         if name == "create_view" and not self.can_create:
-            abort(403)
+            forbid(self.edit_permission, f"thêm mới mục «{self.name}»")
+        if name in EDIT_ENDPOINTS and not (self.can_edit or self.can_create):
+            forbid(self.edit_permission, f"sửa mục «{self.name}»")
         if name in DELETE_ENDPOINTS and not self.can_delete:
-            abort(403)
+            forbid(self.delete_permission, f"xóa mục «{self.name}»")
         if name == "export" and not self.can_export:
-            abort(403)
+            forbid(None, f"xuất tệp mục «{self.name}»")
         return None
 
     # -- scoping: every read goes through get_query ------------------------------------

@@ -16,7 +16,7 @@ from canbo.errors import CanboError, NoData
 from canbo.models import Unit
 from canbo.stats import charts, dashboard, yearly_report
 
-from .base import SecureView, can, current_account, own_unit, sees, visible_unit_ids
+from .base import SecureView, can, current_account, forbid, own_unit, sees, visible_unit_ids
 from .todo import todo_links
 
 SORTS = [
@@ -102,7 +102,7 @@ class DashboardView(SecureView):
         """The yearly report's section III.3 of the chosen unit and year, as a PDF (with
         its two charts) or as text to paste (``?format=text``); needs the print right."""
         if not can("print"):
-            abort(403)
+            forbid("print", "in báo cáo")
         today = datetime.date.today()
         unit = chosen_unit(request.args.get("unit", "").strip())
         if unit is None:

@@ -14,6 +14,8 @@ from markupsafe import Markup
 from canbo import vietnamese
 from canbo.rules import scoring
 
+from . import dates
+
 
 def vi_date(view, value, name=None):
     return vietnamese.vi_date(value)
@@ -60,3 +62,4 @@ EXPORT_FORMATTERS = {**typefmt.EXPORT_FORMATTERS, **{
 
 def register(app, admin):
     app.jinja_env.filters.update(vietnamese.TEMPLATE_FILTERS)
+    dates.register(app)  # the date fields' reading, showing and picker

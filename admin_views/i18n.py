@@ -5,6 +5,11 @@ record, "mặt hàng" for the rows of a page); WTForms ships none.  ``translatio
 holds ours (``admin.po`` fixed with the glossary of REFERENCE.md §10, ``wtforms.po``
 complete).  Flask-Babel merges catalogs in the order of the directories and the last one
 wins, so ours must come last.
+
+The panel speaks Vietnamese only (issue 14): an English switch translated Flask-Admin's
+buttons but none of the panel's own screens, which left half-English pages.  ``register``
+drops the locale selector that ``admin_app`` gives Babel (its ``?lang=`` parameter), so
+every request takes ``BABEL_DEFAULT_LOCALE``, "vi".
 """
 from flask_admin import babel as admin_babel
 from wtforms.i18n import messages_path
@@ -24,6 +29,7 @@ class OwnCatalogLast(admin_babel.CustomDomain):
 
 
 def register(app, admin):
+    app.extensions["babel"].locale_selector = None  # Vietnamese only: no ?lang=en
     # Flask-Admin's modules captured ``domain.gettext`` at import time, so the existing
     # domain object is given the new class instead of being replaced.
     if not isinstance(admin_babel.domain, OwnCatalogLast):

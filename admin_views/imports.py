@@ -29,6 +29,7 @@ from canbo.models import Unit
 from canbo.spreadsheets import exporter, importer
 from canbo.spreadsheets import workbook as spreadsheets
 from canbo.stats import national
+from canbo.vietnamese import parse_date
 
 from .base import SecureView, can, current_account
 from .dashboard import chosen_unit, chosen_year
@@ -211,7 +212,7 @@ def _download(table, fmt, stem):
 
 def _date(text, default):
     try:
-        return datetime.date.fromisoformat((text or "").strip())
+        return parse_date(text) or default
     except ValueError:
         return default
 

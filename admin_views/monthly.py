@@ -33,7 +33,7 @@ from canbo.rules import rulesets, scoring
 from canbo.tracking import assignment_sheet, evaluators, outside, sheets
 from canbo.tracking import year_points as yp
 
-from .base import SecureView, can, current_account, sees
+from .base import SecureView, can, current_account, forbid, sees
 from .dashboard import chosen_unit, chosen_year
 from .exports import XLSX_MIMETYPE
 from .todo import todo_links
@@ -301,7 +301,7 @@ class MonthlyView(SecureView):
     @expose("/evaluators", methods=("GET", "POST"))
     def evaluators(self):
         if not can("tracking.read"):
-            abort(403)
+            forbid("tracking.read", "xem ai đánh giá ai")
         unit = chosen_unit(request.values.get("unit", "").strip())
         year, month = _year_month()
         if request.method == "POST":

@@ -12,14 +12,14 @@
 """
 import datetime
 
-from flask import abort, flash, g, has_request_context, redirect, request, url_for
+from flask import flash, g, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from peewee import JOIN
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from canbo.errors import InvalidInput
@@ -38,10 +38,12 @@ from .base import (
     can,
     choice_filter,
     current_account,
+    forbid,
     search_words,
     unit_choices,
     visible_unit_ids,
 )
+from .dates import DateField
 
 LABELS = {
     "code": "Mã",
@@ -153,12 +155,14 @@ def level_matches_kind(form, field):
     except ValueError:
         kind = QualificationKind(form.kind.data)
         allowed = ", ".join(m.label for m in kind.levels)
-        raise ValidationError(f"«{field.data}» không thuộc {kind.label}; chọn một trong: {allowed}.")
+        level = dict(ALL_LEVELS).get(field.data, field.data)  # the name, not the code
+        raise ValidationError(f"Trình độ «{level}» không thuộc {kind.label}; chọn một trong: "
+                              f"{allowed}.")
 
 
 class ArchiveForm(FlaskForm):
     left_on = DateField("Ngày nghỉ / chuyển công tác", default=datetime.date.today,
-                        validators=[DataRequired("Hãy nhập ngày (YYYY-MM-DD).")])
+                        validators=[DataRequired("Hãy nhập ngày (dd/mm/yyyy).")])
     left_reason = StringField("Lý do", validators=[
         DataRequired("Hãy ghi lý do."), Length(max=300, message="Lý do dài quá 300 ký tự.")])
 
@@ -274,7 +278,7 @@ class StaffView(SecureModelView):
     def archive_view(self):
         """Archive one person (Đã nghỉ / chuyển công tác) with a date and a reason."""
         if not can("staff.edit"):
-            abort(403)
+            forbid("staff.edit", "lưu trữ hồ sơ cán bộ")
         person = self.get_one(request.args.get("id"))
         form = ArchiveForm()
         if form.validate_on_submit():

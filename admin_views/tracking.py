@@ -35,7 +35,7 @@ from canbo.tracking import evaluators, sheets, status
 from canbo.tracking import year_points as yp
 from canbo.vietnamese import vi_date
 
-from .base import SecureView, can, current_account, sees
+from .base import SecureView, can, current_account, forbid, sees
 from .dashboard import chosen_unit, chosen_year
 
 FIRST_YEAR = rulesets.MONTHLY_TRACKING_FROM
@@ -85,7 +85,7 @@ class TrackingView(SecureView):
                 return redirect(url_for(".sheet", staff_id=account.staff_id,
                                         year=max(FIRST_YEAR, datetime.date.today().year),
                                         month=datetime.date.today().month))
-            abort(403)
+            forbid("tracking.read", "xem bảng theo dõi hằng tháng")
         today = datetime.date.today()
         unit = chosen_unit(request.args.get("unit", "").strip())
         year = max(FIRST_YEAR, chosen_year(request.args.get("year"), today))

@@ -47,7 +47,7 @@ from canbo.records import users
 from canbo.rules import rulesets
 from canbo.vietnamese import parse_date, parse_decimal, vi_percent
 
-from .base import SecureView, can, current_account, sees
+from .base import SecureView, can, current_account, forbid, sees
 from .dashboard import chosen_unit, chosen_year
 
 
@@ -122,7 +122,8 @@ class WorkflowView(SecureView):
         back = url_for(".index", unit=unit.code, year=year)
         _visible(unit.id)
         if form.get("action") == "pull_points" and not can("cycle.prepare"):
-            abort(403)  # the officer's button; canbo.rating.points checks again
+            # the officer's button; canbo.rating.points checks again
+            forbid("cycle.prepare", "lấy điểm theo dõi hằng tháng vào đợt đánh giá")
         try:
             self._act(form.get("action"), account, unit, year, form)
         except CanboError as exc:

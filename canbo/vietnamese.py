@@ -218,21 +218,41 @@ def parse_decimal(text, what, percent=False, required=False):
     return Decimal(body.replace(",", "."))
 
 
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+#: How a date is written for people (the panel's fields say it in their placeholder).
+DATE_HINT = "dd/mm/yyyy"
+_DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
 
 
-def parse_date(text):
-    """A date typed the Vietnamese way, dd/mm/yyyy, or as ISO YYYY-MM-DD (REFERENCE.md §10).
+class NoSuchDate(ValueError):
+    """Written as a date, but no such day exists (31/02/2023)."""
 
-    ``None`` for empty text; ``ValueError`` with a Vietnamese message otherwise.
+
+def parse_date(text, short_years=False):
+    """A date typed the Vietnamese way, dd/mm/yyyy or d/m/yyyy (also with "." or "-"),
+    or as ISO YYYY-MM-DD (REFERENCE.md §10): the one reader of dates typed by a person,
+    for the panel's fields, the CLI's options and the importer's text cells.
+
+    ``short_years`` (the importer: LibreOffice writes dd/mm/yy) reads a two-digit year
+    as the latest past one.  ``None`` for empty text; ``ValueError`` (``NoSuchDate`` for
+    a day that does not exist) with a Vietnamese message otherwise.
     """
     text = str(text or "").strip()
     if not text:
         return None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"Ngày «{text}» không hợp lệ; hãy viết dd/mm/yyyy (ví dụ 30/06/2023) "
-                     "hoặc YYYY-MM-DD (2023-06-30).")
+    match = _DMY.fullmatch(text)
+    if match and (len(match.group(4)) == 4 or short_years):
+        day, month, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+        if len(match.group(4)) == 2:
+            this_year = datetime.date.today().year
+            year += 2000 if 2000 + year <= this_year else 1900
+    elif _ISO.fullmatch(text):
+        year, month, day = (int(g) for g in _ISO.fullmatch(text).groups())
+    else:
+        raise ValueError(f"Ngày «{text}» không hợp lệ; hãy viết dd/mm/yyyy (ví dụ "
+                         "30/06/2023) hoặc YYYY-MM-DD (2023-06-30).")
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise NoSuchDate(f"Ngày «{text}» không hợp lệ: không có ngày này; hãy viết "
+                         "dd/mm/yyyy (ví dụ 30/06/2023).") from None

@@ -15,6 +15,10 @@ def test_the_officer_sees_the_latest_year_of_their_unit(login_as):
     assert rows["Đã phê duyệt"] == 20 and rows["Đã đề xuất"] == 0  # XB's proposal left out
     assert len(rows) == 8
     assert 'href="/admin/rating/?flt0_0=2022"' in html  # the ratings of that year
+    # the third card counts people, in words a person reads, not "1 trạng thái"
+    assert re.search(r'id="decided">20</div><div class="lbl">bản ghi năm 2022 đã được phê '
+                     r'duyệt hoặc công bố', html)
+    assert "trạng thái đang có hồ sơ" not in html
 
 
 def test_the_other_units_officer_sees_their_own_proposal(login_as):

@@ -24,6 +24,13 @@ def test_landing_on_the_list_shows_the_latest_year(login_as):
     assert set(re.findall(r'<td class="col-year">\s*(\d+)\s*</td>', html)) == {"2022"}
 
 
+def test_the_rule_set_column_shows_its_short_name_not_its_code(login_as):
+    html = login_as("OFFICER").get("/admin/rating/?flt0_0=2022").get_data(as_text=True)
+    cells = set(re.findall(r'<td class="col-rule_set">\s*([^<]*?)\s*</td>', html))
+    assert cells and not any("_" in cell for cell in cells), cells
+    assert cells <= {"NĐ 90/2020", "NĐ 90/2020 + NĐ 48/2023", "NĐ 335/2025", "Khung QĐ 366"}
+
+
 def test_year_filter_shows_one_year(login_as):
     html = login_as("OFFICER").get("/admin/rating/?flt0_0=2021").get_data(as_text=True)
     years = re.findall(r'<td class="col-year">\s*(\d+)\s*</td>', html)

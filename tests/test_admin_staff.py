@@ -131,7 +131,8 @@ def test_qualification_level_must_belong_to_its_kind(login_as, csrf):
         "qualifications-0-kind": "STATE_MANAGEMENT", "qualifications-0-level": "DH",
     })
     assert response.status_code == 200
-    assert "không thuộc Quản lý nhà nước" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Trình độ «Đại học» không thuộc Quản lý nhà nước" in html and "«DH»" not in html
     assert not Staff.select().where(Staff.code == "KT98").exists()
 
 

@@ -23,7 +23,7 @@ def test_every_command_has_help_and_is_in_the_readme(path, command):
     assert (command.help or "").strip(), f"{' '.join(path)} has no help text"
     assert f"`{' '.join(path)}" in README, f"README.md does not document `{' '.join(path)}`"
     result = CliRunner().invoke(cli, [*path[1:], "--help"])
-    assert result.exit_code == 0 and "Usage:" in result.output
+    assert result.exit_code == 0 and "Cách dùng:" in result.output
 
 
 def test_demo_twice_changes_nothing(run):

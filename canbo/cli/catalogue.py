@@ -3,7 +3,7 @@ the command line — import the workbook the commune published, export it, recor
 decision that locks it, add a supplement (Điều 13.3), show it."""
 import click
 
-from canbo.cli.common import DATE, UNIT, YEAR, Group, pass_context
+from canbo.cli.common import DATE, OUTPUT_FILE, UNIT, YEAR, Group, pass_context
 from canbo.db import database
 from canbo.records import units, users
 from canbo.tracking import catalogue as cat
@@ -19,7 +19,7 @@ def catalogue_group():
 
 
 @catalogue_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", metavar="TỆP", type=click.Path(exists=True, dir_okay=False))
 @UNIT
 @YEAR_OPTION
 @click.option("--standard", metavar="TÊN", help="Đơn vị sản phẩm/công việc chuẩn "
@@ -58,7 +58,7 @@ def import_cmd(ctx, file, unit, year, standard, standard_points):
 @UNIT
 @YEAR_OPTION
 @click.option("-o", "--output", "output", required=True, metavar="TỆP",
-              type=click.Path(dir_okay=False, writable=True), help="Tệp .xlsx kết quả.")
+              type=OUTPUT_FILE, help="Tệp .xlsx kết quả.")
 @click.option("--layout", type=click.Choice(["commune", "simple"]), default="commune",
               show_default=True, help="commune: đủ các cột và các phần; simple: bốn cột "
               "Nhóm, Sản phẩm, Khung điểm, Hệ số quy đổi.")
@@ -89,7 +89,7 @@ def decide_cmd(ctx, unit, year, number, date, actor):
 
 
 @catalogue_group.command("supplement")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", metavar="TỆP", type=click.Path(exists=True, dir_okay=False))
 @UNIT
 @YEAR_OPTION
 @click.option("--number", required=True, metavar="SỐ", help="Số quyết định bổ sung.")

@@ -1,14 +1,19 @@
 """What every command shares: the error type, the parameter types, the context, options.
 
-Every domain error becomes one Vietnamese line on stderr and exit status 2, never a
-traceback (``Group``).
+Every failure becomes one Vietnamese line on stderr and exit status 2, never a traceback
+or an English word (``Group``): a domain error, a database error, a file that cannot be
+read or written (``OUTPUT`` checks an output file's folder before any work), and click's
+own usage errors, whose texts ``canbo.cli.click_vi`` puts in Vietnamese.
 """
 import datetime
+import errno
+import os
 
 import click
 import peewee
 
 from canbo import db as dbm
+from canbo.cli import click_vi
 from canbo.errors import CanboError, DatabaseUnavailable
 from canbo.vietnamese import parse_date
 
@@ -22,20 +27,81 @@ class UserError(click.ClickException):
         click.echo(f"Lỗi: {self.message}", err=True)
 
 
+click_vi.install()  # before any command declares its options
+
+#: What an ``OSError`` means, for the line the user reads (the system's text is English).
+OS_ERRORS = {
+    errno.ENOENT: "không có tệp hoặc thư mục này",
+    errno.EACCES: "không có quyền đọc/ghi",
+    errno.EPERM: "không có quyền đọc/ghi",
+    errno.EISDIR: "đây là một thư mục, không phải tệp",
+    errno.ENOTDIR: "một phần của đường dẫn không phải là thư mục",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+}
+
+
+def usage_line(exc):
+    """One line for a click usage error: the message, then where help is."""
+    ctx = exc.ctx
+    hint = f" Xem «{ctx.command_path} --help»." if ctx is not None else ""
+    return f"{exc.format_message()}{hint}"
+
+
+def os_error_line(exc):
+    what = OS_ERRORS.get(exc.errno, exc.strerror or str(exc))
+    where = f" «{exc.filename}»" if exc.filename else ""
+    return f"Không đọc/ghi được{where}: {what}."
+
+
 class Group(click.Group):
-    """Turns domain and database errors raised by any command into ``UserError``."""
+    """Turns every failure of any command, click's usage errors included, into
+    ``UserError``: one Vietnamese line on stderr, exit status 2."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise UserError(usage_line(exc)) from exc
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise UserError(usage_line(exc)) from exc
         except CanboError as exc:
             raise UserError(exc.message) from exc
         except peewee.DatabaseError as exc:
             raise UserError(f"Lỗi cơ sở dữ liệu: {str(exc).strip()}") from exc
+        except OSError as exc:
+            raise UserError(os_error_line(exc)) from exc
+
+
+class OutputPath(click.Path):
+    """A file to write: refused before any work when its folder does not exist or is
+    not writable, or when it is a folder itself."""
+
+    def __init__(self):
+        super().__init__(dir_okay=False, writable=True)
+
+    def convert(self, value, param, ctx):
+        path = super().convert(value, param, ctx)
+        folder = os.path.dirname(os.path.abspath(os.fsdecode(path)))
+        name = param.opts[-1] if param else "tệp kết quả"
+        if not os.path.isdir(folder):
+            raise UserError(f"Không có thư mục «{folder}» để ghi {name} «{value}»; hãy tạo "
+                            "thư mục trước hoặc chọn thư mục khác.")
+        if not os.access(folder, os.W_OK):
+            raise UserError(f"Không có quyền ghi vào thư mục «{folder}» ({name} «{value}»).")
+        return path
 
 
 class DateType(click.ParamType):
-    """A date written YYYY-MM-DD or dd/mm/yyyy."""
+    """A date written dd/mm/yyyy (d/m/yyyy) or YYYY-MM-DD: ``canbo.vietnamese.parse_date``."""
 
     name = "NGÀY"
 
@@ -49,7 +115,7 @@ class DateType(click.ParamType):
         if day is None:
             raise UserError(
                 f"Ngày «{value}» của {param.opts[0] if param else 'tham số'} không hợp lệ; "
-                "hãy viết YYYY-MM-DD (ví dụ 2023-06-30) hoặc dd/mm/yyyy (30/06/2023)."
+                "hãy viết dd/mm/yyyy (ví dụ 30/06/2023) hoặc YYYY-MM-DD (2023-06-30)."
             )
         return day
 
@@ -69,6 +135,7 @@ class YearType(click.ParamType):
 
 DATE = DateType()
 YEAR = YearType()
+OUTPUT_FILE = OutputPath()
 
 
 class Context:

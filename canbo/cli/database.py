@@ -4,7 +4,7 @@ import sys
 import click
 
 from canbo import db as dbm
-from canbo.cli.common import pass_context
+from canbo.cli.common import OUTPUT_FILE, pass_context
 from canbo.records import backup as backup_mod
 from canbo.records import demo as demo_mod
 
@@ -35,21 +35,21 @@ def demo(ctx):
 
 
 @click.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.argument("file", metavar="TỆP", type=OUTPUT_FILE)
 @pass_context
 def backup_cmd(ctx, file):
-    """Sao lưu toàn bộ cơ sở dữ liệu vào FILE (SQLite: bản sao trực tuyến; .json: JSON)."""
+    """Sao lưu toàn bộ cơ sở dữ liệu vào TỆP (SQLite: bản sao trực tuyến; .json: JSON)."""
     db = ctx.open()
     kind = backup_mod.backup(db, file)
     click.echo(f"Đã sao lưu ({kind}) vào {file}")
 
 
 @click.command("restore")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", metavar="TỆP", type=click.Path(dir_okay=False))
 @click.option("--yes", is_flag=True, help="Không hỏi lại trước khi ghi đè.")
 @pass_context
 def restore_cmd(ctx, file, yes):
-    """Khôi phục cơ sở dữ liệu từ FILE (thay toàn bộ dữ liệu hiện có)."""
+    """Khôi phục cơ sở dữ liệu từ TỆP (thay toàn bộ dữ liệu hiện có)."""
     db = dbm.connect(ctx.url)
     if not yes and sys.stdin.isatty():
         click.confirm("Toàn bộ dữ liệu hiện có sẽ bị thay thế. Tiếp tục?", abort=True)

@@ -3,14 +3,14 @@ import datetime
 
 import click
 
-from canbo.cli.common import DATE, SUBUNITS, UNIT, YEAR, pass_context
+from canbo.cli.common import DATE, OUTPUT_FILE, SUBUNITS, UNIT, YEAR, pass_context
 from canbo.documents import batch as documents_batch
 from canbo.documents import render as documents
 from canbo.documents import review
 from canbo.records import units
 
 OUTPUT = click.option(
-    "-o", "--output", "output", type=click.Path(dir_okay=False, writable=True),
+    "-o", "--output", "output", type=OUTPUT_FILE,
     metavar="TỆP.pdf", help="Tệp PDF ghi ra (mặc định: một tên có nghĩa trong thư mục hiện tại).",
 )
 YEAR_OPT = click.option("--year", type=YEAR, required=True, help="Năm đánh giá.")
@@ -58,7 +58,7 @@ def print_form(ctx, code, year, unit, output):
 @YEAR_OPT
 @click.option("--subunits/--no-subunits", default=False, show_default=True,
               help="In cả phiếu của các đơn vị trực thuộc.")
-@click.option("--workers", type=click.IntRange(1, 16), default=None,
+@click.option("--workers", type=click.IntRange(1, 16), default=None, metavar="SỐ",
               help="Số tiến trình in song song (mặc định: theo số lõi CPU, tối đa 4).")
 @OUTPUT
 @pass_context
@@ -75,13 +75,13 @@ def print_forms(ctx, unit, year, subunits, workers, output):
 
 
 @print_group.command("blank")
-@click.argument("kind", type=click.Choice(list(documents_batch.BLANK_FORMS)))
+@click.argument("kind", metavar="LOẠI", type=click.Choice(list(documents_batch.BLANK_FORMS)))
 @click.option("--year", type=YEAR, help="Năm in sẵn trên phiếu.")
 @click.option("--unit", metavar="MÃ", help="Mã đơn vị in sẵn trên phiếu.")
 @OUTPUT
 @pass_context
 def print_blank(ctx, kind, year, unit, output):
-    """Phiếu trắng để điền tay. KIND: mau01, mau02, mau03 (Nghị định 90/2020),
+    """Phiếu trắng để điền tay. LOẠI: mau01, mau02, mau03 (Nghị định 90/2020),
     nd335-thang (Mẫu 01 hằng tháng), nd335-nam (Mẫu 02 cả năm) — Nghị định 335/2025."""
     found = None
     if unit:  # without a unit the form needs no database
@@ -94,7 +94,7 @@ def print_blank(ctx, kind, year, unit, output):
 @print_group.command("month")
 @click.option("--staff", "code", required=True, metavar="MÃ", help="Mã công chức.")
 @YEAR_OPT
-@click.option("--month", type=click.IntRange(1, 12), required=True, help="Tháng (1–12).")
+@click.option("--month", type=click.IntRange(1, 12), required=True, metavar="THÁNG", help="Tháng (1–12).")
 @click.option("--unit", metavar="MÃ", help="Mã đơn vị, khi cùng mã người có ở nhiều đơn vị.")
 @OUTPUT
 @pass_context
@@ -148,7 +148,7 @@ def print_decision(ctx, unit, year, number, day, deputy, signer, subunits, with_
 
 @print_group.command("qualifications")
 @UNIT
-@click.option("--at", "at", type=DATE, required=True, help="Ngày chốt số liệu (YYYY-MM-DD).")
+@click.option("--at", "at", type=DATE, required=True, help="Ngày chốt số liệu (dd/mm/yyyy).")
 @SUBUNITS
 @click.option("--date", "day", type=DATE, help="Ngày ghi ở dòng địa danh (mặc định: hôm nay).")
 @OUTPUT

@@ -3,7 +3,17 @@ import pathlib
 
 import click
 
-from canbo.cli.common import DATE, FORMAT, SUBUNITS, UNIT, YEAR, Group, UserError, pass_context
+from canbo.cli.common import (
+    DATE,
+    FORMAT,
+    OUTPUT_FILE,
+    SUBUNITS,
+    UNIT,
+    YEAR,
+    Group,
+    UserError,
+    pass_context,
+)
 from canbo.records import units
 from canbo.stats import reports, yearly_report
 
@@ -27,7 +37,7 @@ def report_ratings(ctx, year, unit, subunits, fmt):
 
 
 @report.command("qualifications")
-@click.option("--at", "at", type=DATE, required=True, help="Ngày chốt số liệu (YYYY-MM-DD).")
+@click.option("--at", "at", type=DATE, required=True, help="Ngày chốt số liệu (dd/mm/yyyy).")
 @UNIT
 @SUBUNITS
 @FORMAT
@@ -46,11 +56,11 @@ def report_qualifications(ctx, at, unit, subunits, fmt):
 @click.option("--at", "at", type=DATE,
               help="Ngày chốt số liệu trình độ (mặc định 31/12 của năm báo cáo, "
                    "hoặc hôm nay nếu năm chưa hết).")
-@click.option("--years", type=click.IntRange(1, 10), default=5, show_default=True,
+@click.option("--years", type=click.IntRange(1, 10), default=5, show_default=True, metavar="SỐ",
               help="Số năm gần nhất có kết quả xếp loại đưa vào báo cáo.")
 @click.option("--format", "fmt", type=click.Choice(["text", "pdf"]), default="text",
               show_default=True, help="Dạng kết quả: văn bản để dán vào báo cáo, hoặc PDF.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+@click.option("-o", "--output", type=OUTPUT_FILE,
               help="Tệp PDF cần ghi (mặc định bao-cao-nam-NĂM-MÃ.pdf).")
 @pass_context
 def report_year(ctx, year, unit, subunits, at, years, fmt, output):

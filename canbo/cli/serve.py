@@ -69,10 +69,10 @@ def demo_accounts(unit, accounts=DEMO_ACCOUNTS):
 @click.option("--demo", is_flag=True,
               help=f"Chạy trên cơ sở dữ liệu mẫu mới ({DEMO_URL}, tạo lại mỗi lần) với một "
                    "tài khoản cho mỗi vai trò.")
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ĐỊA_CHỈ",
               help="Địa chỉ lắng nghe (0.0.0.0 để máy khác trong mạng truy cập).")
-@click.option("--port", default=8000, show_default=True, type=int, help="Cổng.")
-@click.option("--threads", default=4, show_default=True, type=int, help="Số luồng xử lý.")
+@click.option("--port", default=8000, show_default=True, type=int, metavar="CỔNG", help="Cổng.")
+@click.option("--threads", default=4, show_default=True, type=int, metavar="SỐ", help="Số luồng xử lý.")
 @pass_context
 def serve(ctx, demo, host, port, threads):
     """Chạy bảng quản trị bằng máy chủ WSGI waitress."""

@@ -3,20 +3,20 @@ import pathlib
 
 import click
 
-from canbo.cli.common import DATE, SUBUNITS, UNIT, YEAR, Group, pass_context
+from canbo.cli.common import DATE, OUTPUT_FILE, SUBUNITS, UNIT, YEAR, Group, pass_context
 from canbo.records import units, users
 from canbo.spreadsheets import exporter, importer
 from canbo.stats import national
 
 OUTPUT = click.option("-o", "--output", "output", required=True, metavar="TỆP",
-                      type=click.Path(dir_okay=False, writable=True),
+                      type=OUTPUT_FILE,
                       help="Tệp kết quả: .xlsx hoặc .csv (UTF-8 có BOM, mở được bằng Excel).")
 FORMAT = click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]),
                       help="Định dạng (mặc định theo đuôi tệp).")
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", metavar="TỆP", type=click.Path(exists=True, dir_okay=False))
 @click.option("--unit", metavar="MÃ",
               help="Đơn vị của các dòng không ghi cột «Đơn vị».")
 @click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra và báo kết quả, không ghi gì.")
@@ -44,7 +44,7 @@ def import_cmd(ctx, file, unit, dry_run, skip_invalid, create_units):
 
 
 @click.command("template")
-@click.argument("kind", type=click.Choice(["staff", "ratings"]))
+@click.argument("kind", metavar="LOẠI", type=click.Choice(["staff", "ratings"]))
 @OUTPUT
 def template_cmd(kind, output):
     """Tạo tệp mẫu để điền: danh sách cán bộ (staff) hoặc kết quả xếp loại (ratings)."""
@@ -106,7 +106,7 @@ def export_report_ratings(ctx, year, unit, subunits, output, fmt):
 
 
 @export_group.command("report-qualifications")
-@click.option("--at", "at", type=DATE, required=True, help="Ngày chốt số liệu (YYYY-MM-DD).")
+@click.option("--at", "at", type=DATE, required=True, help="Ngày chốt số liệu (dd/mm/yyyy).")
 @UNIT
 @SUBUNITS
 @OUTPUT

@@ -15,7 +15,7 @@ import sys
 import click
 
 from canbo import db as dbm
-from canbo.cli.common import UserError, pass_context
+from canbo.cli.common import OUTPUT_FILE, UserError, pass_context
 from canbo.documents import batch as documents_batch
 from canbo.levels import Role
 from canbo.records import accounts, units, users
@@ -36,7 +36,7 @@ def user_group():
 
 
 @user_group.command("add")
-@click.argument("username")
+@click.argument("username", metavar="TÊN_ĐĂNG_NHẬP")
 @click.option("--role", required=True, metavar="VAI_TRÒ",
               help="ADMIN (Quản trị hệ thống), OFFICER (Cán bộ phụ trách tổ chức), "
                    "CHAIRMAN (Chủ tịch), VIEWER (Người xem) hoặc STAFF (Cán bộ, công chức "
@@ -48,7 +48,7 @@ def user_group():
 @click.option("--email", metavar="ĐỊA_CHỈ", help="Địa chỉ thư nhận nhắc việc (canbo remind).")
 @pass_context
 def user_add(ctx, username, role, unit, staff_code, email):
-    """Thêm tài khoản USERNAME; mật khẩu nhập ở lời nhắc (hoặc dòng đầu của stdin)."""
+    """Thêm tài khoản TÊN_ĐĂNG_NHẬP; mật khẩu nhập ở lời nhắc (hoặc dòng đầu của stdin)."""
     ctx.open()
     try:
         role = Role.parse(role)
@@ -68,10 +68,10 @@ def user_add(ctx, username, role, unit, staff_code, email):
 
 
 @user_group.command("passwd")
-@click.argument("username")
+@click.argument("username", metavar="TÊN_ĐĂNG_NHẬP")
 @pass_context
 def user_passwd(ctx, username):
-    """Đặt mật khẩu mới cho USERNAME (và mở khóa nếu tài khoản đang bị khóa)."""
+    """Đặt mật khẩu mới cho TÊN_ĐĂNG_NHẬP (và mở khóa nếu tài khoản đang bị khóa)."""
     ctx.open()
     user = users.find_user(username)
     password = read_password()
@@ -82,9 +82,9 @@ def user_passwd(ctx, username):
 
 @user_group.command("bulk")
 @click.option("--unit", required=True, metavar="MÃ", help="Mã đơn vị.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+@click.option("-o", "--output", required=True, type=OUTPUT_FILE,
               metavar="TỆP.pdf", help="Tệp PDF các phiếu tài khoản (mỗi người một trang).")
-@click.option("--xlsx", type=click.Path(dir_okay=False, writable=True), metavar="TỆP.xlsx",
+@click.option("--xlsx", type=OUTPUT_FILE, metavar="TỆP.xlsx",
               help="Ghi thêm danh sách tài khoản (kèm mật khẩu dùng một lần) ra tệp XLSX.")
 @click.option("--subunits/--no-subunits", default=False, show_default=True,
               help="Tạo cả cho người của các đơn vị trực thuộc.")

@@ -16,7 +16,15 @@ from openpyxl.utils.datetime import from_excel
 from canbo.errors import InvalidInput
 from canbo.levels import Education, Gender, PoliticalTheory, Rating, StaffKind, StateManagement
 from canbo.models.records import check_personal_id
-from canbo.vietnamese import fold, nfc, parse_decimal, strip_control, vi_date
+from canbo.vietnamese import (
+    NoSuchDate,
+    fold,
+    nfc,
+    parse_date,
+    parse_decimal,
+    strip_control,
+    vi_date,
+)
 
 
 class BadValue(ValueError):
@@ -67,13 +75,12 @@ def personal_id(value):
         raise BadValue(exc.message) from None
 
 
-_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 DATE_HELP = "ngày viết dd/mm/yyyy (ví dụ 12/03/1972) hoặc ô kiểu ngày của Excel"
 
 
 def date(value):
-    """An Excel date, an Excel serial number, dd/mm/yyyy (or with - or .), or ISO."""
+    """An Excel date, an Excel serial number, or text as ``canbo.vietnamese.parse_date``
+    reads it (dd/mm/yyyy, also dd/mm/yy as LibreOffice writes it, or ISO)."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime.datetime):
@@ -84,22 +91,12 @@ def date(value):
         if not 1 <= value < 2958466:  # Excel's serial numbers: 1900-01-01 … 9999-12-31
             raise BadValue(f"không phải ngày; cho phép: {DATE_HELP}")
         return from_excel(value).date()
-    raw = str(value).strip()
-    match = _DATE.match(raw)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        if len(match.group(3)) == 2:  # LibreOffice's dd/mm/yy: a past year, not a future one
-            this_year = datetime.date.today().year
-            year += 2000 if 2000 + year <= this_year else 1900
-    else:
-        match = _ISO.match(raw)
-        if not match:
-            raise BadValue(f"không phải ngày; cho phép: {DATE_HELP}")
-        year, month, day = (int(g) for g in match.groups())
     try:
-        return datetime.date(year, month, day)
-    except ValueError:
+        return parse_date(value, short_years=True)
+    except NoSuchDate:
         raise BadValue(f"không có ngày này; cho phép: {DATE_HELP}") from None
+    except ValueError:
+        raise BadValue(f"không phải ngày; cho phép: {DATE_HELP}") from None
 
 
 def _level_parser(level_class, extra=None):

@@ -106,6 +106,12 @@ class StatusProgress:
                    if code != RatingStatus.NOT_ELIGIBLE.code)
 
     @property
+    def decided(self):
+        """Ratings of the year already approved or published."""
+        return sum(self.counts.get(s.code, 0)
+                   for s in (RatingStatus.APPROVED, RatingStatus.PUBLISHED))
+
+    @property
     def statuses_in_use(self):
         return sum(1 for n in self.counts.values() if n)
 
