@@ -19,6 +19,7 @@ from canbo.documents import batch
 from canbo.errors import NotFound
 from canbo.models import Job, Unit
 from canbo.records import users
+from panel_helpers import csrf_token
 
 YEAR = 2022  # the demo commune prints 20 forms that year
 
@@ -233,3 +234,75 @@ def test_eta_from_the_pace_so_far(demo_db, queue, people):
     job.started_at = jobs._now()
     import datetime
     assert jobs.seconds_left(job, job.started_at + datetime.timedelta(seconds=10)) == 30
+
+
+# --- the panel ---------------------------------------------------------------------------
+
+DOCS = "/admin/documents/?unit=KIMTAN&year=2022"
+FORMS = "/admin/documents/forms?unit=KIMTAN&year=2022"
+
+
+@pytest.fixture
+def background(monkeypatch):
+    """Past 5 forms the panel prints in the background (the demo has 20)."""
+    monkeypatch.setattr(batch, "BACKGROUND_FROM", 5)
+
+
+def test_printing_many_forms_runs_as_a_job_with_its_page(login_as, consumer, small_chunks,
+                                                         background):
+    client = login_as("OFFICER")
+    page = client.get(DOCS).get_data(as_text=True)
+    assert 'id="print-forms"' in page and 'method="post"' in page
+    response = client.post(FORMS, data={"csrf_token": csrf_token(client, DOCS)})
+    assert response.status_code == 302
+    job = Job.select().order_by(Job.id.desc()).get()
+    assert response.headers["Location"].endswith(f"/admin/jobs/{job.id}")
+    assert job.owner == "canbo" and job.kind == "forms"
+    wait_for(job.id)
+    page = client.get(f"/admin/jobs/{job.id}").get_data(as_text=True)
+    assert "Đã xong" in page and "20 / 20" in page and 'http-equiv="refresh"' not in page
+    download = client.get(f"/admin/jobs/{job.id}/download")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    assert "phieu-danh-gia-2022-kimtan.pdf" in download.headers["Content-Disposition"]
+    listing = client.get("/admin/jobs/").get_data(as_text=True)
+    assert "Phiếu đánh giá năm 2022" in listing and "Tải về" in listing
+
+
+def test_a_running_jobs_page_refreshes_itself_and_cancels(login_as, queue, background):
+    client = login_as("OFFICER")
+    client.post(FORMS, data={"csrf_token": csrf_token(client, DOCS)})
+    job = Job.select().order_by(Job.id.desc()).get()  # no consumer: it stays queued
+    page = client.get(f"/admin/jobs/{job.id}").get_data(as_text=True)
+    assert "Đang chờ" in page and 'http-equiv="refresh" content="3"' in page
+    assert 'id="job-cancel"' in page
+    assert client.post(f"/admin/jobs/{job.id}/cancel").status_code == 400  # no CSRF token
+    assert Job.get_by_id(job.id).status == jobs.QUEUED
+    response = client.post(f"/admin/jobs/{job.id}/cancel",
+                           data={"csrf_token": csrf_token(client, DOCS)},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Đã hủy" in page and 'id="job-cancel"' not in page
+    assert Job.get_by_id(job.id).status == jobs.CANCELLED
+
+
+def test_a_link_to_many_forms_does_not_start_a_job(login_as, queue, background):
+    response = login_as("OFFICER").get(FORMS, follow_redirects=True)
+    assert "hãy bấm nút in để in trong nền" in response.get_data(as_text=True)
+    assert Job.select().count() == 0
+
+
+def test_another_users_job_is_404_and_the_admin_sees_all(login_as, queue, background):
+    client = login_as("OFFICER")
+    client.post(FORMS, data={"csrf_token": csrf_token(client, DOCS)})
+    job = Job.select().order_by(Job.id.desc()).get()
+    chairman = login_as("CHAIRMAN")
+    for url in (f"/admin/jobs/{job.id}", f"/admin/jobs/{job.id}/download"):
+        assert chairman.get(url).status_code == 404
+    assert chairman.post(f"/admin/jobs/{job.id}/cancel",
+                         data={"csrf_token": csrf_token(chairman, DOCS)}).status_code == 404
+    assert "Phiếu đánh giá năm 2022" not in chairman.get("/admin/jobs/").get_data(as_text=True)
+    admin = login_as("ADMIN")
+    listing = admin.get("/admin/jobs/").get_data(as_text=True)
+    assert "Phiếu đánh giá năm 2022" in listing and "mọi người dùng" in listing
+    assert admin.get(f"/admin/jobs/{job.id}").status_code == 200
+    assert Job.get_by_id(job.id).status == jobs.QUEUED

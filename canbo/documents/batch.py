@@ -24,6 +24,9 @@ CHUNK_SIZE = 25
 #: Below this many forms a batch renders in the calling process: starting workers
 #: costs more than it saves.
 PARALLEL_FROM = 60
+#: Past this many forms the panel prints in a background job (``canbo.jobs``), not
+#: inside the request: a browser would wait minutes, and give up.
+BACKGROUND_FROM = 20
 
 
 def forms_html(contexts):
@@ -156,6 +159,11 @@ def find_staff(code, unit=None):
 def form_pdf(staff, year):
     """The yearly rating form of one person (the variant of the rating's rule set)."""
     return forms_pdf(year_contexts([staff], year))
+
+
+def count_forms(unit, year, include_subunits=False):
+    """How many forms ``unit_forms_pdf`` would print."""
+    return len(staff_of_year(units.unit_ids(unit, include_subunits), year))
 
 
 def unit_forms_pdf(unit, year, include_subunits=False, target=None, **options):
