@@ -4,10 +4,14 @@ sees what, a crash mid-job, expired results; and the panel's jobs page.
 The consumer runs in threads of the test process against Huey's SQLite storage (the
 commune's setup), and against Redis when ``redis-server`` is on the machine.
 """
+import io
 import multiprocessing
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 
@@ -15,6 +19,8 @@ import pytest
 from pypdf import PdfReader
 
 from canbo import jobs
+from canbo.cli import serve
+from canbo.cli.common import Progress
 from canbo.documents import batch
 from canbo.errors import NotFound
 from canbo.models import Job, Unit
@@ -306,3 +312,59 @@ def test_another_users_job_is_404_and_the_admin_sees_all(login_as, queue, backgr
     assert "Phiếu đánh giá năm 2022" in listing and "mọi người dùng" in listing
     assert admin.get(f"/admin/jobs/{job.id}").status_code == 200
     assert Job.get_by_id(job.id).status == jobs.QUEUED
+
+
+# --- the command line --------------------------------------------------------------------
+
+
+def test_canbo_worker_runs_the_queued_jobs(demo_db, queue, people, small_chunks, tmp_path):
+    if queue != "sqlite" or not demo_db.url.startswith("sqlite"):
+        pytest.skip("one process run is enough: SQLite queue and database")
+    job = jobs.submit(people["officer"], "forms", unit=people["kimtan"].id, year=YEAR)
+    process = subprocess.Popen([sys.executable, "-c", "from canbo.cli import main; main()",
+                                "--db", demo_db.url, "worker", "--workers", "1"],
+                               env={**os.environ}, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        job = wait_for(job.id, timeout=120)
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=30)
+    assert job.status == jobs.DONE, (job.message, out)
+    assert "hàng đợi sqlite" in out
+    assert jobs.result(people["officer"], job.id)[1].exists()
+
+
+def test_canbo_serve_starts_a_consumer_and_fails_the_jobs_it_left(demo_db, queue, people):
+    if queue != "sqlite":
+        pytest.skip("with Redis, `canbo serve` runs no consumer")
+    left = jobs.submit(people["officer"], "forms", unit=people["kimtan"].id, year=YEAR)
+    Job.update(status=jobs.RUNNING).where(Job.id == left.id).execute()
+    consumer = serve.start_jobs_consumer()
+    try:
+        assert Job.get_by_id(left.id).status == jobs.FAILED
+        job = wait_for(jobs.submit(people["officer"], "forms", unit=people["kimtan"].id,
+                                   year=2024).id)
+        assert job.status == jobs.DONE
+    finally:
+        consumer.stop(graceful=True)
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_print_forms_is_quiet_off_a_terminal_and_shows_a_bar_on_one(run, demo_db, tmp_path,
+                                                                    small_chunks):
+    result = run("print", "forms", "--unit", "KIMTAN", "--year", "2022", "-o",
+                 str(tmp_path / "all.pdf"))
+    assert result.exit_code == 0
+    assert result.output.strip().splitlines() == [f"Đã ghi {tmp_path / 'all.pdf'} "
+                                                  f"({len(PdfReader(tmp_path / 'all.pdf').pages)}"
+                                                  " trang)."]
+    screen = Terminal()
+    with Progress("Đang in phiếu", file=screen) as report:
+        for done in (0, 5, 20):
+            report(done, 20)
+    assert "Đang in phiếu" in screen.getvalue() and "20/20" in screen.getvalue()
