@@ -36,8 +36,10 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 from canbo import db as dbm
 from canbo.documents import batch, render
 from canbo.errors import CanboError, InvalidInput, NotFound
-from canbo.models import Job, Unit
+from canbo.models import Job, Unit, User
 from canbo.records import users
+from canbo.spreadsheets import exporter
+from canbo.stats import national
 
 log = logging.getLogger(__name__)
 
@@ -126,36 +128,80 @@ def configure():
 
 # --- the kinds of job ----------------------------------------------------------------
 
-#: kind → (check(actor, params) → title, run(params, report, path) → download name).
+#: kind → ``Kind``: its check, its function and the word its progress counts.
 KINDS = {}
 
 
-def kind(name, check):
-    """Register the function of job kind ``name``; ``check`` refuses a user who may not
-    ask for it (``Forbidden``/``NotFound``) and returns the job's title."""
+class Kind:
+    def __init__(self, check, run, counts):
+        self.check, self.run, self.counts = check, run, counts
+
+
+def kind(name, check, counts):
+    """Register the function of job kind ``name``, ``run(actor, params, report, path)``
+    → the result's download name (the result written to ``path``).  ``check(actor,
+    params)`` refuses a user who may not ask for it (``Forbidden``/``NotFound``) and
+    returns the job's title; ``counts`` names what ``done / total`` count ("phiếu")."""
     def register(run):
-        KINDS[name] = (check, run)
+        KINDS[name] = Kind(check, run, counts)
         return run
     return register
 
 
-def _forms_check(actor, params):
+def counts(job):
+    """What ``job``'s ``done / total`` count, for its page."""
+    return KINDS[job.kind].counts if job.kind in KINDS else ""
+
+
+def _unit(actor, params, permission):
     unit = Unit.get_or_none(Unit.id == params.get("unit"))
-    if unit is None or not users.sees(actor, unit.id, permission="print"):
+    if unit is None or not users.sees(actor, unit.id, permission=permission):
         raise NotFound("Không có đơn vị này.")
+    return unit
+
+
+def _forms_check(actor, params):
+    unit = _unit(actor, params, "print")
     users.require(actor, "print", "in phiếu đánh giá", unit.id)
     return (f"Phiếu đánh giá năm {params['year']} – {unit.name}"
             + (" và các đơn vị trực thuộc" if params.get("subunits") else ""))
 
 
-@kind("forms", _forms_check)
-def _forms(params, report, path):
+@kind("forms", _forms_check, "phiếu")
+def _forms(actor, params, report, path):
+    """A unit's forms of a year as one PDF (``batch.unit_forms_pdf``), per chunk."""
     unit = Unit.get_by_id(params["unit"])
     year, subunits = int(params["year"]), bool(params.get("subunits"))
     batch.unit_forms_pdf(unit, year, subunits, target=path, progress=report,
                          workers=params.get("workers"))
     return render.file_name("phieu danh gia", year, unit.code,
                             "va truc thuoc" if subunits else "")
+
+
+def _national_check(actor, params):
+    unit = _unit(actor, params, "national.export")
+    users.require(actor, "national.export", "xuất dữ liệu lên Cơ sở dữ liệu quốc gia",
+                  unit.id)
+    period = national.parse_period(params.get("period"))
+    if params.get("fmt", "xlsx") not in ("xlsx", "csv"):
+        raise InvalidInput("Định dạng phải là xlsx hoặc csv.")
+    return f"Dữ liệu gửi Cơ sở dữ liệu quốc gia, kỳ {period.code} – {unit.name}"
+
+
+@kind("national", _national_check, "bước")
+def _national(actor, params, report, path):
+    """The national database export (ND 335/2025 Điều 26.1.d) of a unit and the units
+    below it, logged in the export log when its file is written."""
+    unit = Unit.get_by_id(params["unit"])
+    period = national.parse_period(params["period"])
+    fmt = params.get("fmt", "xlsx")
+    report(0, 2)
+    table = national.table(unit, period, True)
+    report(1, 2)
+    exporter.export([table], path, fmt)
+    national.log_export(actor, unit, period, True, len(table.rows))
+    report(2, 2)
+    return f"csdl-quoc-gia-{unit.code}-{period.code}.{fmt}"
 
 
 # --- asking, following, cancelling ---------------------------------------------------
@@ -181,8 +227,7 @@ def submit(actor, kind_name, **params):
     """Queue a job of ``kind_name`` for ``actor``; returns its ``Job`` row."""
     if kind_name not in KINDS:
         raise InvalidInput(f"Không có loại công việc «{kind_name}».")
-    check, _ = KINDS[kind_name]
-    title = check(actor, params)
+    title = KINDS[kind_name].check(actor, params)
     configure()
     job = Job.create(kind=kind_name, title=title[:300], owner=actor.username,
                      params=json.dumps(params))
@@ -290,13 +335,14 @@ def execute(job_id):
     if not started:
         return  # cancelled while queued, or already taken
     job = Job.get_by_id(job_id)
-    _, run = KINDS[job.kind]
+    run = KINDS[job.kind].run
     folder = results_folder()
     fd, part = tempfile.mkstemp(prefix=f"job-{job.id}-", suffix=".part", dir=folder)
     os.close(fd)
     try:
-        name = run(json.loads(job.params), lambda done, total: progress(job.id, done, total),
-                   part)
+        actor = User.get_or_none(User.username == job.owner)
+        name = run(actor, json.loads(job.params),
+                   lambda done, total: progress(job.id, done, total), part)
     except Cancelled:
         os.unlink(part)
         _finish(job.id, CANCELLED, "Đã hủy.")

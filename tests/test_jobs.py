@@ -23,8 +23,9 @@ from canbo.cli import serve
 from canbo.cli.common import Progress
 from canbo.documents import batch
 from canbo.errors import NotFound
-from canbo.models import Job, Unit
+from canbo.models import Job, NationalExport, Unit
 from canbo.records import users
+from canbo.stats import national
 from panel_helpers import csrf_token
 
 YEAR = 2022  # the demo commune prints 20 forms that year
@@ -368,3 +369,24 @@ def test_print_forms_is_quiet_off_a_terminal_and_shows_a_bar_on_one(run, demo_db
         for done in (0, 5, 20):
             report(done, 20)
     assert "Đang in phiếu" in screen.getvalue() and "20/20" in screen.getvalue()
+
+
+def test_a_provinces_national_export_runs_as_a_job(login_as, consumer, monkeypatch):
+    monkeypatch.setattr(national, "BACKGROUND_FROM", 5)
+    client = login_as("OFFICER")
+    before = NationalExport.select().count()
+    response = client.post("/admin/import/national", data={
+        "csrf_token": csrf_token(client, "/admin/import/"), "unit": "KIMTAN",
+        "period": "2026-10", "fmt": "csv"})
+    assert response.status_code == 302 and "/admin/jobs/" in response.headers["Location"]
+    job = wait_for(Job.select().order_by(Job.id.desc()).get().id)
+    assert job.status == jobs.DONE, job.message
+    assert (job.done, job.total) == (2, 2)
+    assert "2 / 2 bước" in client.get(f"/admin/jobs/{job.id}").get_data(as_text=True)
+    download = client.get(f"/admin/jobs/{job.id}/download")
+    assert download.headers["Content-Disposition"].endswith("csdl-quoc-gia-KIMTAN-2026-10.csv")
+    lines = download.data.decode("utf-8-sig").splitlines()
+    assert lines[0].split(",")[0] == national.COLUMNS[0][1] and len(lines) > 1
+    entry = NationalExport.select().order_by(NationalExport.id.desc()).get()
+    assert NationalExport.select().count() == before + 1
+    assert entry.actor == "canbo" and entry.rows == len(lines) - 1
