@@ -46,7 +46,7 @@ def describe(job):
         "job": job, "status": jobs.STATUS_LABELS.get(job.status, job.status),
         "percent": 100 if job.status == jobs.DONE else percent,
         "left": _left(jobs.seconds_left(job)), "finished": job.status in jobs.FINISHED,
-        "counts": jobs.counts(job), "created": vi_datetime(job.created_at), "mine": job.owner == current_account().username,
+        "counts": jobs.counts(job), "created": vi_datetime(job.created_at),
     }
 
 

@@ -292,7 +292,11 @@ def purge(now=None):
 def interrupted():
     """Mark the jobs left running by a consumer that stopped (the machine restarted,
     the process was killed) as failed: called when the one consumer of a SQLite setup
-    starts, when no job of it can still be running."""
+    starts, when no job of it can still be running.  Their partial files go too."""
+    folder = results_folder()
+    for job_id in Job.select(Job.id).where(Job.status == RUNNING).tuples():
+        for part in folder.glob(f"job-{job_id[0]}-*.part"):
+            part.unlink(missing_ok=True)
     return Job.update(status=FAILED, finished_at=_now(),
                       message="Công việc bị gián đoạn (máy chủ đã dừng); hãy chạy lại.").where(
         Job.status == RUNNING).execute()

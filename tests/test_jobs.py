@@ -220,8 +220,12 @@ def test_a_crash_mid_job_marks_it_failed_and_keeps_nothing(consumer, people, sma
 def test_a_job_left_running_by_a_stopped_server_is_marked_failed(demo_db, queue, people):
     job = jobs.submit(people["officer"], "forms", unit=people["kimtan"].id, year=YEAR)
     Job.update(status=jobs.RUNNING).where(Job.id == job.id).execute()
+    part = jobs.results_folder() / f"job-{job.id}-x1y2.part"  # what the killed one wrote
+    part.write_bytes(b"%PDF-1.7 half")
     assert jobs.interrupted() == 1
-    assert Job.get_by_id(job.id).status == jobs.FAILED
+    job = Job.get_by_id(job.id)
+    assert job.status == jobs.FAILED and "gián đoạn" in job.message
+    assert not part.exists()
 
 
 def test_expired_results_are_purged(consumer, people, small_chunks):
@@ -338,7 +342,7 @@ def test_canbo_worker_runs_the_queued_jobs(demo_db, queue, people, small_chunks,
 
 def test_canbo_serve_starts_a_consumer_and_fails_the_jobs_it_left(demo_db, queue, people):
     if queue != "sqlite":
-        pytest.skip("with Redis, `canbo serve` runs no consumer")
+        pytest.skip("with Redis, `canbo serve` runs no consumer (`canbo worker` does)")
     left = jobs.submit(people["officer"], "forms", unit=people["kimtan"].id, year=YEAR)
     Job.update(status=jobs.RUNNING).where(Job.id == left.id).execute()
     consumer = serve.start_jobs_consumer()
