@@ -231,7 +231,16 @@ def submit(actor, kind_name, **params):
     configure()
     job = Job.create(kind=kind_name, title=title[:300], owner=actor.username,
                      params=json.dumps(params))
-    run_job(job.id)
+    try:
+        run_job(job.id)
+    except Exception as exc:  # the queue's server is down, its file unwritable
+        job.delete_instance()
+        kind_, where = queue_settings()
+        log.exception("cannot queue job %s", job.id)
+        raise CanboError(
+            "Không gửi được công việc vào hàng đợi "
+            f"({'Redis' if kind_ == 'redis' else where}): {type(exc).__name__}; hãy báo "
+            "quản trị kiểm tra máy chủ hàng đợi.") from exc
     return job
 
 

@@ -22,7 +22,7 @@ from canbo import jobs
 from canbo.cli import serve
 from canbo.cli.common import Progress
 from canbo.documents import batch
-from canbo.errors import NotFound
+from canbo.errors import CanboError, NotFound
 from canbo.models import Job, NationalExport, Unit
 from canbo.records import users
 from canbo.stats import national
@@ -394,3 +394,15 @@ def test_a_provinces_national_export_runs_as_a_job(login_as, consumer, monkeypat
     entry = NationalExport.select().order_by(NationalExport.id.desc()).get()
     assert NationalExport.select().count() == before + 1
     assert entry.actor == "canbo" and entry.rows == len(lines) - 1
+
+
+def test_a_queue_that_cannot_be_reached_is_a_clear_message(demo_db, queue, people,
+                                                          monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("refused")
+
+    monkeypatch.setattr(jobs.huey, "enqueue", down)
+    with pytest.raises(CanboError) as caught:
+        jobs.submit(people["officer"], "forms", unit=people["kimtan"].id, year=YEAR)
+    assert "Không gửi được công việc vào hàng đợi" in caught.value.message
+    assert Job.select().count() == 0
