@@ -29,6 +29,7 @@ from admin_views import (
     home,
     i18n,
     imports,
+    jobs,
     lists,
     monthly,
     ratings,
@@ -46,7 +47,7 @@ from canbo.rules import scoring
 #: Feature modules of ``admin_views``, in menu order; a new feature adds its module here.
 FEATURES = [
     formatters, i18n, auth, home, dashboard, staff, ratings, units, lists, users, auditlog,
-    monthly, tracking, catalogue, workflow, imports, documents, accounts, errors,
+    monthly, tracking, catalogue, workflow, imports, documents, accounts, jobs, errors,
 ]
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}

@@ -4,7 +4,8 @@
   cycle (all forms, the yearly list, the decision, the qualification structure, blank
   forms) and a "Phiếu" button per person of the year.
 - ``/admin/documents/form/<staff_id>/<year>``: one person's rating form;
-  ``/admin/documents/forms``, ``/list``, ``/decision``, ``/qualifications``: the unit's
+  ``/admin/documents/forms`` (past ``BACKGROUND_FROM`` forms, a background job of
+  ``canbo.jobs`` followed on ``/admin/jobs/<id>``), ``/list``, ``/decision``, ``/qualifications``: the unit's
   documents; ``/admin/documents/blank/<kind>``: a blank form.
 - the ND 335 review's papers (``canbo.documents.review``): ``/minutes`` (the meeting's
   minutes, ``&staff=<id>`` for one person's extract), ``/notice/<staff_id>/<year>`` and
@@ -22,6 +23,7 @@ import datetime
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 
+from canbo import jobs
 from canbo.documents import batch as documents_batch
 from canbo.documents import forms as documents_forms
 from canbo.documents import render as documents
@@ -31,7 +33,7 @@ from canbo.models import Staff
 from canbo.records import units
 from canbo.vietnamese import parse_date
 
-from .base import SecureView, sees
+from .base import SecureView, current_account, sees
 from .dashboard import chosen_unit, chosen_year
 
 
@@ -85,10 +87,26 @@ class DocumentsView(SecureView):
         name = documents.file_name("phieu danh gia", year, staff.code, staff.full_name)
         return self._send(lambda: documents_batch.form_pdf(staff, year), name, back)
 
-    @expose("/forms")
+    @expose("/forms", methods=("GET", "POST"))
     def forms(self):
+        """Every form of the unit-year: a large batch (``BACKGROUND_FROM``) becomes a
+        background job, asked by the page's button (POST), followed on the job's page."""
         unit, year = self._unit_year()
-        subunits = request.args.get("subunits") == "1"
+        subunits = request.values.get("subunits") == "1"
+        back = url_for(".index", unit=unit.code, year=year)
+        count = documents_batch.count_forms(unit, year, subunits)
+        if count > documents_batch.BACKGROUND_FROM:
+            if request.method != "POST":
+                flash(f"Có {count} phiếu: hãy bấm nút in để in trong nền.", "info")
+                return redirect(back)
+            try:
+                job = jobs.submit(current_account(), "forms", unit=unit.id, year=year,
+                                  subunits=subunits)
+            except CanboError as exc:
+                flash(exc.message, "error")
+                return redirect(back)
+            flash(f"Đang in {count} phiếu trong nền; trang này cho biết tiến độ.", "info")
+            return redirect(url_for("jobs.job", job_id=job.id))
         name = documents.file_name("phieu danh gia", year, unit.code,
                                    "va truc thuoc" if subunits else "")
         return self._send(lambda: documents_batch.unit_forms_pdf(unit, year, subunits),

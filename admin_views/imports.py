@@ -7,6 +7,9 @@
   only the valid rows when the user ticked "bỏ qua dòng lỗi".
 - ``/admin/import/export/<kind>.<fmt>``: the staff list, the ratings of a year and the
   two reports as XLSX or CSV, scoped to the units the user may see.
+- ``/admin/import/national`` (POST): the national database export; past
+  ``national.BACKGROUND_FROM`` people (a province) a background job (``canbo.jobs``),
+  followed on ``/admin/jobs/<id>``.
 
 A thin layer over ``canbo.spreadsheets.importer`` and ``exporter``: the importer itself
 refuses rows naming a unit outside the user's scope, and the creation of units by anyone
@@ -24,6 +27,7 @@ from flask import Response, abort, current_app, flash, redirect, request, sessio
 from flask_admin import expose
 from werkzeug.utils import secure_filename
 
+from canbo import jobs
 from canbo.errors import CanboError
 from canbo.models import Unit
 from canbo.spreadsheets import exporter, importer
@@ -185,6 +189,11 @@ class ImportView(SecureView):
             abort(403)
         try:
             period = national.parse_period(request.form.get("period"))
+            if national.people_count(unit) > national.BACKGROUND_FROM:
+                job = jobs.submit(current_account(), "national", unit=unit.id,
+                                  period=period.code, fmt=fmt)
+                flash("Đang xuất trong nền; trang này cho biết tiến độ.", "info")
+                return redirect(url_for("jobs.job", job_id=job.id))
             table = national.export(current_account(), unit, period)
         except CanboError as exc:
             flash(exc.message, "error")

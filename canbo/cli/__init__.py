@@ -18,6 +18,7 @@ from canbo.cli import (
     serve,
     sheets,
     users,
+    worker,
 )
 from canbo.cli.common import Context, Group
 
@@ -43,7 +44,7 @@ for command in (
     reports.report, check.check, printing.print_group, score.score,
     catalogue.catalogue_group,
     sheets.import_cmd, sheets.template_cmd, sheets.export_group,
-    users.user_group, remind.remind, serve.serve,
+    users.user_group, remind.remind, serve.serve, worker.worker,
 ):
     cli.add_command(command)
 

@@ -8,6 +8,7 @@ own usage errors, whose texts ``canbo.cli.click_vi`` puts in Vietnamese.
 import datetime
 import errno
 import os
+import sys
 
 import click
 import peewee
@@ -171,3 +172,33 @@ SUBUNITS = click.option(
     "--subunits/--no-subunits", default=True, show_default=True,
     help="Tính cả các đơn vị trực thuộc.",
 )
+
+
+class Progress:
+    """``with Progress("Đang in phiếu") as report: work(progress=report)``: click's
+    progress bar on a terminal, nothing at all when the output is a file or a pipe (a
+    cron job's log stays clean).  ``report(done, total)`` is what the library's long
+    operations call (``canbo.documents.batch.render_batch``'s ``progress``)."""
+
+    def __init__(self, label, file=None):
+        self.label = label
+        self.file = file
+        self.bar = None
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, done, total):
+        stream = self.file or sys.stderr
+        if not (hasattr(stream, "isatty") and stream.isatty()):
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=stream,
+                                         show_pos=True, show_eta=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False

@@ -3,7 +3,7 @@ import datetime
 
 import click
 
-from canbo.cli.common import DATE, OUTPUT_FILE, SUBUNITS, UNIT, YEAR, pass_context
+from canbo.cli.common import DATE, OUTPUT_FILE, SUBUNITS, UNIT, YEAR, Progress, pass_context
 from canbo.documents import batch as documents_batch
 from canbo.documents import render as documents
 from canbo.documents import review
@@ -66,11 +66,14 @@ def print_forms(ctx, unit, year, subunits, workers, output):
     """Tất cả phiếu đánh giá của một đơn vị trong một năm, thành MỘT tệp PDF.
 
     Thứ tự theo danh sách cán bộ, công chức (theo tên); mỗi phiếu đánh số trang riêng.
+    Trên màn hình có thanh tiến độ (số phiếu đã in, thời gian còn lại).
     """
     ctx.open()
     found = units.find_unit(unit)
     path = output or documents.file_name("phieu danh gia", year, found.code)
-    documents_batch.unit_forms_pdf(found, year, subunits, target=path, workers=workers)
+    with Progress("Đang in phiếu") as report:
+        documents_batch.unit_forms_pdf(found, year, subunits, target=path, workers=workers,
+                                       progress=report)
     _save(path, path)
 
 

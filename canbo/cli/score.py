@@ -3,7 +3,7 @@ import json
 
 import click
 
-from canbo.cli.common import UNIT, YEAR, UserError, pass_context
+from canbo.cli.common import UNIT, YEAR, Progress, UserError, pass_context
 from canbo.rating import points
 from canbo.records import units, users
 from canbo.rules import rulesets, scoring
@@ -155,7 +155,9 @@ def score(ctx, year, unit, month, quarter, half, fmt, save, actor):
     else:
         click.echo(render_month(found, year, month, grid), nl=False)
     if save:
-        done = points.pull_year(users.operator(actor), year, units.unit_ids(found))
+        with Progress("Đang ghi điểm năm") as report:
+            done = points.pull_year(users.operator(actor), year, units.unit_ids(found),
+                                    progress=report)
         click.echo(saved_line(done), err=True)
 
 

@@ -6,6 +6,7 @@ import secrets
 import click
 
 from canbo import db as dbm
+from canbo import jobs
 from canbo.cli.common import UserError, pass_context
 from canbo.levels import Role
 from canbo.models import Staff, User
@@ -65,6 +66,17 @@ def demo_accounts(unit, accounts=DEMO_ACCOUNTS):
     return out
 
 
+def start_jobs_consumer():
+    """Run the background jobs (``canbo.jobs``) beside the web server when the queue is
+    SQLite (a commune: nothing else to start); with Redis, ``canbo worker`` runs them."""
+    kind, _ = jobs.queue_settings()
+    if kind != "sqlite":
+        click.echo("Công việc nền: hàng đợi Redis, hãy chạy «canbo worker».")
+        return None
+    jobs.interrupted()  # this is the queue's one consumer: no job of it still runs
+    return jobs.start_consumer(workers=1)
+
+
 @click.command("serve")
 @click.option("--demo", is_flag=True,
               help=f"Chạy trên cơ sở dữ liệu mẫu mới ({DEMO_URL}, tạo lại mỗi lần) với một "
@@ -103,6 +115,7 @@ def serve(ctx, demo, host, port, threads):
         for username, label, password, who in accounts:
             click.echo(f"  {label:<26} {username} / {password}" + (f"  ({who})" if who else ""))
     click.echo("Nhấn Ctrl+C để dừng.")
+    start_jobs_consumer()
     waitress.serve(app, host=host, port=port, threads=threads, ident="canbo",
                    # a body past the panel's bound is refused by waitress before the
                    # panel sees it, never buffered whole

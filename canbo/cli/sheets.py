@@ -3,7 +3,16 @@ import pathlib
 
 import click
 
-from canbo.cli.common import DATE, OUTPUT_FILE, SUBUNITS, UNIT, YEAR, Group, pass_context
+from canbo.cli.common import (
+    DATE,
+    OUTPUT_FILE,
+    SUBUNITS,
+    UNIT,
+    YEAR,
+    Group,
+    Progress,
+    pass_context,
+)
 from canbo.records import units, users
 from canbo.spreadsheets import exporter, importer
 from canbo.stats import national
@@ -32,9 +41,11 @@ def import_cmd(ctx, file, unit, dry_run, skip_invalid, create_units):
     --skip-invalid) và thoát với mã 2. Nhập lại cùng tệp không thay đổi gì.
     """
     ctx.open()
-    result = importer.import_file(
-        file, unit=units.find_unit(unit) if unit else None, dry_run=dry_run,
-        skip_invalid=skip_invalid, create_units=create_units, actor=users.operator("cli"))
+    with Progress("Đang nhập") as report:
+        result = importer.import_file(
+            file, unit=units.find_unit(unit) if unit else None, dry_run=dry_run,
+            skip_invalid=skip_invalid, create_units=create_units, actor=users.operator("cli"),
+            progress=report)
     for line in result.summary():
         click.echo(line)
     for line in result.problem_lines():

@@ -24,6 +24,9 @@ CHUNK_SIZE = 25
 #: Below this many forms a batch renders in the calling process: starting workers
 #: costs more than it saves.
 PARALLEL_FROM = 60
+#: Past this many forms the panel prints in a background job (``canbo.jobs``), not
+#: inside the request: a browser would wait minutes, and give up.
+BACKGROUND_FROM = 20
 
 
 def forms_html(contexts):
@@ -59,19 +62,30 @@ def workers_default():
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def render_batch(contexts, target=None, chunk_size=CHUNK_SIZE, workers=None):
+def render_batch(contexts, target=None, chunk_size=None, workers=None, progress=None):
     """All ``contexts`` as one PDF, written to ``target`` (path or file) or returned.
 
     ``workers`` processes render chunks of ``chunk_size`` forms in parallel; with one
-    worker, or a small batch, everything renders here.
+    worker, or a small batch, everything renders here.  ``progress(done, total)`` is
+    called before the first chunk and after each one, in order (a job's progress bar,
+    the CLI's); when it raises — a cancelled job — no further chunk is rendered and the
+    worker processes are stopped, not left to finish the batch.
     """
     if not contexts:
         raise NoData("Không có phiếu nào để in.")
     workers = workers or workers_default()
+    chunk_size = chunk_size or CHUNK_SIZE
     chunks = [contexts[i:i + chunk_size] for i in range(0, len(contexts), chunk_size)]
+    total = len(contexts)
+    report = progress or (lambda done, total: None)
+    report(0, total)
     out = io.BytesIO() if target is None else target
     if workers == 1 or len(contexts) < PARALLEL_FROM:
-        parts = [forms_pdf(chunk) for chunk in chunks]
+        parts, done = [], 0
+        for chunk in chunks:
+            parts.append(forms_pdf(chunk))
+            done += len(chunk)
+            report(done, total)
         if len(parts) == 1:
             _write(out, parts[0])
         else:
@@ -80,10 +94,33 @@ def render_batch(contexts, target=None, chunk_size=CHUNK_SIZE, workers=None):
         # "spawn": a forked child would inherit the parent's open database connection.
         context = multiprocessing.get_context("spawn")
         with tempfile.TemporaryDirectory(prefix="canbo-print-") as directory:
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-                paths = list(pool.map(_render_chunk, [(c, directory) for c in chunks]))
+            pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+            try:
+                futures = [pool.submit(_render_chunk, (c, directory)) for c in chunks]
+                paths, done = [], 0
+                for future, chunk in zip(futures, chunks):
+                    paths.append(future.result())
+                    done += len(chunk)
+                    report(done, total)
+            except BaseException:
+                stop_pool(pool)
+                raise
+            pool.shutdown()
             _merge_to(paths, out)
     return out.getvalue() if target is None else None
+
+
+def stop_pool(pool):
+    """Stop ``pool``'s processes now: the chunks still queued are dropped and the ones
+    rendering are killed (``shutdown`` alone would let them run to the end)."""
+    # The executor has no public way to kill its workers before Python 3.14
+    # (``terminate_workers``); its process table is the one handle on them.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(5)
 
 
 def _write(target, data):
@@ -124,8 +161,14 @@ def form_pdf(staff, year):
     return forms_pdf(year_contexts([staff], year))
 
 
+def count_forms(unit, year, include_subunits=False):
+    """How many forms ``unit_forms_pdf`` would print."""
+    return len(staff_of_year(units.unit_ids(unit, include_subunits), year))
+
+
 def unit_forms_pdf(unit, year, include_subunits=False, target=None, **options):
-    """Every form of a unit-year (with its sub-units when asked) as one PDF."""
+    """Every form of a unit-year (with its sub-units when asked) as one PDF;
+    ``options`` go to ``render_batch`` (``workers``, ``chunk_size``, ``progress``)."""
     people = staff_of_year(units.unit_ids(unit, include_subunits), year)
     if not people:
         raise NoData(f"Đơn vị {unit.code} không có cán bộ, công chức nào để in phiếu năm "

@@ -4,7 +4,8 @@
   editable lists of titles and departments, user accounts, the audit log;
 - ``cycle``: a unit's yearly rating cycle and what it records (evaluations, absences,
   disciplines, objections, task groups);
-- ``tracking``: ND 335/2025 tracking (catalogue, products, assignments, monthly sheets).
+- ``tracking``: ND 335/2025 tracking (catalogue, products, assignments, monthly sheets);
+- ``jobs``: background jobs (``canbo.jobs``): their progress and result.
 
 Every model is importable from here (``from canbo.models import Staff, Cycle, Sheet``).
 May import: ``canbo.db``, ``canbo.errors``, ``canbo.levels``, ``canbo.vietnamese``,
@@ -15,6 +16,7 @@ from peewee import sort_models
 
 from canbo.db import BaseModel
 from canbo.models.cycle import Absence, Cycle, Discipline, Evaluation, Objection, TaskGroup
+from canbo.models.jobs import Job
 from canbo.models.records import (
     AuditLog,
     Department,
@@ -44,7 +46,7 @@ from canbo.models.tracking import (
 
 __all__ = [
     "Absence", "Assignment", "AuditLog", "Catalogue", "CatalogueDecision", "Cycle",
-    "Department", "Discipline", "Evaluation", "Evaluator", "Evidence", "Head",
+    "Department", "Discipline", "Evaluation", "Evaluator", "Evidence", "Head", "Job",
     "NationalExport", "Objection", "OutsideMonth", "Product", "Qualification", "Rating",
     "Sheet", "SheetItem", "Staff", "TaskGroup", "Title", "TrackingSetting", "Unit", "User",
     "WorkPackage", "all_models", "now",

@@ -93,13 +93,14 @@ def pull_points(actor, cycle):
         return fill_points(actor, cycle)
 
 
-def pull_year(actor, year, unit_ids):
+def pull_year(actor, year, unit_ids, progress=None):
     """``pull_points`` into every cycle of ``year`` among the units ``unit_ids`` (the
     command line's ``canbo score --save``), each with its checks and audit entry.
 
     Returns ``{"updated": n, "incomplete": [codes], "kept": [codes], "cycles": [unit
     codes pulled], "published": [unit codes left alone]}``; ``RuleViolation`` when no
     unit has opened the year's cycle, since the points are kept in the cycle's ratings.
+    ``progress(done, total)`` is called after each cycle (the command line's bar).
     """
     cycles = list(Cycle.select().where(Cycle.year == year, Cycle.unit.in_(list(unit_ids)))
                   .order_by(Cycle.id))
@@ -108,7 +109,9 @@ def pull_year(actor, year, unit_ids):
                             "điểm năm được ghi vào kết quả xếp loại của kỳ đánh giá — hãy "
                             "mở kỳ ở trang «Kỳ đánh giá năm» trước.", year=year)
     out = {"updated": 0, "incomplete": [], "kept": [], "cycles": [], "published": []}
-    for cycle in cycles:
+    report = progress or (lambda done, total: None)
+    for number, cycle in enumerate(cycles, 1):
+        report(number - 1, len(cycles))
         if cycle.is_published:
             out["published"].append(cycle.unit.code)
             continue
@@ -117,4 +120,5 @@ def pull_year(actor, year, unit_ids):
         out["incomplete"] += done["incomplete"]
         out["kept"] += done["kept"]
         out["cycles"].append(cycle.unit.code)
+    report(len(cycles), len(cycles))
     return out

@@ -69,14 +69,16 @@ MIN_PASSWORD_LENGTH = 8
 #:   not only the admin;
 #: - ``audit.read``, ``print``;
 #: - ``national.export``: send results to the national database (ND 335 Điều 26.1.d);
-#: - ``dashboard.home``: the dashboard, not the records page, is the home page.
+#: - ``dashboard.home``: the dashboard, not the records page, is the home page;
+#: - ``jobs.all``: see and cancel every user's background jobs (``canbo.jobs``), not only
+#:   one's own.
 PERMISSIONS = {
     "ADMIN": {
         "staff.edit", "import", "ratings.edit", "ratings.approve", "cycle.prepare",
         "cycle.record", "tracking.read", "tracking.assign", "tracking.evaluate",
         "catalogue.edit", "catalogue.decide", "lists.edit", "lists.shared", "units.edit",
         "units.all", "users.manage", "accounts.bulk", "audit.read", "print",
-        "national.export",
+        "national.export", "jobs.all",
     },
     "OFFICER": {
         "staff.edit", "import", "ratings.edit", "cycle.prepare", "cycle.record",

@@ -101,24 +101,29 @@ def may_create_units(actor):
 
 
 def import_workbook(workbook, *, actor, unit=None, dry_run=False, skip_invalid=False,
-                    create_units=False, today=None):
+                    create_units=False, today=None, progress=None):
     """Check ``workbook`` (a ``spreadsheets.Workbook``) and write it unless told not to.
 
     ``actor`` is the importing account (``users.operator()`` for the command line): rows
     may name or reach only its units, and ``create_units`` needs ``CREATE_UNITS``
     (``Forbidden`` otherwise).  ``unit`` (a ``Unit`` or None) is used for rows without a
     "Đơn vị"; ``today`` decides which years are past (ratings of the current year go
-    through the rating workflow).
+    through the rating workflow).  ``progress(done, total)`` counts its two steps,
+    checking and writing (the command line's bar).
     """
+    report = progress or (lambda done, total: None)
+    report(0, 2)
     if create_units:
         users.require(actor, CREATE_UNITS, "tạo đơn vị mới khi nhập tệp")
     plan = build_plan(workbook, unit=unit, create_units=create_units,
                       today=today or datetime.date.today(),
                       allowed_units=users.visible_unit_ids(actor))
+    report(1, 2)
     write = not dry_run and (skip_invalid or not plan.problems)
     if write and plan.has_changes():
         with database.atomic():
             _write(plan, actor)
+    report(2, 2)
     return ImportResult(workbook.encoding, plan.problems, plan.warnings, plan.counts(),
                         write, dry_run)
 

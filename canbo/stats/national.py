@@ -33,6 +33,9 @@ from canbo.tracking import year_points
 
 #: The days a final result may wait before it must be in the national database.
 DAYS_ALLOWED = 5
+#: Past this many people (a province) the panel makes the export a background job
+#: (``canbo.jobs``) instead of building it inside the request.
+BACKGROUND_FROM = 2000
 
 COLUMNS = (
     ("personal_id", "Số định danh cá nhân"),
@@ -163,12 +166,25 @@ def export(actor, unit, period, include_subunits=True):
     users.require(actor, "national.export", "xuất dữ liệu lên Cơ sở dữ liệu quốc gia",
                   unit.id)
     result = table(unit, period, include_subunits)
+    log_export(actor, unit, period, include_subunits, len(result.rows))
+    return result
+
+
+def people_count(unit, include_subunits=True):
+    """How many staff records the export of ``unit`` reads."""
+    return Staff.select().where(Staff.unit.in_(units.unit_ids(unit, include_subunits))).count()
+
+
+def log_export(actor, unit, period, include_subunits, count):
+    """Record in the export log (and the audit log) that ``actor`` exported ``count``
+    rows; a background job (``canbo.jobs``) calls it once its file is written."""
+    users.require(actor, "national.export", "xuất dữ liệu lên Cơ sở dữ liệu quốc gia",
+                  unit.id)
     with database.atomic():
         entry = NationalExport.create(actor=actor.username, unit=unit, period=period.code,
-                                      with_subunits=include_subunits, rows=len(result.rows))
+                                      with_subunits=include_subunits, rows=count)
         audit.record(actor.username, "national.export", entry,
-                     changes={"period": period.code, "rows": len(result.rows)})
-    return result
+                     changes={"period": period.code, "rows": count})
 
 
 def overdue(unit_ids, today=None):
