@@ -362,10 +362,12 @@ class MonthlyView(SecureView):
 
 
 def _int(value):
+    """A form's id or number, or ``None`` — also for one no database column holds."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if abs(number) < 2 ** 31 else None
 
 
 def _product(value, person):

@@ -25,9 +25,11 @@ import secrets
 from flask import g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 
-#: The inline event handlers Flask-Admin's own list and filter templates write.
+#: The inline event handlers Flask-Admin's own list, filter and inline-form templates
+#: write ("Thêm" of an inline list such as a person's qualifications).
 ALLOWED_HANDLER = re.compile(
-    r"""\son(?:click|submit)="(return false;|return faHelpers\.safeConfirm\('[^"<>&\\]*'\);)\"""")
+    r"""\son(?:click|submit)="(return false;|return faHelpers\.safeConfirm\('[^"<>&\\]*'\);"""
+    r"""|faForm\.addInlineField\(this, '[\w-]+'\);)\"""")
 SECURE_COOKIE_MODES = ("auto", "on", "off")
 
 

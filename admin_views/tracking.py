@@ -46,9 +46,10 @@ GRID_PAGE = 50
 
 def _int_arg(name, default):
     try:
-        return int(request.args.get(name, default))
+        number = int(request.args.get(name, default))
     except (TypeError, ValueError):
         return default
+    return number if abs(number) < 2 ** 31 else default
 
 
 def _person(staff_id, year=None, month=None):

@@ -15,6 +15,7 @@ from canbo.cli.common import pass_context
 
 @click.command("worker")
 @click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True,
+              metavar="SỐ",
               help="Số công việc chạy cùng lúc (mỗi việc in còn dùng thêm các tiến trình "
                    "in song song).")
 @pass_context

@@ -35,7 +35,7 @@ def diff(before, after):
 def record(actor, action, instance=None, changes=None, reason=None, table_name=None):
     """Add one entry: who (a username or "system"), what, on which row, from → to, why."""
     return AuditLog.create(
-        actor=str(actor or "system"),
+        actor=str(getattr(actor, "username", None) or actor or "system"),
         action=action,
         table_name=table_name or (instance._meta.table_name if instance is not None else ""),
         row_id=instance._pk if instance is not None else None,

@@ -6,11 +6,13 @@ import types
 
 import pytest
 
+from canbo import db as dbm
 from canbo.models import Absence, Cycle, Discipline, Evaluation, Rating, Staff
 from canbo.models.tracking import Catalogue
 from canbo.rating import workflow
 from canbo.records import users
 from canbo.tracking import catalogue as catalogues
+from conftest import drop_demo_2026
 
 from .conftest import PASSWORD, log_in
 
@@ -23,6 +25,7 @@ ACTOR = types.SimpleNamespace(role="ADMIN", unit_id=None, username="admin", acti
 @pytest.fixture
 def server(live_panel):
     def setup(unit):
+        drop_demo_2026(dbm.database)  # builds a catalogue of its own this year
         users.create_user("canbo", PASSWORD, "OFFICER", unit)
         users.create_user("chutich", PASSWORD, "CHAIRMAN", unit)
         users.create_user("quantri", PASSWORD, "ADMIN", None)

@@ -16,7 +16,7 @@ from canbo.documents import batch
 from canbo.models import Job
 from canbo.records import users
 
-from .conftest import PASSWORD, log_in
+from .conftest import PASSWORD, log_in, playwright
 
 pytestmark = pytest.mark.browser
 
@@ -77,15 +77,14 @@ def test_the_officer_prints_the_forms_as_a_job_and_cancels_another(server, brows
     page.goto(f"{server}/admin/documents/?unit=KIMTAN&year=2022")
     with page.expect_navigation():
         page.get_by_role("button", name="Tất cả phiếu đánh giá năm 2022 (PDF)").click()
-    page.wait_for_function("document.querySelector('#job-progress') && "
-                           "document.querySelector('#job-progress').innerText.includes('2 / 20')",
-                           timeout=60_000)
+    # the page refreshes itself; the panel's CSP forbids evaluated strings, so wait on
+    # the locator (no wait_for_function)
+    playwright.expect(page.locator("#job-progress")).to_contain_text("2 / 20", timeout=60_000)
     page.screenshot(path=str(screenshots / "jobs-running.png"), full_page=True)
     with page.expect_navigation():
         page.get_by_role("button", name="Hủy công việc").click()
     assert "Đã yêu cầu hủy" in page.content()
-    page.wait_for_function("document.querySelector('#job-status').innerText === 'Đã hủy'",
-                           timeout=60_000)
+    playwright.expect(page.locator("#job-status")).to_have_text("Đã hủy", timeout=60_000)
     assert page.locator("#job-cancel").count() == 0 and page.locator("#job-download").count() == 0
     assert len(calls) == 2  # no chunk after the one in hand
     page.goto(f"{server}/admin/jobs/")

@@ -54,9 +54,8 @@ def test_file_inputs_are_a_vietnamese_control(server, browser_context, tmp_path)
     sheet.write_bytes(b"PK")  # only its name matters here
     page = browser_context(1366)
     log_in(page, server, "canbo")
-    from canbo.models.tracking import Catalogue
-
-    for url in ("/admin/import/", f"/admin/catalogue/{Catalogue.get().id}"):
+    # the demo's 2026 catalogue is decided (no upload): the month's assignment sheet has one
+    for url in ("/admin/import/", "/admin/monthly/assign-sheet"):
         page.goto(server + url)
         control = page.locator(".canbo-file").first
         assert control.locator("label").inner_text().strip() == "Chọn tệp…"
