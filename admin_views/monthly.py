@@ -55,7 +55,7 @@ def _year_month():
 
 def _month_days(year, month):
     first = datetime.date(year, month, 1)
-    return first, (first + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(1)
+    return first, sheets.period_end_day(year, month)
 
 
 def _people_in_post(unit_ids, year, month):

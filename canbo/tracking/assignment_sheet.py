@@ -151,7 +151,7 @@ def template(unit, year, month, target):
     """An assignment sheet to fill in: the unit's people in post in the month (one row
     each), and the decided catalogue's products on a second sheet."""
     first = datetime.date(year, month, 1)
-    last = (first + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+    last = sheets.period_end_day(year, month)
     people = (Staff.select().where(Staff.unit.in_(units.unit_ids(unit)),
                                    units.in_post_during(first, last))
               .order_by(Staff.sort_name))

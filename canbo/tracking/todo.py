@@ -27,7 +27,7 @@ from canbo.records.units import in_post_during
 from canbo.records.users import can
 from canbo.rules import rulesets, yearly
 from canbo.tracking import evaluators, status
-from canbo.tracking.sheets import period_end, period_months, setting_for
+from canbo.tracking.sheets import period_end, period_end_day, period_months, setting_for
 from canbo.vietnamese import vi_date
 
 SELF_SCORE, RETURNED, CONFIRM, ASSIGN, UNASSIGNED, YEAR = (
@@ -179,8 +179,7 @@ def _as_officer(account, below, unit_id, year, current, period, evaluated, today
         return []
     months = period_months(current, period)
     first = datetime.date(year, months[0], 1)
-    last = (datetime.date(year, months[-1], 1) + datetime.timedelta(days=31)).replace(
-        day=1) - datetime.timedelta(days=1)
+    last = period_end_day(year, months[-1])
     work = Assignment.select(Assignment.id).where(
         (Assignment.staff == Staff.id) & (Assignment.year == year)
         & Assignment.month.in_(months))
