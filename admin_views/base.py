@@ -69,6 +69,18 @@ class SecuredMixin:
         forbid(self.permission, f"mở trang «{self.name}»")
 
 
+def run_change(work):
+    """Run a change of a panel form: its result, or ``None`` after a refusal (a 403 with
+    the domain's message) or another domain error (flashed); the caller redirects."""
+    try:
+        return work()
+    except Forbidden as exc:
+        abort(403, exc.message)
+    except CanboError as exc:
+        flash(exc.message, "error")
+        return None
+
+
 class SecureView(SecuredMixin, BaseView):
     """A Flask-Admin ``BaseView`` that needs a login (and ``permission``)."""
 

@@ -27,7 +27,15 @@ from canbo.models.tracking import MAX_GROUPS, Catalogue, Product
 from canbo.tracking import catalogue as cat
 from canbo.vietnamese import parse_date, vi_decimal
 
-from .base import SecureView, can, current_account, own_unit, sees, visible_unit_ids
+from .base import (
+    SecureView,
+    can,
+    current_account,
+    own_unit,
+    run_change,
+    sees,
+    visible_unit_ids,
+)
 from .dashboard import chosen_unit, unit_options
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -81,14 +89,7 @@ class CatalogueView(SecureView):
     self_service = True  # a civil servant reads the catalogue of their own unit
 
     def _run(self, work):
-        """Run a change: a refusal is a 403, another domain error a flashed message."""
-        try:
-            return work()
-        except Forbidden as exc:
-            abort(403, exc.message)
-        except CanboError as exc:
-            flash(exc.message, "error")
-            return None
+        return run_change(work)
 
     @expose("/", methods=("GET", "POST"))
     def index(self):

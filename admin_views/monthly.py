@@ -33,7 +33,7 @@ from canbo.rules import rulesets, scoring
 from canbo.tracking import assignment_sheet, evaluators, outside, sheets
 from canbo.tracking import year_points as yp
 
-from .base import SecureView, can, current_account, forbid, sees
+from .base import SecureView, can, current_account, forbid, run_change, sees
 from .dashboard import chosen_unit, chosen_year
 from .exports import XLSX_MIMETYPE
 from .todo import todo_links
@@ -116,12 +116,7 @@ class MonthlyView(SecureView):
                 or any(evaluators.may_evaluate(account, person, year, m) for m in (1, 12))):
             abort(404)
         if request.method == "POST":
-            try:
-                self._outside_post(person, year)
-            except Forbidden as exc:
-                abort(403, exc.message)
-            except CanboError as exc:
-                flash(exc.message, "error")
+            run_change(lambda: self._outside_post(person, year))
             return redirect(request.path)
         row = next(iter(yp.year_grid(year, [person.unit_id], staff_ids=[person.id])), None)
         sheets_of = {s.month: s for s in Sheet.select().where(Sheet.staff == person,
@@ -172,12 +167,7 @@ class MonthlyView(SecureView):
                 abort(404)
             abort(403, exc.message)
         if request.method == "POST":
-            try:
-                self._assign_post(person, year, month)
-            except Forbidden as exc:
-                abort(403, exc.message)
-            except CanboError as exc:
-                flash(exc.message, "error")
+            run_change(lambda: self._assign_post(person, year, month))
             return redirect(request.path)
         catalogue = Catalogue.get_or_none(Catalogue.unit == person.unit_id,
                                           Catalogue.year == year)
@@ -305,12 +295,7 @@ class MonthlyView(SecureView):
         unit = chosen_unit(request.values.get("unit", "").strip())
         year, month = _year_month()
         if request.method == "POST":
-            try:
-                self._evaluators_post(unit, year)
-            except Forbidden as exc:
-                abort(403, exc.message)
-            except CanboError as exc:
-                flash(exc.message, "error")
+            run_change(lambda: self._evaluators_post(unit, year))
             return redirect(url_for(".evaluators", unit=unit.code, year=year, month=month))
         people = _people_in_post([unit.id], year, month)
         choices = evaluators.resolve(people, year, month)

@@ -35,7 +35,7 @@ from canbo.tracking import evaluators, sheets, status
 from canbo.tracking import year_points as yp
 from canbo.vietnamese import vi_date
 
-from .base import SecureView, can, current_account, forbid, sees
+from .base import SecureView, can, current_account, forbid, run_change, sees
 from .dashboard import chosen_unit, chosen_year
 
 FIRST_YEAR = rulesets.MONTHLY_TRACKING_FROM
@@ -179,12 +179,7 @@ class TrackingView(SecureView):
         own = sheets.may_self_score(account, person)
         evaluator = sheets.may_evaluate(account, person, year, month)
         if request.method == "POST":
-            try:
-                self._post(person, year, month)
-            except Forbidden as exc:
-                abort(403, exc.message)
-            except CanboError as exc:
-                flash(exc.message, "error")
+            run_change(lambda: self._post(person, year, month))
             return redirect(request.path)
         setting = sheets.setting_for(person.unit_id, year)
         end = sheets.period_end(month, setting.period)
