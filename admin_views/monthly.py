@@ -24,6 +24,7 @@ from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 from peewee import fn
 
+from canbo import db as dbm
 from canbo.errors import CanboError, Forbidden, InvalidInput
 from canbo.levels import SheetStatus
 from canbo.models import Department, Staff, Unit
@@ -352,7 +353,7 @@ def _int(value):
         number = int(value)
     except (TypeError, ValueError):
         return None
-    return number if abs(number) < 2 ** 31 else None
+    return number if abs(number) <= dbm.MAX_INT else None
 
 
 def _product(value, person):

@@ -22,6 +22,7 @@ from urllib.parse import quote
 from flask import Response, abort, flash, make_response, redirect, request, url_for
 from flask_admin import expose
 
+from canbo import db as dbm
 from canbo.documents.render import file_name
 from canbo.errors import CanboError, Forbidden, InvalidInput
 from canbo.levels import SheetStatus
@@ -49,7 +50,7 @@ def _int_arg(name, default):
         number = int(request.args.get(name, default))
     except (TypeError, ValueError):
         return default
-    return number if abs(number) < 2 ** 31 else default
+    return number if abs(number) <= dbm.MAX_INT else default
 
 
 def _person(staff_id, year=None, month=None):
