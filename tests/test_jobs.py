@@ -407,3 +407,23 @@ def test_a_queue_that_cannot_be_reached_is_a_clear_message(demo_db, queue, peopl
         jobs.submit(people["officer"], "forms", unit=people["kimtan"].id, year=YEAR)
     assert "Không gửi được công việc vào hàng đợi" in caught.value.message
     assert Job.select().count() == 0
+
+
+def test_canbo_serve_leaves_no_consumer_running_once_the_server_stops(demo_db, queue,
+                                                                      monkeypatch):
+    """A consumer left polling after the server ended would take the next queue's jobs
+    in this process (seen in CI: a worker's result vanished beside a stray consumer)."""
+    import waitress
+    from click.testing import CliRunner
+
+    from canbo.cli import cli
+
+    if queue != "sqlite":
+        pytest.skip("with Redis, `canbo serve` runs no consumer")
+    before = set(threading.enumerate())
+    monkeypatch.setattr(waitress, "serve", lambda app, **options: None)
+    monkeypatch.setenv("CANBO_SECRET_KEY", "x" * 32)
+    result = CliRunner().invoke(cli, ["--db", demo_db.url, "serve"])
+    assert result.exit_code == 0, result.output
+    time.sleep(0.3)
+    assert [t.name for t in set(threading.enumerate()) - before if t.is_alive()] == []

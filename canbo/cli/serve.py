@@ -115,8 +115,13 @@ def serve(ctx, demo, host, port, threads):
         for username, label, password, who in accounts:
             click.echo(f"  {label:<26} {username} / {password}" + (f"  ({who})" if who else ""))
     click.echo("Nhấn Ctrl+C để dừng.")
-    start_jobs_consumer()
-    waitress.serve(app, host=host, port=port, threads=threads, ident="canbo",
-                   # a body past the panel's bound is refused by waitress before the
-                   # panel sees it, never buffered whole
-                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
+    consumer = start_jobs_consumer()
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="canbo",
+                       # a body past the panel's bound is refused by waitress before the
+                       # panel sees it, never buffered whole
+                       max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
+    finally:
+        # the consumer's threads end with the server, never left polling the queue
+        if consumer is not None:
+            consumer.stop(graceful=True)
