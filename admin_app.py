@@ -15,6 +15,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from admin_views import (
@@ -83,6 +84,19 @@ def max_request_bytes(environ=os.environ):
     return int(megabytes * 1024 * 1024)
 
 
+def trusted_proxies(environ=os.environ):
+    """How many reverse proxies stand in front of the panel ($CANBO_TRUSTED_PROXIES,
+    default 0): behind nginx, 1, so that the client's address (the lockout by address,
+    the audit log) and HTTPS (Secure cookies, redirects) are read from the
+    ``X-Forwarded-For`` / ``-Proto`` / ``-Host`` headers that proxy sets.  With 0 those
+    headers are ignored: a client could write them itself."""
+    raw = (environ.get("CANBO_TRUSTED_PROXIES") or "0").strip()
+    if not raw.isdigit() or int(raw) > 5:
+        raise ConfigurationError(f"CANBO_TRUSTED_PROXIES «{raw}» không hợp lệ; cho phép số "
+                                 "máy chủ trung gian từ 0 đến 5 (mặc định 0).")
+    return int(raw)
+
+
 class RowIdConverter(IntegerConverter):
     """``<int:…>`` in the panel's URLs: a number the database can hold (``dbm.MAX_INT``);
     a larger one is a 404 like any unknown row, never an overflow in the query."""
@@ -120,6 +134,10 @@ def create_app(config=None):
         else:
             raise ConfigurationError(NO_SECRET)
 
+    proxies = trusted_proxies()
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
+                                x_host=proxies)
     _init_database(app)
     security.init(app)
     app.add_template_filter(scoring.points_text, "points")

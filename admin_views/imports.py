@@ -18,15 +18,14 @@ but the admin (``importer.may_create_units``).
 import datetime
 import io
 import os
-import pathlib
 import secrets
-import tempfile
 import time
 
 from flask import Response, abort, current_app, flash, redirect, request, session, url_for
 from flask_admin import expose
 from werkzeug.utils import secure_filename
 
+from canbo import db as dbm
 from canbo import jobs
 from canbo.errors import CanboError
 from canbo.models import Unit
@@ -45,21 +44,27 @@ MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetm
 EXPORTS = [("staff", "Danh sách cán bộ, công chức"), ("ratings", "Kết quả xếp loại năm"),
            ("report-ratings", "Báo cáo xếp loại năm"),
            ("report-qualifications", "Cơ cấu trình độ tại ngày")]
-_UPLOADS = pathlib.Path(tempfile.gettempdir()) / "canbo-imports"
+
+
+def _uploads():
+    """Where an upload waits for its confirmation: the data folder's ``imports/``
+    (``canbo.db.data_folder``), which every worker process of a deployment sees — the
+    preview may be answered by one process and the confirmation by another."""
+    return dbm.data_folder("imports")
 
 
 def _stash(data, filename):
     """Keep an uploaded file until it is confirmed; returns its token."""
-    _UPLOADS.mkdir(mode=0o700, exist_ok=True)
+    uploads = _uploads()
     stale = time.time() - KEEP_SECONDS
-    for old in _UPLOADS.iterdir():  # previews never confirmed
+    for old in uploads.iterdir():  # previews never confirmed
         try:
             if old.stat().st_mtime < stale:
                 old.unlink()
         except OSError:
             pass
     token = secrets.token_urlsafe(16)
-    (_UPLOADS / token).write_bytes(data)
+    (uploads / token).write_bytes(data)
     session.setdefault("imports", {})[token] = filename
     session.modified = True
     return token
@@ -68,7 +73,7 @@ def _stash(data, filename):
 def _unstash(token):
     """The bytes and name of a stashed upload of this session, or 404."""
     name = session.get("imports", {}).get(token)
-    path = _UPLOADS / secure_filename(token or "")
+    path = _uploads() / secure_filename(token or "")
     if not name or not path.is_file():
         abort(404, "Tệp tải lên đã hết hạn; hãy tải lên lại.")
     return path.read_bytes(), name
@@ -78,7 +83,7 @@ def _forget(token):
     session.get("imports", {}).pop(token, None)
     session.modified = True
     try:
-        os.remove(_UPLOADS / secure_filename(token))
+        os.remove(_uploads() / secure_filename(token))
     except OSError:
         pass
 

@@ -125,6 +125,27 @@ def database_url(url=None):
     return url or os.environ.get("CANBO_DATABASE_URL") or DEFAULT_URL
 
 
+DATA_DIR_ENV = "CANBO_DATA_DIR"
+
+
+def data_folder(name):
+    """The folder ``name`` (``jobs``, ``imports``) of this setup's files, created: under
+    ``$CANBO_DATA_DIR`` when set — on a deployment of several worker processes, or of
+    several machines, a folder every one of them sees — else beside the SQLite database
+    file, else ``instance/``."""
+    root = os.environ.get(DATA_DIR_ENV, "").strip()
+    if root:
+        base = pathlib.Path(root)
+    else:
+        obj = database.obj
+        file = (isinstance(obj, peewee.SqliteDatabase)
+                and obj.database not in ("", ":memory:") and obj.database)
+        base = pathlib.Path(file).parent if file else pathlib.Path("instance")
+    folder = base / name
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
 def connect(url=None):
     """Open the database named by ``url`` and bind the models to it.
 
@@ -169,6 +190,11 @@ def redact(url):
 
 def is_postgres(db=None):
     return isinstance(db or database.obj, peewee.PostgresqlDatabase)
+
+
+def is_postgres_url(url):
+    """Whether ``url`` names a PostgreSQL database (``POSTGRES_SCHEMES``)."""
+    return url.split("://", 1)[0].lower() in POSTGRES_SCHEMES if "://" in url else False
 
 
 def migrate(db=None):

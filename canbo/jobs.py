@@ -11,8 +11,9 @@ lives in the database, so any web process shows the progress of a job any worker
   nothing, ``canbo serve`` runs a consumer beside the web server), or Redis when
   ``$CANBO_REDIS_URL`` is set (a province; ``canbo worker`` processes run the jobs);
   ``$CANBO_JOBS_QUEUE`` names another SQLite queue file;
-- results: files in ``results_folder()`` (``$CANBO_JOBS_FOLDER``, default ``jobs/``
-  beside the SQLite database or ``instance/jobs``), written under a temporary name and
+- results: files in ``results_folder()`` (``$CANBO_JOBS_FOLDER``, default the data
+  folder's ``jobs/``: ``$CANBO_DATA_DIR``, else beside the SQLite database, else
+  ``instance/``, see ``canbo.db.data_folder``), written under a temporary name and
   renamed when complete, so a failed or cancelled job leaves nothing half-written; kept
   ``$CANBO_JOBS_KEEP_HOURS`` hours (24), then removed by ``purge()`` (a periodic task);
 - ``submit(actor, kind, **params)``, ``progress(job_id, done, total)`` (also where a
@@ -75,6 +76,9 @@ def _sqlite_path():
 
 
 def _instance():
+    root = os.environ.get(dbm.DATA_DIR_ENV, "").strip()
+    if root:
+        return pathlib.Path(root)
     path = _sqlite_path()
     return path.parent if path else pathlib.Path("instance")
 
@@ -92,7 +96,10 @@ def queue_settings():
 
 
 def results_folder():
-    folder = pathlib.Path(os.environ.get(FOLDER_ENV, "").strip() or _instance() / "jobs")
+    named = os.environ.get(FOLDER_ENV, "").strip()
+    if not named:
+        return dbm.data_folder("jobs")
+    folder = pathlib.Path(named)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -7,6 +7,7 @@ import click
 
 from canbo import db as dbm
 from canbo import jobs
+from canbo.cli import production as production_mod
 from canbo.cli.common import UserError, pass_context
 from canbo.levels import Role
 from canbo.models import Staff, User
@@ -84,10 +85,28 @@ def start_jobs_consumer():
 @click.option("--host", default="127.0.0.1", show_default=True, metavar="ĐỊA_CHỈ",
               help="Địa chỉ lắng nghe (0.0.0.0 để máy khác trong mạng truy cập).")
 @click.option("--port", default=8000, show_default=True, type=int, metavar="CỔNG", help="Cổng.")
-@click.option("--threads", default=4, show_default=True, type=int, metavar="SỐ", help="Số luồng xử lý.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              metavar="SỐ", help="Số luồng xử lý (mỗi tiến trình).")
+@click.option("--production", is_flag=True,
+              help="Chạy nhiều tiến trình gunicorn trên PostgreSQL (một tỉnh; xem "
+                   "docs/deployment.md).")
+@click.option("--workers", type=click.IntRange(1, 64), metavar="SỐ",
+              help="Số tiến trình của --production (mặc định 2 × số lõi + 1).")
 @pass_context
-def serve(ctx, demo, host, port, threads):
-    """Chạy bảng quản trị bằng máy chủ WSGI waitress."""
+def serve(ctx, demo, host, port, threads, production, workers):
+    """Chạy bảng quản trị bằng máy chủ WSGI waitress (hoặc gunicorn với --production)."""
+    if production:
+        if demo:
+            raise UserError("--production và --demo không dùng cùng nhau: bản mẫu chạy trên "
+                            "SQLite với «canbo serve --demo».")
+        url = dbm.database_url(ctx.url)
+        production_mod.check(url)
+        ctx.open()
+        production_mod.run({"DATABASE": url}, host, port,
+                           workers or production_mod.default_workers(), threads)
+        return
+    if workers:
+        raise UserError("--workers chỉ dùng với --production.")
     import waitress
 
     import admin_app  # the web layer, imported only here

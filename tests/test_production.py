@@ -1,0 +1,136 @@
+"""A province's deployment: ``canbo serve --production`` (gunicorn worker processes on
+PostgreSQL), the trusted proxy setting, and the data folder every process shares."""
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+from click.testing import CliRunner
+
+import admin_app
+from canbo import db as dbm
+from canbo.cli import cli
+from canbo.cli import production
+from canbo.models import Unit
+from canbo.records import users
+from panel_helpers import PASSWORD
+
+pytest.importorskip("gunicorn", reason="gunicorn comes with the production extra")
+
+
+def test_production_refuses_what_it_cannot_serve(tmp_path, monkeypatch):
+    monkeypatch.setenv("CANBO_SECRET_KEY", "x" * 32)
+    runner = CliRunner()
+    sqlite = runner.invoke(cli, ["--db", f"sqlite:///{tmp_path}/x.db", "serve", "--production"])
+    assert sqlite.exit_code == 2 and "cần PostgreSQL" in sqlite.output
+    demo = runner.invoke(cli, ["serve", "--production", "--demo"])
+    assert demo.exit_code == 2 and "không dùng cùng nhau" in demo.output
+    workers = runner.invoke(cli, ["--db", f"sqlite:///{tmp_path}/x.db", "serve", "--workers", "3"])
+    assert workers.exit_code == 2 and "chỉ dùng với --production" in workers.output
+    monkeypatch.delenv("CANBO_SECRET_KEY")
+    keyless = runner.invoke(cli, ["--db", "postgresql://u:p@localhost:1/x", "serve",
+                                  "--production"])
+    assert keyless.exit_code == 2 and "CANBO_SECRET_KEY" in keyless.output
+    assert "Traceback" not in sqlite.output + demo.output + workers.output + keyless.output
+
+
+def test_workers_follow_the_cores_and_requests_are_bounded_in_time():
+    assert production.default_workers(2) == 5 and production.default_workers(8) == 17
+    settings = production.options("127.0.0.1", 8000, 5, 4)
+    assert (settings["bind"], settings["worker_class"], settings["threads"]) == (
+        "127.0.0.1:8000", "gthread", 4)
+    assert production.options("::1", 8000, 1, 1)["bind"] == "[::1]:8000"
+    assert settings["timeout"] <= 60  # long work is a job, never a request of minutes
+
+
+def _seen(monkeypatch, demo_db, proxies, headers):
+    """What the panel reads of the client (address, scheme, host) with ``proxies``."""
+    from flask import request
+
+    monkeypatch.setenv("CANBO_TRUSTED_PROXIES", proxies)
+    app = admin_app.create_app({"DATABASE": demo_db.url, "SECRET_KEY": "k" * 32})
+    app.add_url_rule("/_seen", "seen",
+                     lambda: f"{request.remote_addr} {request.scheme} {request.host}")
+    return app.test_client().get("/_seen", headers=headers,
+                                 environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_data(as_text=True)
+
+
+def test_behind_a_trusted_proxy_the_client_and_https_are_read_from_its_headers(
+        demo_db, monkeypatch):
+    forwarded = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https",
+                 "X-Forwarded-Host": "canbo.tinh.gov.vn"}
+    assert _seen(monkeypatch, demo_db, "1", forwarded) == "203.0.113.9 https canbo.tinh.gov.vn"
+    # without a proxy, a client's own X-Forwarded-* headers are not believed
+    assert _seen(monkeypatch, demo_db, "0", forwarded) == "127.0.0.1 http localhost"
+    for wrong in ("-1", "many", "99"):
+        monkeypatch.setenv("CANBO_TRUSTED_PROXIES", wrong)
+        with pytest.raises(admin_app.ConfigurationError, match="CANBO_TRUSTED_PROXIES"):
+            admin_app.create_app({"DATABASE": demo_db.url, "SECRET_KEY": "k" * 32})
+
+
+def test_an_upload_waits_for_its_confirmation_in_the_shared_data_folder(
+        login_as, tmp_path, monkeypatch):
+    from test_admin_imports import confirm, upload, xlsx
+
+    from canbo.models import Rating
+
+    monkeypatch.setenv(dbm.DATA_DIR_ENV, str(tmp_path / "shared"))
+    client = login_as("OFFICER")
+    page = upload(client, xlsx([["Mã", "Năm", "Xếp loại"], ["KT03", 2019, "HTTNV"]]))
+    waiting = list((tmp_path / "shared" / "imports").iterdir())
+    assert len(waiting) == 1  # where every worker process finds it
+    assert confirm(client, page).status_code == 302
+    assert Rating.get(Rating.year == 2019).level == "HTTNV"
+    assert list((tmp_path / "shared" / "imports").iterdir()) == []
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gunicorn_workers_serve_logged_in_sessions_on_postgresql(demo_db, tmp_path):
+    if not dbm.is_postgres_url(demo_db.url):
+        pytest.skip("--production runs on PostgreSQL only")
+    users.create_user("canbo", PASSWORD, "OFFICER", Unit.get(Unit.code == "KIMTAN"))
+    demo_db.close()  # the server's processes open their own connections
+    port = _free_port()
+    env = {**os.environ, "CANBO_SECRET_KEY": "s" * 32, dbm.DATA_DIR_ENV: str(tmp_path)}
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from canbo.cli import main; main()", "--db", demo_db.url,
+         "serve", "--production", "--workers", "2", "--threads", "2", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                login_page = opener.open(f"{base}/admin/login/", timeout=5).read().decode()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page).group(1)
+        opener.open(f"{base}/admin/login/", data=urllib.parse.urlencode(
+            {"username": "canbo", "password": PASSWORD, "csrf_token": token}).encode(),
+            timeout=10)
+        # many requests, answered by both processes: the session is the same in each
+        pages = [opener.open(f"{base}/admin/staff/", timeout=30) for _ in range(12)]
+        assert {page.status for page in pages} == {200}
+        assert all("Nguyễn" in page.read().decode() for page in pages)
+    finally:
+        server.terminate()
+        out, _ = server.communicate(timeout=30)
+    assert "gunicorn, 2 tiến trình × 2 luồng" in out
+    assert len(set(re.findall(r"Booting worker with pid: (\d+)", out))) == 2
+    assert "Traceback" not in out
