@@ -15,8 +15,7 @@ from click.testing import CliRunner
 
 import admin_app
 from canbo import db as dbm
-from canbo.cli import cli
-from canbo.cli import production
+from canbo.cli import cli, production
 from canbo.models import Unit
 from canbo.records import users
 from panel_helpers import PASSWORD
@@ -76,9 +75,8 @@ def test_behind_a_trusted_proxy_the_client_and_https_are_read_from_its_headers(
 
 def test_an_upload_waits_for_its_confirmation_in_the_shared_data_folder(
         login_as, tmp_path, monkeypatch):
-    from test_admin_imports import confirm, upload, xlsx
-
     from canbo.models import Rating
+    from test_admin_imports import confirm, upload, xlsx
 
     monkeypatch.setenv(dbm.DATA_DIR_ENV, str(tmp_path / "shared"))
     client = login_as("OFFICER")
