@@ -173,7 +173,7 @@ def _init_database(app):
     url = app.config["DATABASE"]
     bound = dbm.database.obj
     if bound is None or getattr(bound, "url", None) != url:
-        dbm.connect(url).url = url
+        dbm.connect(url, pool=True).url = url
     if dbm.pending_migrations(dbm.database.obj):
         raise ConfigurationError(
             f"Cơ sở dữ liệu «{dbm.redact(url)}» chưa được khởi tạo hoặc cần nâng cấp; hãy "
@@ -187,8 +187,8 @@ def _init_database(app):
 
     @app.teardown_appcontext
     def _close(exc):
-        # SQLite connections are per thread; keep PostgreSQL ones per request too, so a
-        # waitress worker never holds a broken connection.
+        # per request: SQLite's connection is closed, PostgreSQL's goes back to the pool
+        # (``dbm.connect(pool=True)``), rolled back if a failure left it in a transaction.
         if dbm.database.obj is not None and not dbm.database.is_closed():
             dbm.database.close()
 

@@ -132,3 +132,35 @@ def test_gunicorn_workers_serve_logged_in_sessions_on_postgresql(demo_db, tmp_pa
     assert "gunicorn, 2 tiến trình × 2 luồng" in out
     assert len(set(re.findall(r"Booting worker with pid: (\d+)", out))) == 2
     assert "Traceback" not in out
+
+
+def test_the_panel_reuses_its_postgresql_connections(demo_db, monkeypatch):
+    """Each request used to open a connection (a PostgreSQL backend process) and close
+    it; the panel's processes keep them in a pool, and a failed statement leaves none
+    broken for the next request."""
+    if not dbm.is_postgres_url(demo_db.url):
+        pytest.skip("the pool is PostgreSQL's")
+    from panel_helpers import log_in
+
+    app = admin_app.create_app({"DATABASE": demo_db.url + "?application_name=pooltest",
+                                "SECRET_KEY": "k" * 32})
+    import peewee
+
+    bound = dbm.database.obj
+    opened = []
+    real = peewee.PostgresqlDatabase._connect
+    monkeypatch.setattr(peewee.PostgresqlDatabase, "_connect",
+                        lambda self: opened.append(1) or real(self))
+    users.create_user("canbo", PASSWORD, "OFFICER", Unit.get(Unit.code == "KIMTAN"))
+    bound.close()
+    client = app.test_client()
+    log_in(client, "canbo")
+    assert {client.get("/admin/staff/").status_code for _ in range(15)} == {200}
+    with app.app_context():
+        try:
+            bound.execute_sql("SELECT * FROM no_such_table")
+        except Exception:  # noqa: BLE001 - the failure a request may leave behind
+            pass
+    assert client.get("/admin/staff/").status_code == 200
+    assert len(opened) <= 2  # one connection reused by 18 requests, not 18 opened
+    getattr(bound, "close_all", lambda: None)()

@@ -1,0 +1,230 @@
+"""Load benchmark: many logged-in sessions against the panel on the province dataset.
+
+Builds the 10,000-staff province (``bench.dataset``) on a scratch PostgreSQL database,
+then serves it twice on loopback, one server after the other:
+
+- the baseline, one process: ``canbo serve`` (waitress, 4 threads);
+- the production server: ``canbo serve --production`` (gunicorn, ``--workers`` processes
+  of 2 threads; default 2 × cores + 1).
+
+Against each, for every session count of ``--sessions`` (default 10 and 50), that many
+client threads log in — half as the province's officer, half as its chairman — and loop
+over the officer's and the chairman's mix (``MIX``: staff list, a search, a person,
+the ratings list, the cycle page, the tracking grid, the dashboard) for ``--seconds``
+seconds each, after a warm-up pass.  It prints, per server and session count: requests
+per second, median and p95 latency, and errors (any status other than 200, or a
+connection error).  The run is bounded: sessions stop at their deadline, the servers
+are stopped, the scratch database dropped.
+
+Targets on 2 cores (issue 15): at 10 sessions p95 < 400 ms; at 50 sessions at least 2×
+the baseline's throughput, p95 < 1.5 s, no errors.  The client threads run on the same
+machine, so they take some of its CPU: the numbers are a floor for the server.
+
+    python -m bench.bench_load [--postgres ADMIN_URL] [--sessions 10 50] [--seconds 30]
+"""
+import argparse
+import http.client
+import itertools
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+from canbo import db as dbm
+from canbo.models import Staff, Unit
+from canbo.records import users
+
+from .common import DEFAULT_ADMIN_URL, scratch_postgres
+from .dataset import generate
+
+PASSWORD = "bench-load-password"
+YEAR = 2025
+
+
+def mix(person_id):
+    """The pages one session loops over: what an officer and a chairman open all day."""
+    return [
+        ("staff list", "/admin/staff/"),
+        ("staff search", "/admin/staff/?search=nguyen+thi+anh"),
+        ("a person", f"/admin/staff/details/?id={person_id}"),
+        ("ratings list", f"/admin/rating/?flt0_0={YEAR}"),
+        ("cycle page", f"/admin/workflow/?unit=X001&year={YEAR}"),
+        ("tracking grid", "/admin/tracking/?unit=X001&year=2026"),
+        ("dashboard", f"/admin/dashboard/?year={YEAR}"),
+    ]
+
+
+class Session:
+    """One browser: a keep-alive connection and its session cookie."""
+
+    def __init__(self, port):
+        self.port = port
+        self.cookies = {}
+        self.connection = None
+
+    def request(self, method, path, body=None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in (1, 2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port,
+                                                             timeout=60)
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                data = response.read()
+                break
+            except (http.client.HTTPException, OSError):
+                self.connection.close()
+                self.connection = None
+                if attempt == 2:
+                    raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        if response.getheader("Connection", "").lower() == "close":
+            self.connection.close()
+            self.connection = None
+        return response.status, data.decode("utf-8", "replace")
+
+    def log_in(self, username):
+        _, page = self.request("GET", "/admin/login/")
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        status, _ = self.request("POST", "/admin/login/", urllib.parse.urlencode(
+            {"username": username, "password": PASSWORD, "csrf_token": token}))
+        if status != 302:
+            raise RuntimeError(f"login of {username} answered {status}")
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(url, production, workers, folder):
+    port = _free_port()
+    command = [sys.executable, "-c", "from canbo.cli import main; main()", "--db", url,
+               "serve", "--port", str(port)]
+    command += (["--production", "--workers", str(workers), "--threads", "2"] if production
+                else ["--threads", "4"])
+    env = {**os.environ, "CANBO_SECRET_KEY": "b" * 64, "CANBO_DATA_DIR": folder,
+           "CANBO_JOBS_QUEUE": os.path.join(folder, "queue.db")}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process, port
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("the server did not start")
+
+
+def load(port, sessions, seconds, people):
+    """``(requests/s, median ms, p95 ms, errors, per-page medians)`` of ``sessions``
+    sessions looping over the mix for ``seconds`` seconds."""
+    clients = []
+    for n in range(sessions):
+        client = Session(port)
+        client.log_in("tinh_canbo" if n % 2 == 0 else "tinh_chutich")
+        clients.append(client)
+    for name, path in mix(people[0]):  # warm-up: every page once, compiled templates
+        clients[0].request("GET", path)
+    times, errors, pages = [], [0], {}
+    lock = threading.Lock()
+    start = time.monotonic()
+    deadline = start + seconds
+
+    def loop(n, client):
+        for step in itertools.count(n):
+            if time.monotonic() >= deadline:
+                return
+            name, path = mix(people[step % len(people)])[step % 7]
+            began = time.perf_counter()
+            try:
+                status, _ = client.request("GET", path)
+            except (OSError, http.client.HTTPException):
+                status = 0
+            spent = (time.perf_counter() - began) * 1000
+            with lock:
+                times.append(spent)
+                pages.setdefault(name, []).append(spent)
+                if status != 200:
+                    errors[0] += 1
+
+    threads = [threading.Thread(target=loop, args=(n, c)) for n, c in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - start
+    times.sort()
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))] if times else 0
+    return (len(times) / elapsed, statistics.median(times) if times else 0, p95, errors[0],
+            {name: statistics.median(values) for name, values in pages.items()})
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", default=DEFAULT_ADMIN_URL,
+                        help="a server's admin URL; a scratch database is made on it")
+    parser.add_argument("--sessions", type=int, nargs="+", default=[10, 50])
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args()
+    from canbo.cli.production import default_workers
+
+    workers = args.workers or default_workers()
+    with scratch_postgres(args.postgres) as url:
+        database = dbm.connect(url)
+        dbm.migrate(database)
+        began = time.perf_counter()
+        generate(database)
+        province = Unit.get(Unit.code == "TINH")
+        users.create_user("tinh_canbo", PASSWORD, "OFFICER", province)
+        users.create_user("tinh_chutich", PASSWORD, "CHAIRMAN", province)
+        people = [i for (i,) in Staff.select(Staff.id).order_by(Staff.id).limit(50).tuples()]
+        print(f"province dataset: {Staff.select().count():,} staff, "
+              f"built in {time.perf_counter() - began:.0f} s; {os.cpu_count()} cores; "
+              f"load average before: {os.getloadavg()[0]:.2f}")
+        database.close()
+        rows = []
+        with tempfile.TemporaryDirectory() as folder:
+            for label, production in (("canbo serve (1 process, 4 threads)", False),
+                                      (f"--production ({workers} processes × 2 threads)",
+                                       True)):
+                process, port = start_server(url, production, workers, folder)
+                try:
+                    for sessions in args.sessions:
+                        rate, median, p95, errors, pages = load(port, sessions, args.seconds,
+                                                                people)
+                        rows.append((label, sessions, rate, median, p95, errors, pages))
+                        print(f"{label:<40} {sessions:>3} sessions: {rate:6.1f} req/s, "
+                              f"median {median:6.0f} ms, p95 {p95:6.0f} ms, errors {errors}",
+                              flush=True)
+                        print("    " + ", ".join(f"{name} {ms:.0f}" for name, ms in
+                                                pages.items()), flush=True)
+                finally:
+                    process.terminate()
+                    process.wait(30)
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
+        by = {(label.startswith("--"), sessions): rate for label, sessions, rate, *_ in rows}
+        for sessions in args.sessions:
+            if (False, sessions) in by and (True, sessions) in by:
+                print(f"{sessions} sessions: production / baseline throughput = "
+                      f"{by[(True, sessions)] / by[(False, sessions)]:.2f}×")
+
+
+if __name__ == "__main__":
+    main()
