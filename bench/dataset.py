@@ -11,10 +11,21 @@ import datetime
 import random
 import sys
 import time
+from decimal import Decimal
 
 from canbo import db as dbm
 from canbo.levels import Education, PoliticalTheory, StateManagement
-from canbo.models import Qualification, Rating, Staff, Title, Unit
+from canbo.models import (
+    Assignment,
+    Catalogue,
+    Product,
+    Qualification,
+    Rating,
+    Sheet,
+    Staff,
+    Title,
+    Unit,
+)
 from canbo.rules.rulesets import rule_set_for
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
@@ -25,6 +36,8 @@ GIVEN = ["An", "Anh", "Ánh", "Bình", "Châu", "Cường", "Dũng", "Đông", "
          "Ngọc", "Oanh", "Phúc", "Quân", "Sơn", "Thảo", "Trang", "Tuấn", "Uyên", "Yến"]
 LEVELS = ["HTXSNV", "HTTNV", "HTTNV", "HTTNV", "HTNV", "KHTNV"]
 CHUNK = 500
+PRODUCTS = 8  # products in a commune's catalogue of the monthly year
+ASSIGNMENTS = 3  # products assigned to a person a month
 
 
 def _bulk(model, rows):
@@ -36,8 +49,10 @@ def _bulk(model, rows):
             getattr(model, f) for f in fields]).execute()
 
 
-def generate(db=None, units=100, staff=10_000, years=10, last_year=2025, seed=7):
-    """Fill the (migrated, empty) database; returns the province ``Unit``."""
+def generate(db=None, units=100, staff=10_000, years=10, last_year=2025, seed=7,
+             monthly_year=None, monthly_months=11):
+    """Fill the (migrated, empty) database; returns the province ``Unit``.  With
+    ``monthly_year``, that year also gets ND 335 tracking (``_monthly``)."""
     rnd = random.Random(seed)
     titles = list(Title.select())
     with dbm.database.atomic():
@@ -93,7 +108,45 @@ def generate(db=None, units=100, staff=10_000, years=10, last_year=2025, seed=7)
                                 "updated_at": datetime.datetime(year, 12, 10, 9, 0)})
         _bulk(Qualification, quals)
         _bulk(Rating, ratings)
+        if monthly_year:
+            _monthly(rnd, monthly_year, monthly_months, unit_ids, ids)
     return province
+
+
+def _monthly(rnd, year, months, unit_ids, people):
+    """A year of ND 335 tracking: each commune's catalogue of ``PRODUCTS`` products
+    (decided), and for every civil servant and cadre in post, ``ASSIGNMENTS`` assigned
+    products a month for ``months`` months with their results, and each month's sheet
+    confirmed by the evaluator with the general criteria scored."""
+    catalogues = {}
+    for uid in unit_ids:
+        catalogue = Catalogue.create(unit=uid, year=year, decision_number=f"{uid}/QĐ-UBND",
+                                     decision_date=datetime.date(year, 1, 5),
+                                     decided_by="chutich")
+        catalogues[uid] = [
+            Product.create(catalogue=catalogue, complexity_group=1 + k % 3,
+                           name=f"Sản phẩm {k + 1}", coefficient=Decimal("1.00") + k % 3,
+                           position=k).id
+            for k in range(PRODUCTS)]
+    rows, sheets = [], []
+    end = datetime.date(year, 12, 31)
+    for sid, uid, kind, joined in people:
+        if kind not in ("CIVIL_SERVANT", "CADRE") or joined > end:
+            continue
+        for month in range(1, months + 1):
+            for product in rnd.sample(catalogues[uid], ASSIGNMENTS):
+                quantity = rnd.randint(1, 6)
+                rows.append({"staff": sid, "year": year, "month": month, "product": product,
+                             "coefficient": Decimal("1.00"), "quantity": quantity,
+                             "completed": quantity - (rnd.random() < 0.1),
+                             "delays": int(rnd.random() < 0.05), "failed_reviews": 0})
+            sheets.append({"staff": sid, "unit": uid, "year": year, "month": month,
+                           "period": "MONTH", "rule_set": "ND335_2025", "leader": False,
+                           "self_general": Decimal(rnd.randint(24, 30)),
+                           "general": Decimal(rnd.randint(24, 30)), "status": "CONFIRMED",
+                           "evaluator": "truongbp"})
+    _bulk(Assignment, rows)
+    _bulk(Sheet, sheets)
 
 
 def main(url):
