@@ -137,6 +137,11 @@ class Staff(BaseModel):
     def in_post(self):
         return self.left_on is None
 
+    @property
+    def is_leader(self):
+        """A head or a deputy: writes the leaders' part of the ND 90 form (criteria 7–9)."""
+        return self.leader_role in (LeaderRole.HEAD.code, LeaderRole.DEPUTY.code)
+
     def in_post_on(self, day):
         """``units.in_post_on`` for this one person, without a query: joined on or before
         ``day`` and not left by then (``left_on`` is the first day out)."""
