@@ -137,7 +137,8 @@ def newcomers(cycle, today=None):
     imported, after the cycle opened."""
     today = today or datetime.date.today()
     rated = {staff_id for (staff_id,) in Rating.select(Rating.staff).where(
-        Rating.year == cycle.year).tuples()}
+        Rating.year == cycle.year,
+        Rating.staff.in_(Staff.select(Staff.id).where(Staff.unit == cycle.unit_id))).tuples()}
     return [p for p in _in_post(cycle, today) if p.id not in rated]
 
 
