@@ -182,6 +182,12 @@ class RatingView(SecureModelView):
         # Staff is already joined by base_query.
         return query
 
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        # blank is a choice (the rule set of the year), though the column is NOT NULL
+        form.rule_set.flags.required = False
+        return form
+
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
         # The person, the year and the rule set of an existing rating are not edited here.

@@ -244,10 +244,11 @@ class WorkflowView(SecureView):
             return redirect(request.path)
         cycle = Cycle.get_or_none(Cycle.unit == rating.unit_id, Cycle.year == rating.year)
         evaluation = rating.evaluations.first()
+        rule_set = rulesets.get(rating.rule_set)
         return self.render(
             "admin/workflow_rating.html", rating=rating, cycle=cycle, evaluation=evaluation,
-            criteria=rulesets.get(rating.rule_set).criteria_for(rating.staff.is_leader),
-            rates_on_points=rulesets.get(rating.rule_set).rates_on_points,
+            criteria=rule_set.criteria_for(rating.staff.writes_leaders_part),
+            rates_on_points=rule_set.rates_on_points,
             texts=evaluation.criteria_texts if evaluation else {},
             groups=list(cycle.task_groups) if cycle else [],
             objections=list(rating.objections.order_by(Objection.lodged_on)),
@@ -264,8 +265,9 @@ class WorkflowView(SecureView):
     def _step(self, rating, form):
         account, step = current_account(), form.get("step")
         if step == "self":
-            texts = {code: form.get(f"c-{code}", "").strip() for code, _ in
-                     rulesets.get(rating.rule_set).criteria_for(rating.staff.is_leader)}
+            rule_set = rulesets.get(rating.rule_set)
+            texts = {code: form.get(f"c-{code}", "").strip()
+                     for code, _ in rule_set.criteria_for(rating.staff.writes_leaders_part)}
             wf.self_assess(account, rating, {k: v for k, v in texts.items() if v},
                            form.get("self_level"))
             flash("Đã lưu phần tự đánh giá.", "success")

@@ -65,7 +65,7 @@ def test_a_sheet_with_one_bad_row_writes_nothing_and_names_every_row(actors, uni
     message = err.value.message
     assert "Chưa ghi gì" in message
     assert "Dòng 3, cột «Mã cán bộ»: mã «X99» không có trong kỳ đánh giá năm 2024" in message
-    assert "Dòng 4 (Người G 01), cột «Tự xếp loại»: Cần chọn mức tự xếp loại" in message
+    assert "Dòng 4 (Người G 01), cột «Tự xếp loại»: chưa chọn mức tự xếp loại" in message
     assert "Dòng 5 (Người S 00), cột «Tự xếp loại»: Giá trị «Xuất sắc lắm» không hợp lệ" in message
     assert "Dòng 6, cột «Mã cán bộ»: mã «G00» đã có ở dòng 2" in message
     assert "Dòng 7, cột «Mã cán bộ»: chưa ghi mã" in message
@@ -100,14 +100,17 @@ def test_the_template_lists_the_cycles_people_and_reads_back(actors, unit):
     assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["G00", "G01", "S00"]
     assert "Hoàn thành tốt nhiệm vụ" in ws.data_validations.dataValidation[0].formula1
     ws["C2"], ws["D2"] = "Hoàn thành tốt nhiệm vụ", "Chấp hành tốt"
-    ws["C4"] = "HTNV"
+    ws["C4"], ws["A5"], ws["C5"] = "HTNV", None, "HTTNV"
     out = io.BytesIO()
     book.save(out)
     read = sheet.read_rows(out.getvalue(), "tu-danh-gia.xlsx")
-    assert [(r["row"], r["code"], r["self_level"]) for r in read] == [
-        (2, "G00", "Hoàn thành tốt nhiệm vụ"), (3, "G01", None), (4, "S00", "HTNV")]
-    with pytest.raises(RuleViolation, match="Dòng 3 .*Cần chọn mức tự xếp loại"):
+    assert [(r["row"], r.get("code"), r["self_level"]) for r in read] == [
+        (2, "G00", "Hoàn thành tốt nhiệm vụ"), (4, "S00", "HTNV"), (5, None, "HTTNV")]
+    with pytest.raises(RuleViolation, match="Dòng 5, cột «Mã cán bộ»: chưa ghi mã"):
         bulk.self_assess_rows(actors["OFFICER"], cycle, read)
+    done = bulk.self_assess_rows(actors["OFFICER"], cycle, read[:2])  # G01 left as it was
+    assert statuses(cycle) == {"G00": "SELF_ASSESSED", "G01": "OPEN", "S00": "SELF_ASSESSED"}
+    assert len(done.ratings) == 2
 
 
 def test_a_file_without_the_code_column_is_refused(db):

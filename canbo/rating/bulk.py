@@ -100,6 +100,10 @@ def self_assess_rows(actor, cycle, rows, rating_ids=None):
                 continue
             who = f"{where} ({rating.staff.full_name})"
             level = row.get("self_level")
+            if not level:
+                problems.append(f"{who}, cột «{SHEET_COLUMNS['self_level']}»: chưa chọn mức "
+                                "tự xếp loại (bắt buộc).")
+                continue
             try:
                 level = wf.self_level_code(level)
             except InvalidInput as exc:

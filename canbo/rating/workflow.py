@@ -197,7 +197,8 @@ def self_assess(actor, rating, criteria, self_level):
     (``RuleSet.criteria_for``)."""
     require(actor, "cycle.prepare", "ghi tự đánh giá", rating.unit_id,
             own_staff_id=rating.staff_id)
-    known = dict(rulesets.get(rating.rule_set).criteria_for(rating.staff.is_leader))
+    leader = rating.staff.writes_leaders_part
+    known = dict(rulesets.get(rating.rule_set).criteria_for(leader))
     unknown = sorted(set(criteria) - set(known))
     if unknown:
         raise InvalidInput(f"Tiêu chí {', '.join(unknown)} không có trên phiếu của "

@@ -88,8 +88,8 @@ def template(title, people):
 
 def read_rows(source, filename=None):
     """The rows of an uploaded sheet: ``[{"row": n, "code", "self_level", "text"}]``,
-    ``n`` the row's number in the sheet, values as typed (trimmed text), rows with no
-    value left out.  ``InvalidInput`` when the file cannot be read, has no sheet with a
+    ``n`` the row's number in the sheet, values as typed (trimmed text); a row with
+    neither a level nor a text (as the template prefilled it) is left out.  ``InvalidInput`` when the file cannot be read, has no sheet with a
     "Mã cán bộ" column, or a cell is too long (naming the row and column)."""
     book = spreadsheets.read(source, filename)
     for sheet in book.sheets:
@@ -113,7 +113,7 @@ def _rows(sheet, header_index, found):
                 row[column.key] = column.parse(value)
             except cols.BadValue as exc:
                 problems.append(f"Dòng {offset}, cột «{column.header}»: {exc}.")
-        if any(row.get(k) for k in ("code", "self_level", "text")):
+        if row.get("self_level") or row.get("text"):  # a row left as prefilled: skipped
             out.append(row)
     if problems:
         raise InvalidInput("Tệp tự đánh giá có lỗi, chưa ghi gì:\n" + "\n".join(problems),
