@@ -106,14 +106,14 @@ class WorkflowView(SecureView):
         year = chosen_year(request.args.get("year"), today)
         _visible(unit.id)
         cycle = Cycle.get_or_none(Cycle.unit == unit, Cycle.year == year)
-        missing = []
-        if cycle and not cycle.is_published:
-            if can("cycle.prepare"):  # people who joined after the cycle opened join it now
-                added = run_change(lambda: wf.add_newcomers(current_account(), cycle, today))
-                if added:
-                    flash(_added(added), "success")
-            else:
-                missing = wf.newcomers(cycle, today)
+        # people who joined after the cycle opened join it as the officer opens the page
+        # (read first: most views have nobody to add, and adding locks the cycle)
+        missing = wf.newcomers(cycle, today) if cycle and not cycle.is_published else []
+        if missing and can("cycle.prepare"):
+            added = run_change(lambda: wf.add_newcomers(current_account(), cycle, today))
+            missing = [] if added is not None else missing
+            if added:
+                flash(_added(added), "success")
         ratings = guards.cycle_ratings(cycle) if cycle else []
         ids = [r.id for r in ratings] or [0]
         evaluations = {e.rating_id: e for e in Evaluation.select(Evaluation, TaskGroup)
