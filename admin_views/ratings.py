@@ -12,7 +12,8 @@ from flask import has_request_context, redirect, request, url_for
 from flask_admin import expose
 from markupsafe import Markup
 from peewee import fn
-from wtforms.validators import NumberRange, ValidationError
+from wtforms import SelectField
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from canbo.levels import Rating as RatingLevel
 from canbo.levels import RatingStatus
@@ -128,15 +129,25 @@ class RatingView(SecureModelView):
         choice_filter(Rating.status, "Trạng thái", RatingStatus.choices()),
     ]
 
-    form_columns = ["staff", "year", "self_level", "level", "points", "status", "note"]
-    form_args = {"year": {"validators": [NumberRange(2000, 2100)]}}
+    form_columns = ["staff", "year", "rule_set", "self_level", "level", "points", "status",
+                    "note"]
+    # Levels and rule sets are picked from their lists, never typed (a typed "HTT" was
+    # stored as it was); the status list comes from the model's choices.
+    form_overrides = {"level": SelectField, "self_level": SelectField, "rule_set": SelectField}
+    # (a value off the list is refused by ``_check_choices`` with a Vietnamese message)
+    form_args = {
+        "year": {"validators": [NumberRange(2000, 2100)]},
+        "level": {"choices": [("", "")] + RatingLevel.choices(), "validate_choice": False},
+        "self_level": {"choices": [("", "")] + RatingLevel.choices(),
+                       "validate_choice": False},
+        "rule_set": {"choices": [("", "— theo năm và loại cán bộ —")]
+                     + list(rulesets.LABELS.items()), "validate_choice": False,
+                     "validators": [Optional()],
+                     "description": "Để trống: quy định của năm xếp loại."},
+    }
     # A province has thousands of people: the person is picked by typing a name.
     form_ajax_refs = {"staff": {"fields": [Staff.search_name], "minimum_input_length": 1,
                                 "placeholder": "Gõ họ tên, có dấu hoặc không dấu"}}
-    form_choices = {
-        "level": [("", "")] + RatingLevel.choices(),
-        "self_level": [("", "")] + RatingLevel.choices(),
-    }
 
     @property
     def can_edit(self):
@@ -171,11 +182,18 @@ class RatingView(SecureModelView):
         # Staff is already joined by base_query.
         return query
 
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        # blank is a choice (the rule set of the year), though the column is NOT NULL
+        form.rule_set.flags.required = False
+        return form
+
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
-        # The person and the year of an existing rating are not edited here.
+        # The person, the year and the rule set of an existing rating are not edited here.
         del form.staff
         del form.year
+        del form.rule_set
         return form
 
     def on_model_change(self, form, model, is_created):
@@ -183,9 +201,11 @@ class RatingView(SecureModelView):
             model.level = None
         if model.self_level == "":
             model.self_level = None
+        _check_choices(model)
         if is_created:
             model.unit = model.staff.unit_id
-            model.rule_set = rulesets.rule_set_for(model.year, model.staff.kind)
+            model.rule_set = model.rule_set or rulesets.rule_set_for(model.year,
+                                                                     model.staff.kind)
             if Rating.select().where((Rating.staff == model.staff) & (Rating.year == model.year)).exists():
                 raise ValidationError(
                     f"{model.staff.full_name} đã có bản ghi xếp loại năm {model.year}."
@@ -194,6 +214,21 @@ class RatingView(SecureModelView):
         guards.check_record_edit(current_account(), model, self.before.get("status", "OPEN"),
                                  self.changes(model))
         model.updated_at = users.now()
+
+
+def _check_choices(model):
+    """A level or rule set sent off the lists is refused, naming the field and the list."""
+    levels = RatingLevel.labels()
+    for name in ("self_level", "level"):
+        value = getattr(model, name)
+        if value is not None and value not in levels:
+            raise ValidationError(f"{LABELS[name]} «{value}» không thuộc danh mục; cho phép: "
+                                  + ", ".join(f"{c} ({lbl})" for c, lbl in levels.items()))
+    if model.rule_set == "":
+        model.rule_set = None
+    if model.rule_set is not None and model.rule_set not in rulesets.LABELS:
+        raise ValidationError(f"{LABELS['rule_set']} «{model.rule_set}» không thuộc danh mục; "
+                              "cho phép: " + "; ".join(rulesets.LABELS.values()))
 
 
 def register(app, admin):

@@ -4,7 +4,12 @@
   table (who has self-assessed, the proposals, the non-eligible with reasons), a quota
   meter per task group, the 15 December deadline, and from 2026 the button "Lấy điểm
   theo dõi hằng tháng" (``canbo.rating.points``); the chairman approves all or the
-  selected, returns with a reason, publishes and reopens.
+  selected, returns with a reason, publishes and reopens.  Many people go through a step
+  at once (``canbo.rating.bulk``): rows ticked in the table, the officer records the
+  self-assessments of an XLSX sheet (``/self-template`` gives it prefilled) and proposes
+  the levels chosen in the table; the chairman approves or returns the ticked rows.
+  People who joined after the cycle opened are added on opening the page (the officer)
+  or with "Thêm người mới vào đợt".
 - ``/admin/workflow/rating/<id>``: one person's form — self-assessment per criterion
   (the officer from the paper form, or the person through their own account), the unit
   meeting's comments and the Party committee's opinion, the proposal, objections.
@@ -16,11 +21,12 @@ templates).
 """
 import datetime
 
-from flask import abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 from peewee import JOIN
+from werkzeug.utils import secure_filename
 
-from canbo.errors import CanboError, InvalidInput
+from canbo.errors import CanboError, InvalidInput, RuleViolation
 from canbo.levels import (
     AbsenceKind,
     DisciplineCause,
@@ -39,16 +45,20 @@ from canbo.models.cycle import (
     Objection,
     TaskGroup,
 )
-from canbo.rating import compliance, guards
+from canbo.rating import bulk, compliance, guards
 from canbo.rating import points as wp
 from canbo.rating import records as wr
 from canbo.rating import workflow as wf
 from canbo.records import users
 from canbo.rules import rulesets
+from canbo.spreadsheets import self_assessment as self_sheet
 from canbo.vietnamese import parse_date, parse_decimal, vi_percent
 
-from .base import SecureView, can, current_account, forbid, sees
+from .base import SecureView, can, current_account, forbid, run_change, sees
 from .dashboard import chosen_unit, chosen_year
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+S = RatingStatus
 
 
 def _date(text, default=None, what=None):
@@ -96,6 +106,14 @@ class WorkflowView(SecureView):
         year = chosen_year(request.args.get("year"), today)
         _visible(unit.id)
         cycle = Cycle.get_or_none(Cycle.unit == unit, Cycle.year == year)
+        # people who joined after the cycle opened join it as the officer opens the page
+        # (read first: most views have nobody to add, and adding locks the cycle)
+        missing = wf.newcomers(cycle, today) if cycle and not cycle.is_published else []
+        if missing and can("cycle.prepare"):
+            added = run_change(lambda: wf.add_newcomers(current_account(), cycle, today))
+            missing = [] if added is not None else missing
+            if added:
+                flash(_added(added), "success")
         ratings = guards.cycle_ratings(cycle) if cycle else []
         ids = [r.id for r in ratings] or [0]
         evaluations = {e.rating_id: e for e in Evaluation.select(Evaluation, TaskGroup)
@@ -111,8 +129,26 @@ class WorkflowView(SecureView):
             levels=RatingLevel.choices(), kinds=StaffKind.labels(), rule_sets=rulesets.LABELS,
             frames=[(c, rulesets.LABELS[c]) for c in rulesets.CADRE_FRAMES],
             years=range(today.year + 1, today.year - 6, -1), pct=_pct,
-            tracked=rulesets.tracked_monthly(year),
+            tracked=rulesets.tracked_monthly(year), missing=missing,
+            by_points={code: rs.rates_on_points for code, rs in rulesets.RULE_SETS.items()},
+            proposable=bulk.PROPOSABLE, BY_POINTS=bulk.BY_POINTS,
         )
+
+    @expose("/self-template", methods=("POST",))
+    def self_template(self):
+        """The self-assessment sheet prefilled with the cycle's people (a POST: the form's
+        CSRF token stays out of the address)."""
+        unit = chosen_unit(request.form.get("unit", "").strip()) or abort(404)
+        year = chosen_year(request.form.get("year"), datetime.date.today())
+        _visible(unit.id)
+        if not can("cycle.prepare"):
+            forbid("cycle.prepare", "tải tệp mẫu tự đánh giá")
+        cycle = Cycle.get_or_none(Cycle.unit == unit, Cycle.year == year) or abort(404)
+        data = self_sheet.template(f"Kỳ đánh giá năm {year} — {unit.name}",
+                                   bulk.template_people(cycle))
+        name = secure_filename(f"tu-danh-gia-{unit.code}-{year}.xlsx")
+        return Response(data, mimetype=XLSX,
+                        headers={"Content-Disposition": f"attachment; filename={name}"})
 
     @expose("/action", methods=("POST",))
     def action(self):
@@ -144,6 +180,28 @@ class WorkflowView(SecureView):
         elif action == "approve_selected":
             done = wf.approve(account, cycle, chosen or [0])
             flash(f"Đã phê duyệt {len(done)} bản ghi.", "success")
+        elif action == "add_people":
+            done = wf.add_newcomers(account, cycle)
+            flash(_added(done) if done else "Không có người mới: mọi người đang công tác "
+                  "đã có trong kỳ đánh giá.", "success" if done else "info")
+        elif action == "propose_selected":
+            if not chosen:
+                raise RuleViolation("Chưa chọn người nào để đề xuất; hãy đánh dấu ở cột "
+                                    "đầu bảng.")
+            done = bulk.propose_many(
+                account, cycle, {i: form.get(f"level-{i}", "") for i in chosen},
+                comments=form.get("comments"),
+                meeting_on=_date(form.get("meeting_on"), datetime.date.today()))
+            flash(f"Đã đề xuất mức xếp loại cho {len(done.ratings)} người.", "success")
+        elif action == "self_sheet":
+            upload = request.files.get("sheet")
+            if upload is None or not upload.filename:
+                raise InvalidInput("Hãy chọn tệp tự đánh giá (.xlsx) để tải lên.")
+            rows = self_sheet.read_rows(upload.read(), upload.filename)
+            done = bulk.self_assess_rows(account, cycle, rows, chosen or None)
+            flash(f"Đã ghi tự đánh giá của {len(done.ratings)} người"
+                  + (f"; bỏ qua {len(done.skipped)} dòng của người không được chọn"
+                     if done.skipped else "") + ".", "success")
         elif action == "return":
             done = wf.return_ratings(account, cycle, chosen or None, form.get("reason"))
             flash(f"Đã trả lại {len(done)} bản ghi.", "success")
@@ -186,9 +244,11 @@ class WorkflowView(SecureView):
             return redirect(request.path)
         cycle = Cycle.get_or_none(Cycle.unit == rating.unit_id, Cycle.year == rating.year)
         evaluation = rating.evaluations.first()
+        rule_set = rulesets.get(rating.rule_set)
         return self.render(
             "admin/workflow_rating.html", rating=rating, cycle=cycle, evaluation=evaluation,
-            criteria=rulesets.get(rating.rule_set).criteria,
+            criteria=rule_set.criteria_for(rating.staff.writes_leaders_part),
+            rates_on_points=rule_set.rates_on_points,
             texts=evaluation.criteria_texts if evaluation else {},
             groups=list(cycle.task_groups) if cycle else [],
             objections=list(rating.objections.order_by(Objection.lodged_on)),
@@ -205,8 +265,9 @@ class WorkflowView(SecureView):
     def _step(self, rating, form):
         account, step = current_account(), form.get("step")
         if step == "self":
+            rule_set = rulesets.get(rating.rule_set)
             texts = {code: form.get(f"c-{code}", "").strip()
-                     for code, _ in rulesets.get(rating.rule_set).criteria}
+                     for code, _ in rule_set.criteria_for(rating.staff.writes_leaders_part)}
             wf.self_assess(account, rating, {k: v for k, v in texts.items() if v},
                            form.get("self_level"))
             flash("Đã lưu phần tự đánh giá.", "success")
@@ -262,6 +323,13 @@ class WorkflowView(SecureView):
         return self.render("admin/workflow_person.html", person=person, ratings=ratings,
                            rule_sets=rulesets.LABELS, levels=RatingLevel.labels(),
                            statuses=RatingStatus.labels())
+
+
+def _added(ratings):
+    return (f"Đã thêm {len(ratings)} người mới vào đợt: "
+            + ", ".join(f"{r.staff.full_name} ({S.labels()[r.status]}"
+                        + (f": {r.not_eligible_reason}" if r.not_eligible_reason else "") + ")"
+                        for r in ratings) + ".")
 
 
 def _pct(ratio):

@@ -137,6 +137,15 @@ class Staff(BaseModel):
     def in_post(self):
         return self.left_on is None
 
+    @property
+    def writes_leaders_part(self):
+        """Whether the person writes the leaders' part of the ND 90 form (criteria 7–9,
+        "phần dành riêng cho … lãnh đạo, quản lý"): a head or a deputy, and every cadre —
+        a commune's cadres hold its elected leading posts (Bí thư, Chủ tịch …), which
+        ``leader_role`` does not mark (it marks who leads the People's Committee)."""
+        return (self.kind == StaffKind.CADRE.code
+                or self.leader_role in (LeaderRole.HEAD.code, LeaderRole.DEPUTY.code))
+
     def in_post_on(self, day):
         """``units.in_post_on`` for this one person, without a query: joined on or before
         ``day`` and not left by then (``left_on`` is the first day out)."""

@@ -67,39 +67,12 @@ def open_cycle(actor, unit, year, cadre_frame=rulesets.QD366, today=None, specia
         raise InvalidInput(f"Khung đánh giá cán bộ «{cadre_frame}» không hợp lệ; cho phép: "
                            + ", ".join(rulesets.CADRE_FRAMES))
     today = today or datetime.date.today()
-    on = min(today, datetime.date(year, 12, 31))
     with database.atomic():
         if Cycle.get_or_none(Cycle.unit == unit, Cycle.year == year):
             raise RuleViolation(f"Kỳ đánh giá năm {year} của {unit.name} đã được mở.")
         cycle = Cycle.create(unit=unit, year=year, cadre_frame=cadre_frame,
                              deadline=yearly.deadline(year, special), opened_by=actor.username)
-        people = [s for s in Staff.select().where(Staff.unit == unit,
-                                                  Staff.kind.in_(RATED_KINDS))
-                  .order_by(Staff.sort_name) if s.in_post_on(on)]
-        groups = {}
-        for pos, kind in enumerate(k for k in RATED_KINDS if any(p.kind == k for p in people)):
-            groups[kind] = TaskGroup.create(cycle=cycle, name=StaffKind(kind).label,
-                                            kind=kind, position=pos)
-        absences = {}
-        for a in Absence.select().where(Absence.staff.in_([p.id for p in people] or [0])):
-            absences.setdefault(a.staff_id, []).append(a)
-        existing = {r.staff_id: r for r in Rating.select().where(Rating.year == year)}
-        for person in people:
-            code = rulesets.rule_set_for(year, person.kind, cadre_frame)
-            rating = existing.get(person.id)
-            if rating is not None and (rating.is_final or rating.unit_id != unit.id):
-                continue  # kept as recorded: imported, or rated by another unit
-            elig = yearly.eligibility(rulesets.get(code), year, person.joined_on,
-                                     person.left_on, absences.get(person.id, []))
-            status = S.OPEN.code if elig.eligible else S.NOT_ELIGIBLE.code
-            if rating is None:
-                rating = Rating.create(staff=person, unit=unit, year=year, rule_set=code,
-                                       status=status, not_eligible_reason=elig.reason)
-            else:
-                rating.status, rating.not_eligible_reason = status, elig.reason
-                rating.save()
-            Evaluation.get_or_create(rating=rating,
-                                     defaults={"task_group": groups[person.kind]})
+        _enrol(cycle, _in_post(cycle, today))
         _log(actor, "cycle.open", cycle, None, CycleStatus.OPEN.code,
              year=year, cadre_frame=cadre_frame)
         if rulesets.tracked_monthly(year):  # the points come from the monthly tracking
@@ -107,6 +80,86 @@ def open_cycle(actor, unit, year, cadre_frame=rulesets.QD366, today=None, specia
 
             fill_points(actor, cycle)
     return cycle
+
+
+def _in_post(cycle, today):
+    """The unit's people of the rated kinds in post on the year's last day (or ``today``
+    for the current year), in the staff list's order."""
+    on = min(today, datetime.date(cycle.year, 12, 31))
+    return [s for s in Staff.select().where(Staff.unit == cycle.unit_id,
+                                            Staff.kind.in_(RATED_KINDS))
+            .order_by(Staff.sort_name) if s.in_post_on(on)]
+
+
+def _enrol(cycle, people):
+    """Give each of ``people`` a rating in ``cycle`` with its rule set and eligibility
+    (REFERENCE.md §5; ND 90/2020 Điều 2.2 as amended, ND 335/2025 Điều 11) and its task
+    group (one per staff kind, made when first needed).  A final rating, or one made by
+    another unit, is kept as recorded.  Returns the ratings made or reset."""
+    made = list(cycle.task_groups)
+    groups = {g.kind: g for g in made if g.kind}
+    named = {g.name: g for g in made}  # a group the officer added under a kind's name
+    position = len(made)
+    for kind in (k for k in RATED_KINDS if k not in groups and any(p.kind == k for p in people)):
+        name = StaffKind(kind).label
+        groups[kind] = named.get(name) or TaskGroup.create(cycle=cycle, name=name, kind=kind,
+                                                           position=position)
+        position += 1
+    absences = {}
+    for a in Absence.select().where(Absence.staff.in_([p.id for p in people] or [0])):
+        absences.setdefault(a.staff_id, []).append(a)
+    existing = {r.staff_id: r for r in Rating.select().where(
+        Rating.year == cycle.year, Rating.staff.in_([p.id for p in people] or [0]))}
+    enrolled = []
+    for person in people:
+        code = rulesets.rule_set_for(cycle.year, person.kind, cycle.cadre_frame)
+        rating = existing.get(person.id)
+        if rating is not None and (rating.is_final or rating.unit_id != cycle.unit_id):
+            continue  # kept as recorded: imported, or rated by another unit
+        elig = yearly.eligibility(rulesets.get(code), cycle.year, person.joined_on,
+                                  person.left_on, absences.get(person.id, []))
+        status = S.OPEN.code if elig.eligible else S.NOT_ELIGIBLE.code
+        if rating is None:
+            rating = Rating.create(staff=person, unit=cycle.unit_id, year=cycle.year,
+                                   rule_set=code, status=status,
+                                   not_eligible_reason=elig.reason)
+        else:
+            rating.status, rating.not_eligible_reason = status, elig.reason
+            rating.save()
+        Evaluation.get_or_create(rating=rating,
+                                 defaults={"task_group": groups[person.kind]})
+        enrolled.append(rating)
+    return enrolled
+
+
+def newcomers(cycle, today=None):
+    """People in post who have no rating of the cycle's year yet: they joined, or were
+    imported, after the cycle opened."""
+    today = today or datetime.date.today()
+    rated = {staff_id for (staff_id,) in Rating.select(Rating.staff).where(
+        Rating.year == cycle.year,
+        Rating.staff.in_(Staff.select(Staff.id).where(Staff.unit == cycle.unit_id))).tuples()}
+    return [p for p in _in_post(cycle, today) if p.id not in rated]
+
+
+def add_newcomers(actor, cycle, today=None):
+    """Thêm người mới vào đợt: rate in the open ``cycle`` the people who joined (or were
+    imported) after it opened, each with the eligibility of their time worked
+    (REFERENCE.md §5) and, from 2026, their tracked points (``rating.points``).  Returns
+    the ratings added (none when nobody is missing)."""
+    require(actor, "cycle.prepare", "thêm người mới vào đợt đánh giá", cycle.unit_id)
+    with database.atomic():
+        cycle = lock(cycle.id)
+        not_published(cycle, "thêm người mới vào đợt đánh giá")
+        added = _enrol(cycle, newcomers(cycle, today))
+        if added:
+            audit.record(actor.username, "cycle.add_people", cycle, changes={
+                "added": [r.staff.code for r in added]})
+            if rulesets.tracked_monthly(cycle.year):
+                from canbo.rating.points import fill_points  # it builds on this module
+
+                fill_points(actor, cycle)
+    return added
 
 
 def deadline_warning(cycle, today=None):
@@ -128,17 +181,31 @@ def deadline_warning(cycle, today=None):
 # --- the steps of one person's rating ---------------------------------------------------
 
 
+def self_level_code(text):
+    """The code of a self-rating the person chose; there is no default (ND 90/2020
+    Điều 19.1, ND 335/2025 Điều 21.1.a: the person rates themselves)."""
+    if not (text or "").strip():
+        raise InvalidInput("Cần chọn mức tự xếp loại: " + "; ".join(
+            f"{m.label} ({m.code})" for m in RatingLevel) + ".", field="self_level")
+    return RatingLevel.parse(text).code
+
+
 def self_assess(actor, rating, criteria, self_level):
     """Tự đánh giá: the person's text on each criterion and their self-rating, typed by
-    the officer from the paper form or by the person through their staff account."""
+    the officer from the paper form or by the person through their staff account.  The
+    leaders' criteria 7–9 of the ND 90 form belong to heads and deputies only
+    (``RuleSet.criteria_for``)."""
     require(actor, "cycle.prepare", "ghi tự đánh giá", rating.unit_id,
             own_staff_id=rating.staff_id)
-    known = dict(rulesets.get(rating.rule_set).criteria)
+    leader = rating.staff.writes_leaders_part
+    known = dict(rulesets.get(rating.rule_set).criteria_for(leader))
     unknown = sorted(set(criteria) - set(known))
     if unknown:
-        raise InvalidInput(f"Tiêu chí {', '.join(unknown)} không có trên phiếu; cho phép: "
-                           + ", ".join(f"{k} ({v})" for k, v in known.items()))
-    level = RatingLevel.parse(self_level).code
+        raise InvalidInput(f"Tiêu chí {', '.join(unknown)} không có trên phiếu của "
+                           f"{rating.staff.full_name}; cho phép: "
+                           + ", ".join(f"{k} ({v})" for k, v in known.items()),
+                           field="criteria")
+    level = self_level_code(self_level)
     with database.atomic():
         cycle = lock(open_cycle_of(rating).id)
         not_published(cycle, "ghi tự đánh giá")
@@ -220,8 +287,17 @@ def _selected(cycle, rating_ids, allowed, action):
         chosen = [r for r in ratings if r.id in wanted]
         if len(chosen) != len(wanted):
             raise NotFound("Có bản ghi được chọn không thuộc kỳ đánh giá này.")
+        refused = []  # every one named, as one by one would name it; nothing is written
         for r in chosen:
-            check_status(r, allowed, action)
+            try:
+                check_status(r, allowed, action)
+            except RuleViolation as exc:
+                refused.append(exc.message)
+        if len(refused) == 1:
+            raise RuleViolation(refused[0])
+        if refused:
+            raise RuleViolation(f"Không thể {action} {len(refused)} bản ghi đã chọn:\n"
+                                + "\n".join(f"- {m}" for m in refused))
     if not chosen:
         raise RuleViolation(f"Không có bản ghi nào để {action}.")
     return ratings, chosen
@@ -295,7 +371,8 @@ def publish(actor, cycle, notice_date):
 
 def reopen(actor, cycle, reason, rating_ids=None):
     """Mở lại a published cycle (only the chairman, with a reason in the audit log): the
-    ratings chosen (default all published) go back to "proposed" for a new decision."""
+    ratings chosen (default all published) go back to "proposed" for a new decision, and
+    the old notice date is cleared (publishing again records the new one)."""
     require(actor, "cycle.decide", "mở lại kỳ đánh giá", cycle.unit_id)
     if not (reason or "").strip():
         raise InvalidInput("Cần ghi lý do mở lại.")
@@ -306,8 +383,11 @@ def reopen(actor, cycle, reason, rating_ids=None):
         _, chosen = _selected(cycle, rating_ids, (S.PUBLISHED.code,), "mở lại")
         for r in chosen:
             _move(actor, "rating.reopen", r, S.PROPOSED.code, reason=reason.strip())
-        before = cycle.status
-        cycle.status = CycleStatus.OPEN.code
+        before, notice = cycle.status, cycle.notice_date
+        # the old notice announced the results now being decided again: a new one is
+        # dated when the cycle is published again
+        cycle.status, cycle.notice_date = CycleStatus.OPEN.code, None
         cycle.save()
-        _log(actor, "cycle.reopen", cycle, before, cycle.status, reason=reason.strip())
+        _log(actor, "cycle.reopen", cycle, before, cycle.status, reason=reason.strip(),
+             notice_date=[notice.isoformat() if notice else None, None])
     return cycle

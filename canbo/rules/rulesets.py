@@ -110,6 +110,9 @@ _ND90_CRITERIA = (
     ("9", "Năng lực tập hợp, đoàn kết"),
     ("II", "Tự nhận xét ưu, khuyết điểm"),
 )
+#: ND 90/2020's "phần dành riêng cho … lãnh đạo, quản lý" (Điều 3.2, 4.2, 5.2; the annex
+#: forms): only heads and deputies write criteria 7–9.
+LEADER_CRITERIA = ("7", "8", "9")
 _ND335_CRITERIA = (
     ("I", "Phẩm chất và kỷ luật"),
     ("II", "Năng lực, trách nhiệm, thái độ"),
@@ -165,6 +168,8 @@ class RuleSet:
     - ``legal_bases``: the "Căn cứ" lines a decision under this rule set cites.
     - ``leave_rated_on_time_worked``: leave that does not count against the six months
       (maternity; from ND 335 Điều 11.2 sick leave too).
+    - ``summary_criterion``: where the one text of a self-assessment sheet goes (ND 90's
+      section II "Tự nhận xét ưu, khuyết điểm"; ND 335's "Kết quả thực hiện nhiệm vụ").
     """
 
     code: str
@@ -182,10 +187,18 @@ class RuleSet:
     criteria: tuple = ()
     legal_bases: tuple = ()
     leave_rated_on_time_worked: tuple = ("MATERNITY",)
+    summary_criterion: str = "II"
 
     @property
     def has_quota(self):
         return self.excellent_ratio is not None
+
+    def criteria_for(self, leader):
+        """The criteria a person self-assesses on: the leaders' part (``LEADER_CRITERIA``,
+        ND 90/2020 Điều 3.2) only for a head or a deputy."""
+        if leader:
+            return self.criteria
+        return tuple(c for c in self.criteria if c[0] not in LEADER_CRITERIA)
 
 
 RULE_SETS = {
@@ -211,7 +224,7 @@ RULE_SETS = {
                    rates_on_points=True, thresholds=POINT_THRESHOLDS,
                    discipline=DISCIPLINE_PUBLIC_SERVICE, head_capped_by_unit=True,
                    objection_days=7, criteria=_ND335_CRITERIA, legal_bases=_BASES_ND335,
-                   leave_rated_on_time_worked=RATED_ON_TIME_WORKED),
+                   leave_rated_on_time_worked=RATED_ON_TIME_WORKED, summary_criterion="TASKS"),
     # The cadre frame from 2026 (QĐ 366-QĐ/TW): ND 335's frame, thresholds and quota
     # (REFERENCE.md §1 default; a per-unit setting).  The 7-working-day answer to a kiến
     # nghị is ND 335's, assumed for the frame (unconfirmed for cadres).
@@ -221,7 +234,7 @@ RULE_SETS = {
                    discipline=DISCIPLINE_PUBLIC_SERVICE, head_capped_by_unit=True,
                    objection_days=7, criteria=_ND335_CRITERIA,
                    legal_bases=_BASES_ND335 + _BASES_QD366,
-                   leave_rated_on_time_worked=RATED_ON_TIME_WORKED),
+                   leave_rated_on_time_worked=RATED_ON_TIME_WORKED, summary_criterion="TASKS"),
 }
 
 

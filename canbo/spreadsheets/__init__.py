@@ -6,7 +6,8 @@
 - ``columns``: the columns of the staff and ratings sheets and how cells are read;
 - ``plan`` and ``rows``: the checking half of an import (nothing written);
 - ``importer``: the writing half, in one transaction;
-- ``exporter``: the staff list, ratings, reports and templates as tables.
+- ``exporter``: the staff list, ratings, reports and templates as tables;
+- ``self_assessment``: the yearly cycle's self-assessment sheet, template and rows.
 
 May import: ``canbo.models``, ``canbo.rules``, ``canbo.records``, ``canbo.stats``.
 """
