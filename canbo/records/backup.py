@@ -125,6 +125,9 @@ def backup(db, path):
             target = sqlite3.connect(partial)
             try:
                 _copy_sqlite(db.connection(), target)
+                # one self-contained file (the copy inherits WAL mode): read-only opens
+                # of it leave no -wal and -shm files beside it
+                target.execute("PRAGMA journal_mode = DELETE")
                 _check_integrity(target, path)
             finally:
                 target.close()
@@ -236,11 +239,21 @@ def _check_schema(path, expected, found):
             _refuse(path, f"bảng {table} không đúng cấu trúc ({what}).", table=table)
 
 
+def _read_only(path):
+    """The URI opening the SQLite file at ``path`` for reading only.  Without a ``-wal``
+    file beside it the file is the whole database: opened as immutable, nothing is
+    written beside it (a WAL-mode file opened read-only would leave -wal and -shm)."""
+    uri = path.resolve().as_uri()
+    if path.with_name(path.name + "-wal").exists():
+        return f"{uri}?mode=ro"
+    return f"{uri}?mode=ro&immutable=1"
+
+
 def _open_sqlite_backup(path):
     """A read-only connection to the SQLite file at ``path``, verified: integrity, schema
     version, tables and columns."""
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(_read_only(path), uri=True)
     except sqlite3.Error as exc:
         _refuse(path, f"không mở được tệp SQLite ({exc}).")
     try:
@@ -327,7 +340,7 @@ def restore(db, path, keep_dir=None, now=None):
                 return Restored("sqlite", kept[0])
         finally:
             source.close()
-        copy = SqliteDatabase(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        copy = SqliteDatabase(_read_only(path), uri=True)
         try:
             tables = dump(copy)
         finally:
