@@ -8,6 +8,11 @@
 - Every create, update and delete is written to the audit log (``canbo.audit``) in the
   same transaction as the change.
 - Domain errors (``canbo.errors``) raised in hooks become flashed messages.
+- A versioned record (``canbo.models.records.Versioned``: staff, ratings) carries the
+  version its edit form was opened at in a hidden field, ``record_version``; the save
+  is made against it, so a form opened before someone else's save is refused with what
+  changed, the form kept, and the field set to the version now (saving again overwrites,
+  knowingly).
 """
 import datetime
 import decimal
@@ -19,12 +24,12 @@ from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.peewee.filters import FilterEqual
-from wtforms import StringField, ValidationError
+from wtforms import HiddenField, StringField, ValidationError
 from wtforms.fields.core import UnboundField
 from wtfpeewee.fields import SelectQueryField
 
 from canbo.db import MAX_INT, database
-from canbo.errors import CanboError, Forbidden
+from canbo.errors import CanboError, Forbidden, InvalidInput, StaleRecord
 from canbo.models import Department, Staff, Unit
 from canbo.records import audit, users
 from canbo.spreadsheets.workbook import neutralise
@@ -93,6 +98,8 @@ class SecureIndexView(SecuredMixin, AdminIndexView):
 
 
 EDIT_ENDPOINTS = {"create_view", "edit_view", "ajax_update"}
+#: The hidden field of a versioned record's form (``Versioned``): the version it was read at.
+VERSION_FIELD = "record_version"
 DELETE_ENDPOINTS = {"delete_view"}
 
 
@@ -249,7 +256,11 @@ class SecureModelView(SecuredMixin, ModelView):
         return self._scope_form(super().create_form(obj))
 
     def edit_form(self, obj=None):
-        return self._scope_form(super().edit_form(obj))
+        form = self._scope_form(super().edit_form(obj))
+        field = getattr(form, VERSION_FIELD, None)
+        if field is not None and obj is not None and not field.raw_data:
+            field.data = obj.version  # the form as opened; a post brings it back
+        return form
 
     def _create_ajax_loader(self, name, options):
         return ScopedAjaxLoader(self, name, getattr(self.model, name).rel_model, **options)
@@ -268,6 +279,8 @@ class SecureModelView(SecuredMixin, ModelView):
                 continue
             if not (field.args and isinstance(field.args[0], str)):  # args[0]: a label
                 field.kwargs["label"] = label
+        if "version" in self.model._meta.fields:
+            setattr(form_class, VERSION_FIELD, HiddenField())
         if self.audit_reason:
             form_class.audit_reason = StringField(
                 "Lý do thay đổi", description="Ghi vào Nhật ký thay đổi (không bắt buộc)."
@@ -299,7 +312,22 @@ class SecureModelView(SecuredMixin, ModelView):
 
     def update_model(self, form, model):
         g.audit_before = audit.snapshot(model)
-        return self._atomic(super().update_model, form, model)
+        result = self._atomic(super().update_model, form, model)
+        stale = g.pop("stale_record", None)
+        if stale is not None and getattr(form, VERSION_FIELD, None) is not None:
+            form[VERSION_FIELD].data = stale.data["current"]  # saving again overwrites
+        return result
+
+    def _on_model_change(self, form, model, is_created):
+        super()._on_model_change(form, model, is_created)
+        # Last before the save: the version the form was opened at (``Versioned``).
+        field = getattr(form, VERSION_FIELD, None)
+        if field is not None and not is_created and field.data not in (None, ""):
+            number = _row_id(field.data)
+            if number is None:
+                raise InvalidInput("Biểu mẫu gửi phiên bản hồ sơ không hợp lệ; hãy mở lại "
+                                   "trang sửa.", field=VERSION_FIELD)
+            model.version = number
 
     def delete_model(self, model):
         return self._atomic(super().delete_model, model)
@@ -366,6 +394,8 @@ class SecureModelView(SecuredMixin, ModelView):
         return f"{self.endpoint}-{datetime.date.today():%Y%m%d}.{export_type}"
 
     def handle_view_exception(self, exc):
+        if isinstance(exc, StaleRecord):
+            g.stale_record = exc
         if isinstance(exc, CanboError):
             flash(exc.message, "error")
             return True

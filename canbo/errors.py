@@ -41,3 +41,9 @@ class Forbidden(CanboError):
 
 class RuleViolation(CanboError):
     "An action would break a rule of the governing rule set."
+
+
+class StaleRecord(CanboError):
+    """A save made from a copy of a record that someone else changed meanwhile (its
+    ``version`` is no longer the one it was read at); nothing was written.  ``data``:
+    ``changes`` (``{field label: value now}``), ``actor``, ``version``, ``current``."""

@@ -444,3 +444,46 @@ def test_an_imported_cell_loses_its_control_characters(db):
                                   actor=users.operator(), unit=unit_kimtan)
     assert not result.problems, result.problems
     assert Staff.get(Staff.code == "A1").full_name == "LêVăn An"
+
+
+def test_the_failure_that_locks_an_account_keeps_a_deactivation_made_meanwhile(db):
+    """The fifth wrong password locks the account (``users._lock``): it writes the lock
+    alone, so a deactivation and a role change saved while it was checked stay."""
+    from canbo.errors import Forbidden
+    from canbo.records import users
+
+    user = users.create_user("an", "dung-mat-khau-1", "ADMIN")
+    stale = User.get_by_id(user.id)  # the account as the login read it
+    for n in range(users.MAX_FAILED_LOGINS - 1):
+        with pytest.raises(Forbidden):
+            users.authenticate("an", f"sai-{n}")
+    User.update(active=False, role="VIEWER").where(User.id == user.id).execute()
+    with pytest.raises(Forbidden):
+        users.authenticate("an", "sai-cuoi")
+    now = User.get_by_id(user.id)
+    assert (now.active, now.role, now.locked_until is not None) == (False, "VIEWER", True)
+    assert stale.active  # the copy read before is not what was written
+
+
+@pytest.mark.parametrize("how", ["own", "reset"])
+def test_a_password_change_never_writes_back_a_stale_account(db, monkeypatch, how):
+    """Hashing the new password takes a while (scrypt); an administrator's deactivation
+    and role change saved meanwhile are not undone by the password's save."""
+    from canbo.records import users
+
+    user = users.create_user("an", "dung-mat-khau-1", "ADMIN")
+    real = users.hash_password
+
+    def slow(password):
+        User.update(active=False, role="VIEWER").where(User.id == user.id).execute()
+        return real(password)
+
+    monkeypatch.setattr(users, "hash_password", slow)
+    if how == "own":
+        users.change_own_password(user, "dung-mat-khau-1", "mat-khau-moi-2", "mat-khau-moi-2")
+    else:
+        users.set_password(user, "mat-khau-moi-2", actor="quantri")
+    now = User.get_by_id(user.id)
+    assert (now.active, now.role) == (False, "VIEWER")
+    monkeypatch.undo()
+    assert users.check_password_hash(now.password_hash, "mat-khau-moi-2")

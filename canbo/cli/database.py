@@ -49,9 +49,14 @@ def backup_cmd(ctx, file):
 @click.option("--yes", is_flag=True, help="Không hỏi lại trước khi ghi đè.")
 @pass_context
 def restore_cmd(ctx, file, yes):
-    """Khôi phục cơ sở dữ liệu từ TỆP (thay toàn bộ dữ liệu hiện có)."""
+    """Khôi phục cơ sở dữ liệu từ TỆP (thay toàn bộ dữ liệu hiện có).
+
+    TỆP được kiểm tra trọn vẹn trước (toàn vẹn, cấu trúc, số dòng, tổng kiểm tra); dữ liệu
+    hiện có được giữ thành một bản sao ghi ngày giờ (SQLite: tệp bên cạnh; PostgreSQL: tệp
+    JSON cạnh TỆP) trước khi bị thay."""
     db = dbm.connect(ctx.url)
     if not yes and sys.stdin.isatty():
         click.confirm("Toàn bộ dữ liệu hiện có sẽ bị thay thế. Tiếp tục?", abort=True)
-    backup_mod.restore(db, file)
-    click.echo(f"Đã khôi phục từ {file}")
+    done = backup_mod.restore(db, file)
+    kept = f"; dữ liệu trước khi khôi phục được giữ tại {done.kept}" if done.kept else ""
+    click.echo(f"Đã khôi phục từ {file}{kept}.")

@@ -5,8 +5,10 @@ Schema changes go through ``canbo/migrations`` (see ``db.py``); a test checks th
 migrated schema matches these models.
 """
 import datetime
+import json
 
 from peewee import (
+    SQL,
     BooleanField,
     CharField,
     DateField,
@@ -19,7 +21,7 @@ from peewee import (
 )
 
 from canbo.db import BaseModel
-from canbo.errors import InvalidInput
+from canbo.errors import InvalidInput, StaleRecord
 from canbo.levels import (
     FINAL_STATUSES,
     Gender,
@@ -33,6 +35,122 @@ from canbo.vietnamese import fold, nfc, sort_string, vi_date
 
 def now():
     return datetime.datetime.now().replace(microsecond=0)
+
+
+#: How the fields of a versioned record are named when a save is refused as stale.
+VERSIONED_LABELS = {
+    "code": "Mã", "full_name": "Họ và tên", "birth_date": "Ngày sinh", "gender": "Giới tính",
+    "ethnicity": "Dân tộc", "kind": "Loại", "unit": "Đơn vị", "title": "Chức vụ, chức danh",
+    "department": "Phòng, ban", "leader_role": "Lãnh đạo", "party_member": "Đảng viên",
+    "joined_on": "Ngày vào cơ quan", "left_on": "Ngày nghỉ / chuyển công tác",
+    "left_reason": "Lý do nghỉ / chuyển công tác", "personal_id": "Số định danh cá nhân",
+    "rank_code": "Mã ngạch", "job_position": "Vị trí việc làm", "staff": "Họ và tên",
+    "year": "Năm", "rule_set": "Căn cứ", "level": "Mức xếp loại",
+    "self_level": "Tự xếp loại", "original_label": "Ghi trên hồ sơ gốc", "points": "Điểm",
+    "status": "Trạng thái", "not_eligible_reason": "Lý do không đánh giá", "note": "Ghi chú",
+}
+
+
+class Versioned:
+    """A record two people may edit at once (a staff record, a rating): every save raises
+    its ``version`` by one with ``UPDATE … WHERE id = ? AND version = ?``, the version the
+    copy being saved was read at.  When someone else saved in between, nothing is written
+    and ``StaleRecord`` says who changed what, and the value it has now: the second of two
+    forms opened at the same time no longer silently undoes the first (issue 16).  Every
+    change to a rating is kept and audited (ND 90/2020 Điều 19; ND 335/2025 Điều 24).
+
+    A model using it declares ``version = IntegerField(default=1)`` (migration 0015) and
+    lists in ``version_ignores`` the columns its ``save`` computes."""
+
+    version_ignores = ()
+
+    def save(self, force_insert=False, only=None):
+        if force_insert or self._pk is None:
+            return super().save(force_insert=force_insert, only=only)
+        read_at = self.version
+        mine = set(self._dirty)
+        self.version = read_at + 1
+        if only is not None:
+            only = list(only) + [type(self).version]
+        self._read_at = read_at
+        try:
+            rows = super().save(only=only)
+        except BaseException:
+            self.version = read_at
+            raise
+        finally:
+            self._read_at = None
+        if not rows:
+            self.version = read_at
+            current = type(self).get_or_none(type(self)._meta.primary_key == self._pk)
+            if current is not None:
+                raise self._stale(read_at, current, mine)
+        return rows
+
+    def _pk_expr(self):
+        expr = super()._pk_expr()
+        read_at = getattr(self, "_read_at", None)
+        return expr if read_at is None else expr & (type(self).version == read_at)
+
+    def _stale(self, read_at, current, mine):
+        """The ``StaleRecord`` of a save of this copy (read at version ``read_at``) over
+        ``current``: what changed meanwhile is taken from the audit log, which records
+        every panel change with its version; a change made without an entry there is
+        shown as the saved values that differ from this copy's (first those this copy did
+        not set itself)."""
+        actor, at, names = None, None, []
+        entries = (AuditLog.select().where((AuditLog.table_name == self._meta.table_name)
+                                           & (AuditLog.row_id == self._pk))
+                   .order_by(AuditLog.id.desc()).limit(50))
+        for entry in entries:
+            try:
+                changes = json.loads(entry.changes or "{}")
+                step = int(changes.get("version", [None])[0])
+            except (ValueError, TypeError, AttributeError, IndexError):
+                continue
+            if step < read_at:
+                break
+            actor, at = actor or entry.actor, at or entry.at
+            names.extend(n for n in changes if n not in names)
+        fields = [f for f in self._meta.sorted_fields
+                  if not f.primary_key and f.name != "version"
+                  and f.name not in self.version_ignores]
+        if names:
+            shown = [f for f in fields if f.name in names]
+        else:
+            differ = [f for f in fields
+                      if current.__data__.get(f.name) != self.__data__.get(f.name)]
+            shown = [f for f in differ if f.name not in mine] or differ
+        values = {VERSIONED_LABELS.get(f.name, f.name): _shown(current, f) for f in shown}
+        who = f"tài khoản «{actor}»" if actor and actor != "system" else "người khác"
+        when = f" lúc {at:%H:%M} ngày {vi_date(at)}" if isinstance(at, datetime.datetime) else ""
+        what = "; ".join(f"{label} nay là «{value}»" for label, value in values.items())
+        message = (f"Không lưu được: trong lúc bạn sửa, {who} đã sửa {current.describe()}"
+                   f"{when}" + (f": {what}" if what else "") + ". Nội dung bạn nhập chưa "
+                   "được lưu và vẫn còn trên biểu mẫu; hãy xem lại rồi bấm Lưu lần nữa nếu "
+                   "vẫn muốn ghi đè.")
+        return StaleRecord(message, changes=values, actor=actor, version=read_at,
+                           current=current.version)
+
+
+def _shown(row, field):
+    """A stored value as a person reads it."""
+    from canbo.levels import Rating as RatingLevel
+
+    value = row.__data__.get(field.name)
+    if value is None:
+        return "(trống)"
+    if isinstance(field, ForeignKeyField):
+        return str(getattr(row, field.name))
+    if isinstance(field, BooleanField):
+        return "có" if value else "không"
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return vi_date(value)
+    if field.choices:
+        return dict(field.choices).get(value, value)
+    if field.name in ("level", "self_level"):
+        return RatingLevel.labels().get(value, value)
+    return str(value)
 
 
 class Unit(BaseModel):
@@ -85,7 +203,7 @@ def check_personal_id(value):
     return text
 
 
-class Staff(BaseModel):
+class Staff(Versioned, BaseModel):
     """A person on the unit's staff, in post or archived (``left_on`` set); never deleted."""
 
     unit = ForeignKeyField(Unit, backref="staff", on_delete="RESTRICT")
@@ -110,6 +228,9 @@ class Staff(BaseModel):
     personal_id = CharField(max_length=12, null=True, unique=True)
     rank_code = CharField(max_length=20, null=True)
     job_position = CharField(max_length=200, null=True)
+    # raised by every save (Versioned); DEFAULT 1 in the database too (migration 0015)
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
+    version_ignores = ("search_name", "sort_name")
 
     class Meta:
         indexes = (
@@ -129,7 +250,8 @@ class Staff(BaseModel):
 
     def save(self, *args, **kwargs):
         for field, value in self.derived(self.full_name).items():
-            setattr(self, field, value)
+            if getattr(self, field) != value:  # what the caller set stays told apart
+                setattr(self, field, value)
         self.personal_id = check_personal_id(self.personal_id)
         return super().save(*args, **kwargs)
 
@@ -190,6 +312,9 @@ class Staff(BaseModel):
     def __str__(self):
         return self.full_name
 
+    def describe(self):
+        return f"hồ sơ của {self.full_name}"
+
 
 class Qualification(BaseModel):
     """One level a person reached, with the date it was awarded.
@@ -233,7 +358,7 @@ class Qualification(BaseModel):
         return query.group_by(cls.staff, cls.kind)
 
 
-class Rating(BaseModel):
+class Rating(Versioned, BaseModel):
     """A person's rating for a year, judged under the rule set it was made under.
 
     ``unit`` is the unit that rated (it stays when the person moves); ``original_label``
@@ -255,6 +380,9 @@ class Rating(BaseModel):
     not_eligible_reason = CharField(max_length=300, null=True)
     note = TextField(null=True)
     updated_at = DateTimeField(default=now)
+    # raised by every save (Versioned); DEFAULT 1 in the database too (migration 0015)
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
+    version_ignores = ("updated_at",)
 
     class Meta:
         indexes = (
@@ -265,6 +393,9 @@ class Rating(BaseModel):
     @property
     def is_final(self):
         return self.status in FINAL_STATUSES
+
+    def describe(self):
+        return f"bản xếp loại năm {self.year} của {self.staff.full_name}"
 
 
 class User(BaseModel):

@@ -418,13 +418,21 @@ def find_user(username):
     return user
 
 
+def _save_password(user):
+    """Write only the password's own columns: hashing takes a while (scrypt, on purpose),
+    and a deactivation or role change saved meanwhile from a fresher copy of the account
+    must not be written back by this one."""
+    user.save(only=[User.password_hash, User.must_change_password, User.failed_logins,
+                    User.locked_until])
+
+
 def set_password(user, password, actor="system"):
     """Replace the password and lift any lock (the password itself is never logged)."""
     check_password_strength(password)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
-    user.save()
+    _save_password(user)
     audit.record(actor, "password", user, changes={"password_hash": ["***", "***"]})
     return user
 
@@ -450,7 +458,7 @@ def change_own_password(user, old_password, new_password, repeated):
     user.must_change_password = False
     user.failed_logins = 0
     user.locked_until = None
-    user.save()
+    _save_password(user)
     audit.record(user.username, "password", user, changes=changes,
                  reason="Người dùng tự đổi mật khẩu")
     return user

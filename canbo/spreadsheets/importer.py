@@ -158,7 +158,8 @@ def _write(plan: Plan, actor):
     for staff_id, fields, changes in plan.staff_update:
         fields = resolve({"unit": None, **fields})
         fields.pop("unit") if fields["unit"] is None else None
-        Staff.update(**fields).where(Staff.id == staff_id).execute()
+        # raises the version (models.records.Versioned): a form opened before is stale
+        Staff.update(**fields, version=Staff.version + 1).where(Staff.id == staff_id).execute()
         logs.append(_log(actor, "import_update", "staff", staff_id, changes))
     # A leaving date in the file closes the person's login accounts (accounts.close_accounts).
     leaving = [staff_id for staff_id, fields, _ in plan.staff_update if fields.get("left_on")]
@@ -176,7 +177,8 @@ def _write(plan: Plan, actor):
                 "updated_at": now} for r in plan.ratings_create]
     _insert(Rating, ratings)
     for rating_id, fields, changes in plan.ratings_update:
-        Rating.update(**fields).where(Rating.id == rating_id).execute()
+        Rating.update(**fields, version=Rating.version + 1).where(
+            Rating.id == rating_id).execute()
         logs.append(_log(actor, "import_update", "rating", rating_id, changes))
     if ratings:
         logs.append(_log(actor, "import_create", "rating", None,

@@ -369,8 +369,10 @@ def write_points(year, grid, unit_ids=None):
     with database.atomic():
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
+            # the version too (models.records.Versioned): a form opened before is stale
             updated += (Rating.update(points=Case(Rating.staff, [(sid, done[sid])
-                                                                 for sid in chunk]))
+                                                                 for sid in chunk]),
+                                      version=Rating.version + 1)
                         .where(Rating.year == year, Rating.staff.in_(chunk),
                                Rating.rule_set.in_(list(scoring.RULES)),
                                Rating.status.not_in(FINAL_STATUSES), *in_units)
