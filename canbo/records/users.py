@@ -18,6 +18,11 @@ Passwords are kept as werkzeug hashes only, made with werkzeug's default method 
 unless ``$CANBO_PASSWORD_HASH`` names another (see ``password_hash_method``).  Five failed
 logins in a row lock the account for 15 minutes, so that a password cannot be guessed by
 trying many.
+
+Sessions end (``end_sessions``: the account's ``session_version`` goes up, and a session
+carrying an older number is refused) on logout, a password change, a deactivation and a
+change of role, unit or person (``SESSION_FIELDS``); a session unused for
+``session_idle_hours()`` hours ends too (``idle_expired``).
 """
 import datetime
 import functools
@@ -258,11 +263,88 @@ def check_unit_binding(role, unit, hint=""):
 # --- accounts ---------------------------------------------------------------------------
 
 
-def check_password_strength(password):
+#: The passwords tried first by anyone guessing (the most common ones of the leaked
+#: lists, Vietnamese ones beside them); compared without case.  Those shorter than
+#: ``MIN_PASSWORD_LENGTH`` are refused by the length already and kept for the list's sake.
+COMMON_PASSWORDS = frozenset("""
+    123456 12345678 123456789 1234567890 password password1 password123 passw0rd
+    qwerty qwerty123 qwertyuiop abc123 abc12345 abcd1234 a1234567 1qaz2wsx iloveyou
+    admin admin123 admin@123 administrator 11111111 00000000 88888888 66668888 87654321
+    123123123 12341234 123qweasd zaq12wsx
+    matkhau matkhau1 matkhau123 matkhau@123 anhyeuem emyeuanh yeuem123 vietnam
+    vietnam123 hanoi123 saigon123 quantri quantri123 canbo123 congchuc ubndxa123
+""".split())
+
+
+def check_password_strength(password, username=None):
+    """Refuse (``InvalidInput`` on ``password``, in Vietnamese) a password anyone could
+    guess: shorter than ``MIN_PASSWORD_LENGTH``, only digits (a date of birth, a phone
+    number), one of ``COMMON_PASSWORDS``, or the account's own ``username``.  The one
+    check every path that sets a password calls: the panel's forms, ``canbo user``,
+    the demo accounts."""
     if password is None or len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
             f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.", field="password"
         )
+    folded = password.strip().casefold()
+    if password.isdigit():
+        raise InvalidInput("Mật khẩu không được chỉ gồm chữ số (ngày sinh, số điện thoại "
+                           "dễ bị đoán); hãy thêm chữ cái.", field="password")
+    if folded in COMMON_PASSWORDS or len(set(folded)) == 1:
+        raise InvalidInput("Mật khẩu này quá phổ biến, dễ bị đoán (ví dụ «123456», "
+                           "«matkhau», «password»); hãy chọn mật khẩu khác.", field="password")
+    if username and folded == username.strip().casefold():
+        raise InvalidInput("Mật khẩu không được trùng tên đăng nhập.", field="password")
+
+
+# --- sessions ---------------------------------------------------------------------------
+
+#: The fields of an account whose change ends its sessions: a new password, a role or a
+#: unit (what the session may reach), the person it is bound to, a deactivation.
+SESSION_FIELDS = ("password_hash", "role", "unit", "staff", "active")
+
+#: Hours a panel session may stay unused before it must log in again, unless
+#: ``$CANBO_SESSION_IDLE_HOURS`` says otherwise (a working day).
+SESSION_IDLE_HOURS = 8
+SESSION_IDLE_ENV = "CANBO_SESSION_IDLE_HOURS"
+
+
+def session_idle_hours(environ=os.environ):
+    """``$CANBO_SESSION_IDLE_HOURS`` as a number of hours (default ``SESSION_IDLE_HOURS``);
+    ``InvalidInput`` naming what is allowed for anything else."""
+    raw = (environ.get(SESSION_IDLE_ENV) or "").strip() or str(SESSION_IDLE_HOURS)
+    try:
+        hours = float(raw)
+    except ValueError:
+        hours = float("nan")
+    if not 0 < hours <= 24 * 30:
+        raise InvalidInput(f"{SESSION_IDLE_ENV} «{raw[:40]}» không hợp lệ; cho phép một số "
+                           f"giờ lớn hơn 0 và không quá 720 (mặc định {SESSION_IDLE_HOURS}).",
+                           field=SESSION_IDLE_ENV)
+    return hours
+
+
+def idle_expired(last_seen, at=None, hours=SESSION_IDLE_HOURS):
+    """Whether a session last used at ``last_seen`` (a ``datetime``; ``None``: never
+    recorded) has been idle for more than ``hours`` at ``at`` (default now)."""
+    if last_seen is None:
+        return True
+    return (at or now()) - last_seen > datetime.timedelta(hours=hours)
+
+
+def ends_sessions(changes):
+    """Whether an account change (``{field: [before, after]}``, ``audit.diff``) ends the
+    account's sessions (``SESSION_FIELDS``)."""
+    return any(name in changes for name in SESSION_FIELDS)
+
+
+def end_sessions(user):
+    """End every session of ``user`` opened so far: its ``session_version`` goes up in one
+    atomic UPDATE, so a session cookie carrying the old number — kept in another browser,
+    or copied — is refused from the next request on.  Returns the new number."""
+    User.update(session_version=User.session_version + 1).where(User.id == user.id).execute()
+    user.session_version = User.select(User.session_version).where(User.id == user.id).scalar()
+    return user.session_version
 
 
 #: The environment variable naming werkzeug's hash method for new passwords, e.g.
@@ -393,7 +475,7 @@ def create_user(username, password, role, unit=None, actor="system", staff=None,
     check_unit_binding(role, unit, "; hãy chỉ rõ --unit MÃ")
     if User.get_or_none(User.username == username) is not None:
         raise InvalidInput(f"Tên đăng nhập «{username}» đã có.", field="username")
-    check_password_strength(password)
+    check_password_strength(password, username)
     email = check_email(email)
     user = User.create(
         username=username, password_hash=hash_password(password), role=role.code, unit=unit,
@@ -420,11 +502,12 @@ def find_user(username):
 
 def set_password(user, password, actor="system"):
     """Replace the password and lift any lock (the password itself is never logged)."""
-    check_password_strength(password)
+    check_password_strength(password, user.username)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
     user.save()
+    end_sessions(user)
     audit.record(actor, "password", user, changes={"password_hash": ["***", "***"]})
     return user
 
@@ -432,14 +515,15 @@ def set_password(user, password, actor="system"):
 def change_own_password(user, old_password, new_password, repeated):
     """The account holder replaces their password: the current one, the new one twice.
 
-    Clears ``must_change_password`` (a one-time password is used up) and writes the audit
-    entry, the passwords never.  ``InvalidInput`` names the field that is wrong.
+    Clears ``must_change_password`` (a one-time password is used up), ends the account's
+    sessions (``end_sessions``: the caller gives its own session the new number) and writes
+    the audit entry, the passwords never.  ``InvalidInput`` names the field that is wrong.
     """
     if not check_password_hash(user.password_hash, old_password or ""):
         raise InvalidInput("Mật khẩu hiện tại không đúng.", field="old_password")
     if (new_password or "") != (repeated or ""):
         raise InvalidInput("Hai lần nhập mật khẩu mới không giống nhau.", field="repeated")
-    check_password_strength(new_password)
+    check_password_strength(new_password, user.username)
     if new_password == old_password:
         raise InvalidInput("Mật khẩu mới phải khác mật khẩu hiện tại (mật khẩu dùng một lần).",
                            field="password")
@@ -451,6 +535,7 @@ def change_own_password(user, old_password, new_password, repeated):
     user.failed_logins = 0
     user.locked_until = None
     user.save()
+    end_sessions(user)
     audit.record(user.username, "password", user, changes=changes,
                  reason="Người dùng tự đổi mật khẩu")
     return user
@@ -494,6 +579,7 @@ def authenticate(username, password, at=None):
         # account is archived with the person now.
         User.update(active=False).where(User.id == user.id).execute()
         user.active = False
+        end_sessions(user)
         audit.record("system", "deactivate", user, changes={"active": [True, False]},
                      reason=f"{user.staff.full_name} đã nghỉ / chuyển công tác")
     if not user.active:
