@@ -1,8 +1,9 @@
 """Logging in and out, changing one's password: Flask-Login over ``canbo.users``,
 CSRF-protected forms.
 
-Wrong passwords count towards the five-failures lock (``canbo.users.authenticate``); the
-session is renewed at login so that a session id planted before login is worthless.
+Failed logins are counted by client address (``admin_views.login_limits``: an address
+past the count gets a 429) and towards the account's own lock
+(``canbo.users.authenticate``); the session is renewed at login so that a session id planted before login is worthless.
 
 A session ends — the cookie, even copied elsewhere, opens nothing any more — on logout,
 on a password change, when the account is deactivated or its role, unit or person
@@ -21,7 +22,7 @@ import datetime
 import os
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_admin import BaseView, expose
 from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -35,6 +36,7 @@ from canbo.models import Staff, User
 from canbo.records import users
 from canbo.vietnamese import vi_decimal
 
+from . import login_limits
 from .access import can
 
 
@@ -144,16 +146,22 @@ class LoginView(BaseView):
     def index(self):
         form = LoginForm()
         if form.validate_on_submit():
+            refused = login_limits.refusal(form.username.data)
+            if refused:
+                abort(429, refused)
             try:
                 user = users.authenticate(form.username.data, form.password.data)
             except CanboError as exc:
+                login_limits.count_failure(form.username.data)
                 flash(exc.message, "error")
             else:
                 start_session(user)
                 return redirect(safe_next(request.args.get("next")) or url_for("admin.index"))
         elif request.method == "POST" and form.errors.get("csrf_token"):
             flash("Phiên làm việc đã hết hạn; hãy đăng nhập lại.", "error")
-        return self.render("admin/login.html", form=form)
+        return self.render("admin/login.html", form=form,
+                           tries=users.ADDRESS_ACCOUNT_FAILURES,
+                           minutes=users.LOGIN_WINDOW_MINUTES)
 
     @expose("/logout", methods=("POST",))
     def logout(self):
@@ -246,6 +254,7 @@ def session_idle_hours(app):
 
 def register(app, admin):
     app.config["SESSION_IDLE_HOURS"] = session_idle_hours(app)
+    login_limits.init(app)
     admin.add_view(LoginView(name="Đăng nhập", endpoint="login", url="/admin/login"))
     admin.add_view(PasswordView(name="Đổi mật khẩu", endpoint="password",
                                 url="/admin/password"))

@@ -51,9 +51,9 @@ def test_duplicate_username_is_refused(units):
         users.create_user("qt", "matkhau-456", "ADMIN")
 
 
-def test_lockout_after_five_failures_for_fifteen_minutes(units):
+def test_lockout_after_the_failures_in_a_row_for_fifteen_minutes(units):
     users.create_user("canbo", "matkhau-123", "OFFICER", units["commune"])
-    for i in range(5):
+    for i in range(users.MAX_FAILED_LOGINS):
         with pytest.raises(Forbidden, match="không đúng"):
             users.authenticate("canbo", "sai", at=T0 + datetime.timedelta(seconds=i))
     with pytest.raises(Forbidden, match="tạm khóa"):
@@ -64,7 +64,7 @@ def test_lockout_after_five_failures_for_fifteen_minutes(units):
 
 def test_success_resets_the_failure_count(units):
     users.create_user("canbo", "matkhau-123", "OFFICER", units["commune"])
-    for _ in range(4):
+    for _ in range(users.MAX_FAILED_LOGINS - 1):
         with pytest.raises(Forbidden):
             users.authenticate("canbo", "sai", at=T0)
     users.authenticate("canbo", "matkhau-123", at=T0)

@@ -230,6 +230,8 @@ def slips_pdf(batch, url=None):
              for i in batch.issued]
     return render.render_pdf("account_slips.html", slips=slips, url=url or panel_url(),
                              min_length=users.MIN_PASSWORD_LENGTH,
+                             tries=users.ADDRESS_ACCOUNT_FAILURES,
+                             minutes=users.LOGIN_WINDOW_MINUTES,
                              day=datetime.date.today())
 
 

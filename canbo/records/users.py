@@ -15,9 +15,12 @@ leaving date on).  An account made with a one-time password (``must_change_passw
 must set its own (``change_own_password``) before the panel lets it do anything else.
 
 Passwords are kept as werkzeug hashes only, made with werkzeug's default method (scrypt)
-unless ``$CANBO_PASSWORD_HASH`` names another (see ``password_hash_method``).  Five failed
-logins in a row lock the account for 15 minutes, so that a password cannot be guessed by
-trying many.
+unless ``$CANBO_PASSWORD_HASH`` names another (see ``password_hash_method``).  The panel
+counts failed logins by client address (``admin_views.login_limits``): five for one
+account, or ten over any accounts, from one address within 15 minutes, and that address
+waits; twenty failures in a row, from however many addresses, lock the account itself for
+15 minutes — so that a password cannot be guessed by trying many, nor the admin locked
+out by someone trying five.
 
 Sessions end (``end_sessions``: the account's ``session_version`` goes up, and a session
 carrying an older number is refused) on logout, a password change, a deactivation and a
@@ -38,8 +41,15 @@ from canbo.models import Staff, Unit, User
 from canbo.records import audit, units
 from canbo.vietnamese import CONTROL, vi_date, vi_datetime
 
-MAX_FAILED_LOGINS = 5
+#: Failed logins in a row, from any addresses, that lock the account (``authenticate``):
+#: high enough that one address, held to ``ADDRESS_ACCOUNT_FAILURES``, cannot reach it.
+MAX_FAILED_LOGINS = 20
 LOCK_MINUTES = 15
+#: Failed logins from one client address within ``LOGIN_WINDOW_MINUTES`` before it waits:
+#: over every username tried, and for one username (``admin_views.login_limits``).
+ADDRESS_FAILURES = 10
+ADDRESS_ACCOUNT_FAILURES = 5
+LOGIN_WINDOW_MINUTES = 15
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -618,7 +628,7 @@ def _lock(user, at):
 def _locked(user, until):
     return Forbidden(
         f"Tài khoản «{user.username}» đang tạm khóa do đăng nhập sai "
-        f"{MAX_FAILED_LOGINS} lần; hãy thử lại sau {vi_datetime(until)}.",
+        f"{MAX_FAILED_LOGINS} lần liên tiếp; hãy thử lại sau {vi_datetime(until)}.",
         locked_until=until,
     )
 
