@@ -19,6 +19,8 @@ from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.peewee.filters import FilterEqual
+from jinja2 import pass_context
+from markupsafe import Markup
 from wtforms import StringField, ValidationError
 from wtforms.fields.core import UnboundField
 from wtfpeewee.fields import SelectQueryField
@@ -374,6 +376,17 @@ class SecureModelView(SecuredMixin, ModelView):
                   "bản ghi khác sử dụng.", "error")
             return True
         return super().handle_view_exception(exc)
+
+
+class IfAllowed:
+    """A row action drawn only on the rows ``allowed(row)`` says the user may change."""
+
+    def __init__(self, action, allowed):
+        self.action, self.allowed = action, allowed
+
+    @pass_context
+    def render_ctx(self, context, row_id, row):
+        return self.action.render(context, row_id, row) if self.allowed(row) else Markup("")
 
 
 def _row_id(pk):

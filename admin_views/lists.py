@@ -9,27 +9,14 @@ edits them, and keeps the departments of their own units.  The list shows each r
 the actions the permission table allows.
 """
 from flask_admin.model.template import DeleteRowAction, EditRowAction
-from jinja2 import pass_context
-from markupsafe import Markup
 
 from canbo.levels import LeaderRole, StaffKind
 from canbo.models import Department, Title
 from canbo.records import users
 
-from .base import SecureModelView, can, current_account, visible_unit_ids
+from .base import IfAllowed, SecureModelView, can, current_account, visible_unit_ids
 
 SHARED = "lists.shared"
-
-
-class _IfAllowed:
-    """A row action drawn only on the rows ``allowed(row)`` says the user may change."""
-
-    def __init__(self, action, allowed):
-        self.action, self.allowed = action, allowed
-
-    @pass_context
-    def render_ctx(self, context, row_id, row):
-        return self.action.render(context, row_id, row) if self.allowed(row) else Markup("")
 
 
 class TitleView(SecureModelView):
@@ -62,7 +49,7 @@ class DepartmentView(SecureModelView):
         return model.unit_id is not None or can(SHARED)
 
     def get_list_row_actions(self):
-        return [_IfAllowed(a, self.may_change) if isinstance(a, (EditRowAction, DeleteRowAction))
+        return [IfAllowed(a, self.may_change) if isinstance(a, (EditRowAction, DeleteRowAction))
                 else a for a in super().get_list_row_actions()]
 
     def scope(self, query):

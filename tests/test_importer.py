@@ -224,6 +224,21 @@ def test_a_rating_in_the_workflow_is_not_overwritten(demo_db):
     assert Rating.get(Rating.staff == kt01, Rating.year == 2025).level is None
 
 
+def test_a_year_with_a_cycle_is_not_imported_past_its_quota_check(demo_db):
+    # Issue 16: every approval goes through the cycle's quota check; an imported
+    # "approved" HTXSNV of a cycle's year would not.
+    from canbo.models import Cycle
+
+    kimtan = Unit.get(Unit.code == "KIMTAN")
+    Cycle.create(unit=kimtan, year=2024, deadline=datetime.date(2024, 12, 15), opened_by="canbo")
+    rows = [["Mã", "Năm", "Xếp loại"], ["KT12", 2024, "HTXSNV"], ["KT12", 2018, "HTTNV"]]
+    result = run_import(book(("Xếp loại", rows)))
+    assert [(p.row, p.column) for p in result.problems] == [(2, "Năm")]
+    assert "đã mở kỳ đánh giá năm này" in result.problems[0].message
+    assert not Rating.select().where(Rating.year == 2024,
+                                     Rating.staff == Staff.get(Staff.code == "KT12")).exists()
+
+
 def test_unknown_staff_in_a_ratings_sheet(demo_db):
     result = run_import(book(("Xếp loại", [["Mã", "Năm", "Xếp loại"], ["ZZ9", 2020, "HTNV"]])))
     assert result.problems[0].column == "Mã" and "không có cán bộ" in result.problems[0].message

@@ -36,7 +36,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from canbo.db import database
 from canbo.errors import Forbidden, InvalidInput, NotFound
-from canbo.levels import RatingStatus, Role
+from canbo.levels import Role
 from canbo.models import Staff, Unit, User
 from canbo.records import audit, units
 from canbo.vietnamese import CONTROL, vi_date, vi_datetime
@@ -58,15 +58,18 @@ MIN_PASSWORD_LENGTH = 8
 #: permission beyond being logged in.  The permissions:
 #:
 #: - ``staff.edit``: add and change staff records; ``import``: import spreadsheets;
-#: - ``ratings.edit`` / ``ratings.approve``: on the record screens, prepare a rating up to
-#:   "proposed" / decide it (``RATING_STATUSES``);
+#: - ``ratings.edit``: on the record screens, type a rating's level, points and note — never
+#:   its status: every approval goes through the cycle (``guards.check_record_edit``);
 #: - ``cycle.prepare``: the yearly cycle's preparation — open it, type the self-assessment
 #:   from the paper form, the meeting's comments, the proposal, task groups, absences,
 #:   disciplines, objections, the monthly points (ND 90/2020 Điều 19 steps 1–3);
 #: - ``cycle.decide``: approve, return and reopen — the competent person (step 4;
 #:   ND 335/2025 Điều 21), which is why the admin does not hold it;
 #: - ``cycle.record``: publish the results and record the committee's papers around them
-#:   (the unit's own level, a quota exception, the answer to an objection);
+#:   (the unit's own level, the answer to an objection);
+#: - ``cycle.exception``: record the competent level's decision of a higher "excellent"
+#:   ratio (ND 48/2023; ND 335/2025 Điều 20.5.b) — the chairman's, since it switches the
+#:   quota check of his own approvals higher (``records.set_quota_exception``);
 #: - ``tracking.read``: the monthly tracking grid and other people's sheets;
 #:   ``tracking.assign``: assign catalogue products and record their results;
 #:   ``tracking.evaluate``: score, confirm or return another person's monthly sheet
@@ -89,7 +92,7 @@ MIN_PASSWORD_LENGTH = 8
 #:   one's own.
 PERMISSIONS = {
     "ADMIN": {
-        "staff.edit", "import", "ratings.edit", "ratings.approve", "cycle.prepare",
+        "staff.edit", "import", "ratings.edit", "cycle.prepare",
         "cycle.record", "tracking.read", "tracking.assign", "tracking.evaluate",
         "catalogue.edit", "catalogue.decide", "lists.edit", "lists.shared", "units.edit",
         "units.all", "users.manage", "accounts.bulk", "audit.read", "print",
@@ -101,7 +104,7 @@ PERMISSIONS = {
         "national.export", "accounts.bulk",
     },
     "CHAIRMAN": {
-        "ratings.approve", "cycle.decide", "cycle.record", "tracking.read",
+        "cycle.decide", "cycle.record", "cycle.exception", "tracking.read",
         "tracking.assign", "tracking.evaluate", "catalogue.decide", "print",
         "dashboard.home",
     },
@@ -112,21 +115,6 @@ PERMISSIONS = {
     # (``tracking.evaluators``), not a role.
     "STAFF": set(),
 }
-
-#: Statuses a permission lets a user give a rating from the record screens.  Preparing
-#: goes up to "proposed" (ND 90/2020 Điều 19 steps 1–3); deciding it belongs to the
-#: competent person (step 4), who may also send it back to "proposed".  The full
-#: workflow lives in its own screens.
-_PREPARING = {
-    RatingStatus.NOT_ELIGIBLE.code, RatingStatus.OPEN.code, RatingStatus.SELF_ASSESSED.code,
-    RatingStatus.COMMENTED.code, RatingStatus.PROPOSED.code,
-}
-_DECIDING = {
-    RatingStatus.RETURNED.code, RatingStatus.APPROVED.code, RatingStatus.PUBLISHED.code,
-    RatingStatus.OPEN.code, RatingStatus.PROPOSED.code,
-}
-RATING_STATUSES = {"ratings.edit": _PREPARING, "ratings.approve": _DECIDING}
-
 
 def now():
     return datetime.datetime.now().replace(microsecond=0)
@@ -228,38 +216,6 @@ def _label(role):
         return Role.parse(role).label
     except ValueError:
         return role
-
-
-def allowed_statuses(user):
-    """The rating statuses ``user`` may give from the record screens."""
-    out = set()
-    for permission, statuses in RATING_STATUSES.items():
-        if can(user, permission):
-            out |= statuses
-    return out
-
-
-def check_rating_status(user, old_status, new_status):
-    """Refuse a status change the user's permissions do not allow (``Forbidden``).
-
-    A rating already approved or published is changed only by those who decide it.
-    """
-    allowed = allowed_statuses(user)
-    labels = RatingStatus.labels()
-    if old_status != new_status and new_status not in allowed:
-        names = ", ".join(labels[s] for s in RatingStatus.labels() if s in allowed) or "không có"
-        raise Forbidden(
-            f"Vai trò {_label(getattr(user, 'role', None))} không được chuyển xếp loại sang "
-            f"trạng thái «{labels.get(new_status, new_status)}»; được phép: {names}.",
-            status=new_status,
-        )
-    final = {RatingStatus.APPROVED.code, RatingStatus.PUBLISHED.code}
-    if old_status in final and not can(user, "ratings.approve"):
-        raise Forbidden(
-            f"Xếp loại đã ở trạng thái «{labels[old_status]}»; chỉ Chủ tịch mới được "
-            "mở lại để sửa.",
-            status=old_status,
-        )
 
 
 def check_unit_binding(role, unit, hint=""):

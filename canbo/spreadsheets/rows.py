@@ -9,7 +9,7 @@ import decimal
 
 from canbo.errors import InvalidInput
 from canbo.levels import FINAL_STATUSES, ND56_HTNV_LABEL, RatingStatus, StaffKind
-from canbo.models import Qualification, Rating, Staff
+from canbo.models import Cycle, Qualification, Rating, Staff
 from canbo.rules.rulesets import FIRST_YEAR, rule_set_for
 from canbo.spreadsheets import columns as cols
 from canbo.vietnamese import fold, vi_date
@@ -260,8 +260,18 @@ def _plan_rating_rows(planner, rows):
                                       & Rating.year.in_(years or [0]))
         for rating in query:
             ratings[rating.staff_id, rating.year] = rating
+    # A year with a yearly cycle is rated through it, where approval checks the quota
+    # (``canbo.rating.workflow.approve``): an imported level would pass it unchecked.
+    cycles = set(Cycle.select(Cycle.unit, Cycle.year).where(
+        Cycle.unit.in_([u for _, u, _, _ in rows if isinstance(u, int)] or [0]),
+        Cycle.year.in_(years or [0])).tuples())
     for here, unit, values, member in rows:
         key = (unit, values["code"])
+        if (unit, values["year"]) in cycles:
+            planner.problem(*here, "Năm", values["year"], "đơn vị đã mở kỳ đánh giá năm này; "
+                            "xếp loại năm đó đề xuất và phê duyệt ở trang «Kỳ đánh giá năm», "
+                            "nơi kiểm tra tỷ lệ, không nhập từ tệp")
+            continue
         current, in_file = existing.get(key), planner.file_staff.get(key)
         if current is None and in_file is None:
             planner.problem(*here, "Mã", values["code"], "không có cán bộ nào mang mã này trong "
