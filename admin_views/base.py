@@ -27,8 +27,8 @@ from wtfpeewee.fields import SelectQueryField
 
 from canbo.db import MAX_INT, database
 from canbo.errors import CanboError, Forbidden
-from canbo.models import Department, Staff, Unit
-from canbo.records import audit, users
+from canbo.models import Department, Staff, Title, Unit
+from canbo.records import audit, lists, users
 from canbo.spreadsheets.workbook import neutralise
 
 # Re-exported: feature modules import the access helpers and formatters from here.
@@ -237,8 +237,8 @@ class SecureModelView(SecuredMixin, ModelView):
             return Unit.select().where(Unit.id.in_(ids))
         if model is Staff:
             return Staff.select().where(Staff.unit.in_(ids))
-        if model is Department:
-            return Department.select().where(Department.unit.is_null() | Department.unit.in_(ids))
+        if model in (Department, Title):  # the shared rows and the user's units' own
+            return lists.visible(current_account(), model)
         return model.select()
 
     def _scope_form(self, form):

@@ -76,9 +76,9 @@ MIN_PASSWORD_LENGTH = 8
 #:   (the person self-scores their own sheet through their staff account);
 #: - ``catalogue.edit``: edit a draft catalogue of products; ``catalogue.decide``: record
 #:   the decision that locks it;
-#: - ``lists.edit``: add and change titles and the departments of one's units;
-#:   ``lists.shared``: what every unit shares — delete a title, add, change or delete a
-#:   department of no unit;
+#: - ``lists.edit``: add, change and delete the titles and departments of one's units;
+#:   ``lists.shared``: what every unit shares — a title or department of no unit
+#:   (``canbo.records.lists``);
 #: - ``units.edit``: add and change units (also when importing); ``units.all``: see every
 #:   unit without being bound to one;
 #: - ``users.manage``: add and change any account; ``accounts.bulk``: make the accounts of
