@@ -279,6 +279,25 @@ def test_only_an_admin_has_an_import_create_units(db):
                                    AuditLog.action == "import_create").exists()
 
 
+def test_an_officers_import_adds_titles_of_their_unit_not_shared_ones(db):
+    # Issue 16: the shared list is the admin's; an officer's new title is their unit's.
+    a = Unit.create(code="A", name="UBND xã A", place_name="A")
+    b = Unit.create(code="B", name="UBND xã B", place_name="B")
+    officer = users.create_user("canbo", "matkhau-123", "OFFICER", a)
+    rows = [STAFF_HEADERS[:6] + ["Đơn vị"], HUNG[:5] + ["Cán bộ một cửa", "A"]]
+    assert run_import(book(("Cán bộ", rows)), actor=officer).counts["titles_created"] == 1
+    assert Title.get(Title.name == "Cán bộ một cửa").unit_id == a.id
+    officer_b = users.create_user("canbo_b", "matkhau-123", "OFFICER", b)
+    theirs = [rows[0], ["B01"] + HUNG[1:5] + ["Cán bộ một cửa", "B"]]
+    refused = run_import(book(("Cán bộ", theirs)), actor=officer_b)
+    assert "danh mục riêng của đơn vị khác" in refused.problems[0].message
+    assert refused.problems[0].column == "Chức vụ, chức danh"
+    assert not Staff.select().where(Staff.code == "B01").exists()
+    shared = [rows[0], ["B02"] + HUNG[1:5] + ["Chức danh chung", "B"]]
+    run_import(book(("Cán bộ", shared)))  # the command line, every unit: shared
+    assert Title.get(Title.name == "Chức danh chung").unit_id is None
+
+
 def test_without_a_unit_column_and_many_units_the_unit_is_asked_for(db):
     Unit.create(code="A", name="UBND xã A", place_name="A")
     b = Unit.create(code="B", name="UBND xã B", place_name="B")

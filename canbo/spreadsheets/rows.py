@@ -103,7 +103,13 @@ def plan_staff(planner, sheets):
             del planner.file_staff[unit, values["code"]]
             planner.codes[values["code"]].remove(unit)
             continue
-        fields = _staff_fields(planner, values, unit, kind)
+        try:
+            fields = _staff_fields(planner, values, unit, kind)
+        except cols.BadValue as exc:  # another unit's own title
+            planner.problem(*here, _HEADERS["title"], values.get("title"), str(exc))
+            del planner.file_staff[unit, values["code"]]
+            planner.codes[values["code"]].remove(unit)
+            continue
         if current is None:
             planner.plan.staff_create.append(
                 {**STAFF_DEFAULTS, **fields, "unit": unit, "code": values["code"]})
@@ -157,7 +163,7 @@ def _staff_fields(planner, values, unit, kind):
             fields[key] = _code(values[key])
     fields["kind"] = kind
     if "title" in values:
-        fields["title"], fields["leader_role"] = planner.title(values["title"], kind)
+        fields["title"], fields["leader_role"] = planner.title(values["title"], kind, unit)
     if "department" in values:
         fields["department"] = planner.department(values["department"], unit)
     return fields
