@@ -24,14 +24,16 @@ from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.peewee.filters import FilterEqual
+from jinja2 import pass_context
+from markupsafe import Markup
 from wtforms import HiddenField, StringField, ValidationError
 from wtforms.fields.core import UnboundField
 from wtfpeewee.fields import SelectQueryField
 
 from canbo.db import MAX_INT, database
 from canbo.errors import CanboError, Forbidden, InvalidInput, StaleRecord
-from canbo.models import Department, Staff, Unit
-from canbo.records import audit, users
+from canbo.models import Department, Staff, Title, Unit
+from canbo.records import audit, lists, users
 from canbo.spreadsheets.workbook import neutralise
 
 # Re-exported: feature modules import the access helpers and formatters from here.
@@ -242,8 +244,8 @@ class SecureModelView(SecuredMixin, ModelView):
             return Unit.select().where(Unit.id.in_(ids))
         if model is Staff:
             return Staff.select().where(Staff.unit.in_(ids))
-        if model is Department:
-            return Department.select().where(Department.unit.is_null() | Department.unit.in_(ids))
+        if model in (Department, Title):  # the shared rows and the user's units' own
+            return lists.visible(current_account(), model)
         return model.select()
 
     def _scope_form(self, form):
@@ -404,6 +406,17 @@ class SecureModelView(SecuredMixin, ModelView):
                   "bản ghi khác sử dụng.", "error")
             return True
         return super().handle_view_exception(exc)
+
+
+class IfAllowed:
+    """A row action drawn only on the rows ``allowed(row)`` says the user may change."""
+
+    def __init__(self, action, allowed):
+        self.action, self.allowed = action, allowed
+
+    @pass_context
+    def render_ctx(self, context, row_id, row):
+        return self.action.render(context, row_id, row) if self.allowed(row) else Markup("")
 
 
 def _row_id(pk):

@@ -1,4 +1,5 @@
-"""The panel's error pages: 400, 403, 404, 405, 413 and 500 in Vietnamese, in its layout.
+"""The panel's error pages: 400, 403, 404, 405, 413, 429 and 500 in Vietnamese, in its
+layout.
 
 Every page says what happened, what the person can do about it, and links back (to the
 page they came from when it is one of the panel's, and to the home page).  A message
@@ -30,6 +31,9 @@ PAGES = {
     413: ("Tệp gửi lên quá lớn",
           "Tệp hoặc biểu mẫu gửi lên vượt quá dung lượng cho phép. Hãy chọn tệp nhỏ hơn "
           "(ví dụ bỏ bớt các trang tính không cần) rồi gửi lại."),
+    429: ("Tạm dừng đăng nhập từ máy này",
+          "Đã có quá nhiều lần đăng nhập sai từ máy này. Hãy chờ đến thời điểm ghi trên "
+          "rồi thử lại; người dùng ở máy khác vẫn đăng nhập bình thường."),
     500: ("Đã có lỗi ở máy chủ",
           "Việc vừa làm chưa được thực hiện. Hãy thử lại sau ít phút; nếu vẫn lỗi, hãy báo "
           "quản trị viên kèm thời điểm và trang đang dùng."),

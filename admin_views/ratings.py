@@ -1,22 +1,23 @@
 """Xếp loại chất lượng: the yearly ratings, listed by year with filters.
 
-Editing here is limited to what the user's permissions allow
-(``canbo.records.users.RATING_STATUSES``): the personnel officer prepares a rating up to
-"Đã đề xuất"; approving, returning and reopening belong to the chairman (ND 90/2020
-Điều 19; REFERENCE.md §6).  A rating of a yearly cycle is decided only on the cycle page
-and is locked once approved; those rules are ``canbo.rating.guards.check_record_edit``,
-whose errors are flashed.  The step-by-step workflow screens are in
-``admin_views/workflow.py``.
+Here the personnel officer (``ratings.edit``) types a rating's level, points and note —
+never its status, which is not on the form: approving, returning and publishing go
+through the yearly cycle's page (``admin_views/workflow.py``), the one path that checks
+the quota of "Hoàn thành xuất sắc nhiệm vụ" and the other rules before approving
+(ND 90/2020 Điều 19; ND 335/2025 Điều 20.5, 21; REFERENCE.md §4, §6).  An approved or
+published rating is locked, its edit button hidden.  The rules are
+``canbo.rating.guards.check_record_edit``, whose errors are flashed.
 """
 from flask import has_request_context, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.model.template import EditRowAction
 from markupsafe import Markup
 from peewee import fn
 from wtforms import SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from canbo.levels import FINAL_STATUSES, RatingStatus
 from canbo.levels import Rating as RatingLevel
-from canbo.levels import RatingStatus
 from canbo.models import Rating, Staff, Unit
 from canbo.rating import guards
 from canbo.records import users
@@ -24,6 +25,7 @@ from canbo.rules import rulesets
 
 from . import formatters
 from .base import (
+    IfAllowed,
     SecureModelView,
     choice_filter,
     current_account,
@@ -129,10 +131,10 @@ class RatingView(SecureModelView):
         choice_filter(Rating.status, "Trạng thái", RatingStatus.choices()),
     ]
 
-    form_columns = ["staff", "year", "rule_set", "self_level", "level", "points", "status",
-                    "note"]
+    # No status: it changes only through the cycle page (``guards.check_record_edit``).
+    form_columns = ["staff", "year", "rule_set", "self_level", "level", "points", "note"]
     # Levels and rule sets are picked from their lists, never typed (a typed "HTT" was
-    # stored as it was); the status list comes from the model's choices.
+    # stored as it was).
     form_overrides = {"level": SelectField, "self_level": SelectField, "rule_set": SelectField}
     # (a value off the list is refused by ``_check_choices`` with a Vietnamese message)
     form_args = {
@@ -149,9 +151,10 @@ class RatingView(SecureModelView):
     form_ajax_refs = {"staff": {"fields": [Staff.search_name], "minimum_input_length": 1,
                                 "placeholder": "Gõ họ tên, có dấu hoặc không dấu"}}
 
-    @property
-    def can_edit(self):
-        return self._allowed("ratings.edit") or self._allowed("ratings.approve")
+    def get_list_row_actions(self):
+        # an approved or published rating is locked: no edit button on its row
+        return [IfAllowed(a, lambda row: row.status not in FINAL_STATUSES)
+                if isinstance(a, EditRowAction) else a for a in super().get_list_row_actions()]
 
     def base_query(self):
         # Person and unit in the same query (no query per row); newest year first, then

@@ -30,7 +30,7 @@ from canbo.levels import (
     StaffKind,
 )
 from canbo.models import Department, Qualification, Staff, Title, Unit
-from canbo.records import accounts, audit
+from canbo.records import accounts, audit, lists
 from canbo.vietnamese import vi_date
 
 from .base import (
@@ -83,7 +83,11 @@ ALL_LEVELS = _level_choices()
 
 
 def title_choices():
-    return [(t.id, t.name) for t in Title.select(Title.id, Title.name).order_by(Title.position, Title.name)]
+    """The titles of the staff list's filter: the shared ones and the user's units' own."""
+    if not has_request_context():
+        return []
+    query = lists.visible(current_account(), Title, Title.select(Title.id, Title.name))
+    return [(t.id, t.name) for t in query.order_by(Title.position, Title.name)]
 
 
 def department_choices():

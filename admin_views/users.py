@@ -1,7 +1,8 @@
 """Tài khoản: the panel's accounts, managed by the admin only.
 
 The password is typed in a field of its own and stored as a werkzeug hash; leaving it
-empty when editing keeps the old one.  Every change goes to the audit log, the password
+empty when editing keeps the old one.  A new password, role, unit or person and a
+deactivation end the account's open sessions (``users.end_sessions``).  Every change goes to the audit log, the password
 itself never.  An account may be bound to its holder's staff record ("Cán bộ", required
 for the role Cán bộ, công chức; the unit then defaults to the person's): the checks are
 the library's (``users.check_staff_binding``), as for ``canbo user add --staff``.  The
@@ -51,8 +52,9 @@ class UserView(SecureModelView):
     form_ajax_refs = {"staff": {"fields": [Staff.search_name], "minimum_input_length": 1,
                                 "placeholder": "Gõ họ tên, có dấu hoặc không dấu"}}
     form_extra_fields = {"new_password": PasswordField(
-        "Mật khẩu mới", description=f"Ít nhất {users.MIN_PASSWORD_LENGTH} ký tự; để trống "
-        "khi sửa nếu không đổi mật khẩu.")}
+        "Mật khẩu mới", description=f"Ít nhất {users.MIN_PASSWORD_LENGTH} ký tự, không chỉ gồm "
+        "chữ số, không phải mật khẩu phổ biến, khác tên đăng nhập; để trống khi sửa nếu "
+        "không đổi mật khẩu.")}
 
     def base_query(self):
         return (User.select(User, Unit, Staff).join(Unit, JOIN.LEFT_OUTER).switch(User)
@@ -75,7 +77,7 @@ class UserView(SecureModelView):
             raise ValidationError("Hãy đặt mật khẩu cho tài khoản mới.")
         if password:
             try:
-                users.check_password_strength(password)
+                users.check_password_strength(password, model.username)
             except InvalidInput as exc:
                 raise ValidationError(exc.message) from exc
             model.password_hash = users.hash_password(password)
@@ -85,6 +87,10 @@ class UserView(SecureModelView):
     def after_model_change(self, form, model, is_created):
         reason = form.audit_reason.data or None
         changes = self.changes(model)
+        if not is_created and users.ends_sessions(changes):
+            # a new password, role, unit or person, a deactivation: the account's open
+            # sessions end (a cookie kept from before opens nothing)
+            users.end_sessions(model)
         if "password_hash" in changes:
             changes["password_hash"] = ["***", "***"]
         audit.record(current_account(), "create" if is_created else "update", model,

@@ -30,6 +30,9 @@ def panel_app(database, **config):
         _PANELS[key] = admin_app.create_app({**config, "DATABASE": database.url})
     app = _PANELS[key]
     app.config["DATABASE"] = database.url
+    from admin_views import login_limits
+
+    login_limits.reset(app)  # the failed logins of earlier tests are not this one's
     return app
 
 

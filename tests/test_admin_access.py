@@ -33,7 +33,8 @@ TABLE = {
     "/admin/rating/?flt0_0=2022": expect(200, *ALL),
     "/admin/rating/details/?id={rating}": expect(200, *ALL),
     "/admin/rating/new/": expect(200, "ADMIN", "OFFICER"),
-    "/admin/rating/edit/?id={rating}": expect(200, "ADMIN", "OFFICER", "CHAIRMAN"),
+    # the chairman decides on the cycle page only (issue 16), never on the record screen
+    "/admin/rating/edit/?id={rating}": expect(200, "ADMIN", "OFFICER"),
     "/admin/rating/export/csv/": expect(200, *ALL),
     "/admin/unit/": expect(200, *ALL),
     "/admin/unit/new/": expect(200, "ADMIN"),

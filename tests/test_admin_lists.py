@@ -1,5 +1,5 @@
-"""The editable lists: what every unit shares is deleted (and, for departments, changed)
-only by the admin; the officer keeps their own units' departments."""
+"""The editable lists: what every unit shares is added, changed and deleted only by the
+admin; the officer keeps their own units' titles and departments."""
 import pytest
 
 from canbo.models import Department, Title, Unit
@@ -34,9 +34,10 @@ def test_the_officer_deletes_only_their_units_departments(login_as, csrf, own_de
     forms = html.count('action="/admin/department/delete/"')
     # the delete buttons of "Tổ một cửa" and of the demo's "Văn phòng – Thống kê" only
     assert forms == 2
-    delete(officer, csrf, "department", shared.id)
+    refused = delete(officer, csrf, "department", shared.id)
     assert Department.get_or_none(Department.id == shared.id) is not None
-    page = officer.get("/admin/department/").get_data(as_text=True)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 403
     assert "dùng chung cho mọi đơn vị" in page and "Quản trị hệ thống" in page
     delete(officer, csrf, "department", own_department.id)
     assert Department.get_or_none(Department.id == own_department.id) is None
@@ -54,3 +55,59 @@ def test_only_the_admin_adds_a_shared_department(login_as, csrf):
         "csrf_token": csrf(admin, "/admin/department/new/"), "name": "Ban chung mới",
         "unit": "__None"})
     assert Department.get(Department.name == "Ban chung mới").unit_id is None
+
+
+# --- issue 16: shared titles are the admin's; a unit's own additions are its officer's ---
+
+
+def edit_title(client, csrf, title, name):
+    return client.post(f"/admin/title/edit/?id={title.id}", data={
+        "csrf_token": csrf(client, "/admin/title/"), "name": name, "kind": "",
+        "leader_role": "NONE", "position": "0", "unit": title.unit_id or "__None"})
+
+
+def test_an_officer_of_another_commune_cannot_rename_a_shared_title(login_as, csrf):
+    title = Title.get(Title.name == "Tư pháp – hộ tịch")  # KIMTAN's records use it
+    officer_b = login_as("OFFICER_B")
+    listing = officer_b.get("/admin/title/?page_size=100").get_data(as_text=True)
+    assert f"/admin/title/edit/?id={title.id}&" not in listing  # no edit button
+    page = officer_b.get(f"/admin/title/edit/?id={title.id}")
+    assert page.status_code == 403
+    assert "dùng chung cho mọi đơn vị" in page.get_data(as_text=True)
+    assert edit_title(officer_b, csrf, title, "Tư pháp (xã B)").status_code == 403
+    assert Title.get_by_id(title.id).name == "Tư pháp – hộ tịch"
+    admin = login_as("ADMIN")
+    assert edit_title(admin, csrf, title, "Tư pháp – hộ tịch (sửa)").status_code == 302
+    assert Title.get_by_id(title.id).name == "Tư pháp – hộ tịch (sửa)"
+
+
+def test_an_officer_adds_and_keeps_their_units_own_title(login_as, csrf):
+    officer = login_as("OFFICER")
+    form = officer.get("/admin/title/new/").get_data(as_text=True)
+    kimtan = Unit.get(Unit.code == "KIMTAN")
+    assert f'value="{kimtan.id}" selected' in form or f'selected value="{kimtan.id}"' in form
+    response = officer.post("/admin/title/new/", data={
+        "csrf_token": csrf(officer, "/admin/title/new/"), "name": "Cán bộ một cửa",
+        "leader_role": "NONE", "position": "0", "unit": kimtan.id})
+    assert response.status_code == 302
+    own = Title.get(Title.name == "Cán bộ một cửa")
+    assert own.unit_id == kimtan.id
+    assert edit_title(officer, csrf, own, "Cán bộ bộ phận một cửa").status_code == 302
+    assert Title.get_by_id(own.id).name == "Cán bộ bộ phận một cửa"
+    officer_b = login_as("OFFICER_B")
+    assert "Cán bộ bộ phận một cửa" not in officer_b.get("/admin/title/?page_size=100"
+                                                       ).get_data(as_text=True)
+    assert officer_b.get(f"/admin/title/edit/?id={own.id}").status_code == 404
+    assert delete(officer_b, csrf, "title", own.id).status_code in (403, 404)
+    assert delete(officer, csrf, "title", own.id).status_code == 302
+    assert Title.get_or_none(Title.id == own.id) is None
+
+
+def test_an_officer_cannot_make_a_shared_title(login_as, csrf):
+    officer = login_as("OFFICER")
+    page = officer.post("/admin/title/new/", data={
+        "csrf_token": csrf(officer, "/admin/title/new/"), "name": "Chức danh chung mới",
+        "leader_role": "NONE", "position": "0", "unit": "__None"},
+        follow_redirects=True).get_data(as_text=True)
+    assert "chỉ: Quản trị hệ thống" in page
+    assert not Title.select().where(Title.name == "Chức danh chung mới").exists()

@@ -43,40 +43,48 @@ def test_level_filter_counts_the_reports_table(login_as, level, count):
     assert len(re.findall(r'<td class="col-year">', html)) == count
 
 
-def test_officer_prepares_up_to_proposed(login_as, csrf):
+def test_officer_types_the_level_and_the_status_is_not_on_the_form(login_as, csrf):
     rating = rating_of("KT06")
     rating.status = "OPEN"
     rating.save()
-    edit(login_as("OFFICER"), csrf, rating, status="PROPOSED", level="HTTNV",
-         self_level="HTTNV", audit_reason="Họp đơn vị 10/12")
-    assert Rating.get_by_id(rating.id).status == "PROPOSED"
+    client = login_as("OFFICER")
+    form = client.get(f"/admin/rating/edit/?id={rating.id}").get_data(as_text=True)
+    assert 'name="level"' in form and 'name="status"' not in form
+    edit(client, csrf, rating, status="PROPOSED", level="HTTNV", self_level="HTTNV",
+         audit_reason="Họp đơn vị 10/12")
+    stored = Rating.get_by_id(rating.id)
+    assert (stored.status, stored.level) == ("OPEN", "HTTNV")  # a sent status is ignored
     entry = AuditLog.select().where(AuditLog.table_name == "rating").order_by(AuditLog.id.desc()).get()
-    assert '"status": ["OPEN", "PROPOSED"]' in entry.changes and entry.reason == "Họp đơn vị 10/12"
+    assert '"level": ["HTXSNV", "HTTNV"]' in entry.changes and entry.reason == "Họp đơn vị 10/12"
 
 
-def test_officer_cannot_approve(login_as, csrf):
-    rating = rating_of("KT06")
-    rating.status = "PROPOSED"
-    rating.save()
-    response = edit(login_as("OFFICER"), csrf, rating, status="APPROVED", level="HTXSNV")
-    assert "không được chuyển xếp loại sang trạng thái «Đã phê duyệt»" in response.get_data(as_text=True)
-    assert Rating.get_by_id(rating.id).status == "PROPOSED"
+def test_without_a_cycle_the_record_screen_approves_nothing(login_as, csrf):
+    # Issue 16: 2023 has no cycle; the officer typed HTXSNV, the chairman approved it here,
+    # and no quota was ever checked.
+    person = Staff.get(Staff.code == "KT13")
+    officer = login_as("OFFICER")
+    officer.post("/admin/rating/new/", data={
+        "csrf_token": csrf(officer), "staff": person.id, "year": 2023, "level": "HTXSNV",
+        "self_level": "", "status": "APPROVED"})
+    rating = Rating.get(Rating.staff == person, Rating.year == 2023)
+    assert (rating.level, rating.status) == ("HTXSNV", "OPEN")
+    edit(officer, csrf, rating, status="APPROVED", level="HTXSNV")
+    assert Rating.get_by_id(rating.id).status == "OPEN"
+    chairman = login_as("CHAIRMAN")
+    response = chairman.post(f"/admin/rating/edit/?id={rating.id}", data={
+        "csrf_token": csrf(chairman), "status": "APPROVED", "level": "HTXSNV"})
+    assert response.status_code == 403
+    assert Rating.get_by_id(rating.id).status == "OPEN"
 
 
-def test_officer_cannot_change_an_approved_rating(login_as, csrf):
+def test_an_approved_rating_has_no_edit_button_and_is_locked(login_as, csrf):
     rating = rating_of("KT06")  # the demo's ratings are approved
-    response = edit(login_as("OFFICER"), csrf, rating, status="APPROVED", level="HTNV")
-    assert "chỉ Chủ tịch mới được mở lại" in response.get_data(as_text=True)
+    client = login_as("OFFICER")
+    listing = client.get("/admin/rating/?flt0_0=2022").get_data(as_text=True)
+    assert f"/admin/rating/edit/?id={rating.id}&" not in listing
+    response = edit(client, csrf, rating, level="HTNV")
+    assert "đã khóa" in response.get_data(as_text=True)
     assert Rating.get_by_id(rating.id).level == "HTXSNV"
-
-
-def test_chairman_approves_a_proposed_rating(login_as, csrf):
-    rating = rating_of("KT06")
-    rating.status = "PROPOSED"
-    rating.save()
-    edit(login_as("CHAIRMAN"), csrf, rating, status="APPROVED", level="HTTNV")
-    assert (Rating.get_by_id(rating.id).status, Rating.get_by_id(rating.id).level) == (
-        "APPROVED", "HTTNV")
 
 
 def test_viewer_cannot_post_an_edit(login_as, csrf):
@@ -126,16 +134,16 @@ def test_a_cycle_rating_is_not_approved_from_the_record_screen(login_as, csrf):
     rating = Rating.select().where(Rating.year == 2026, Rating.status == "OPEN").first()
     rating.status, rating.level = "PROPOSED", "HTXSNV"
     rating.save()
-    response = edit(login_as("CHAIRMAN"), csrf, rating, status="APPROVED", level="HTXSNV")
-    assert "thực hiện ở trang «Kỳ đánh giá năm»" in response.get_data(as_text=True)
+    assert edit(login_as("CHAIRMAN"), csrf, rating, status="APPROVED").status_code == 403
+    edit(login_as("OFFICER"), csrf, rating, status="APPROVED", level="HTXSNV")
     assert Rating.get_by_id(rating.id).status == "PROPOSED" and cycle.year == 2026
 
 
-def test_an_approved_cycle_rating_is_locked_even_for_the_chairman(login_as, csrf):
+def test_an_approved_cycle_rating_is_locked(login_as, csrf):
     _cycle_2026()
     rating = Rating.select().where(Rating.year == 2026, Rating.status == "OPEN").first()
     Rating.update(status="APPROVED", level="HTTNV").where(Rating.id == rating.id).execute()
-    response = edit(login_as("CHAIRMAN"), csrf, rating, status="APPROVED", level="HTXSNV")
+    response = edit(login_as("OFFICER"), csrf, rating, status="APPROVED", level="HTXSNV")
     assert "đã khóa" in response.get_data(as_text=True)
     assert Rating.get_by_id(rating.id).level == "HTTNV"
     assert not AuditLog.select().where(AuditLog.table_name == "rating",

@@ -117,18 +117,31 @@ def test_an_exception_ratio_is_typed_with_a_comma_or_a_percent_sign(login_as, cs
                                                                      shown):
     officer = login_as("OFFICER")
     post(officer, csrf, "/admin/workflow/action", action="open", unit="KIMTAN", year=YEAR)
-    html = post(officer, csrf, "/admin/workflow/action", action="exception", unit="KIMTAN",
-                year=YEAR, ratio=typed, doc_number="15/QĐ-UBND",
+    html = post(login_as("CHAIRMAN"), csrf, "/admin/workflow/action", action="exception",
+                unit="KIMTAN", year=YEAR, ratio=typed, doc_number="15/QĐ-UBND",
                 doc_date="02/12/2024").get_data(as_text=True)
     assert f"Tỷ lệ ngoại lệ {shown} theo văn bản 15/QĐ-UBND ngày 02/12/2024" in html
+
+
+def test_only_the_chairman_sees_and_records_the_quota_exception(login_as, csrf):
+    officer = login_as("OFFICER")
+    post(officer, csrf, "/admin/workflow/action", action="open", unit="KIMTAN", year=YEAR)
+    page = f"/admin/workflow/?unit=KIMTAN&year={YEAR}"
+    assert 'id="quota-exception"' not in officer.get(page).get_data(as_text=True)
+    html = post(officer, csrf, "/admin/workflow/action", action="exception", unit="KIMTAN",
+                year=YEAR, ratio="100", doc_number="1/QĐ",
+                doc_date="02/12/2024").get_data(as_text=True)
+    assert "không được ghi tỷ lệ ngoại lệ; chỉ: Chủ tịch" in html
+    assert "Tỷ lệ ngoại lệ 100%" not in html
+    assert 'id="quota-exception"' in login_as("CHAIRMAN").get(page).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("typed", ["NaN", "Infinity", "hai mươi"])
 def test_an_exception_ratio_that_is_not_a_number_is_refused(login_as, csrf, typed):
     officer = login_as("OFFICER")
     post(officer, csrf, "/admin/workflow/action", action="open", unit="KIMTAN", year=YEAR)
-    html = post(officer, csrf, "/admin/workflow/action", action="exception", unit="KIMTAN",
-                year=YEAR, ratio=typed, doc_number="15/QĐ-UBND",
+    html = post(login_as("CHAIRMAN"), csrf, "/admin/workflow/action", action="exception",
+                unit="KIMTAN", year=YEAR, ratio=typed, doc_number="15/QĐ-UBND",
                 doc_date="02/12/2024").get_data(as_text=True)
     assert f"Tỷ lệ «{typed}» không phải là số" in html and "Đã ghi tỷ lệ ngoại lệ" not in html
 

@@ -224,6 +224,21 @@ def test_a_rating_in_the_workflow_is_not_overwritten(demo_db):
     assert Rating.get(Rating.staff == kt01, Rating.year == 2025).level is None
 
 
+def test_a_year_with_a_cycle_is_not_imported_past_its_quota_check(demo_db):
+    # Issue 16: every approval goes through the cycle's quota check; an imported
+    # "approved" HTXSNV of a cycle's year would not.
+    from canbo.models import Cycle
+
+    kimtan = Unit.get(Unit.code == "KIMTAN")
+    Cycle.create(unit=kimtan, year=2024, deadline=datetime.date(2024, 12, 15), opened_by="canbo")
+    rows = [["Mã", "Năm", "Xếp loại"], ["KT12", 2024, "HTXSNV"], ["KT12", 2018, "HTTNV"]]
+    result = run_import(book(("Xếp loại", rows)))
+    assert [(p.row, p.column) for p in result.problems] == [(2, "Năm")]
+    assert "đã mở kỳ đánh giá năm này" in result.problems[0].message
+    assert not Rating.select().where(Rating.year == 2024,
+                                     Rating.staff == Staff.get(Staff.code == "KT12")).exists()
+
+
 def test_unknown_staff_in_a_ratings_sheet(demo_db):
     result = run_import(book(("Xếp loại", [["Mã", "Năm", "Xếp loại"], ["ZZ9", 2020, "HTNV"]])))
     assert result.problems[0].column == "Mã" and "không có cán bộ" in result.problems[0].message
@@ -262,6 +277,25 @@ def test_only_an_admin_has_an_import_create_units(db):
                       actor=admin).counts["units_created"] == 1
     assert AuditLog.select().where(AuditLog.actor == "quantri",
                                    AuditLog.action == "import_create").exists()
+
+
+def test_an_officers_import_adds_titles_of_their_unit_not_shared_ones(db):
+    # Issue 16: the shared list is the admin's; an officer's new title is their unit's.
+    a = Unit.create(code="A", name="UBND xã A", place_name="A")
+    b = Unit.create(code="B", name="UBND xã B", place_name="B")
+    officer = users.create_user("canbo", "matkhau-123", "OFFICER", a)
+    rows = [STAFF_HEADERS[:6] + ["Đơn vị"], HUNG[:5] + ["Cán bộ một cửa", "A"]]
+    assert run_import(book(("Cán bộ", rows)), actor=officer).counts["titles_created"] == 1
+    assert Title.get(Title.name == "Cán bộ một cửa").unit_id == a.id
+    officer_b = users.create_user("canbo_b", "matkhau-123", "OFFICER", b)
+    theirs = [rows[0], ["B01"] + HUNG[1:5] + ["Cán bộ một cửa", "B"]]
+    refused = run_import(book(("Cán bộ", theirs)), actor=officer_b)
+    assert "danh mục riêng của đơn vị khác" in refused.problems[0].message
+    assert refused.problems[0].column == "Chức vụ, chức danh"
+    assert not Staff.select().where(Staff.code == "B01").exists()
+    shared = [rows[0], ["B02"] + HUNG[1:5] + ["Chức danh chung", "B"]]
+    run_import(book(("Cán bộ", shared)))  # the command line, every unit: shared
+    assert Title.get(Title.name == "Chức danh chung").unit_id is None
 
 
 def test_without_a_unit_column_and_many_units_the_unit_is_asked_for(db):

@@ -51,9 +51,9 @@ def test_duplicate_username_is_refused(units):
         users.create_user("qt", "matkhau-456", "ADMIN")
 
 
-def test_lockout_after_five_failures_for_fifteen_minutes(units):
+def test_lockout_after_the_failures_in_a_row_for_fifteen_minutes(units):
     users.create_user("canbo", "matkhau-123", "OFFICER", units["commune"])
-    for i in range(5):
+    for i in range(users.MAX_FAILED_LOGINS):
         with pytest.raises(Forbidden, match="không đúng"):
             users.authenticate("canbo", "sai", at=T0 + datetime.timedelta(seconds=i))
     with pytest.raises(Forbidden, match="tạm khóa"):
@@ -64,7 +64,7 @@ def test_lockout_after_five_failures_for_fifteen_minutes(units):
 
 def test_success_resets_the_failure_count(units):
     users.create_user("canbo", "matkhau-123", "OFFICER", units["commune"])
-    for _ in range(4):
+    for _ in range(users.MAX_FAILED_LOGINS - 1):
         with pytest.raises(Forbidden):
             users.authenticate("canbo", "sai", at=T0)
     users.authenticate("canbo", "matkhau-123", at=T0)
@@ -100,25 +100,6 @@ def test_visible_units_are_the_unit_and_its_subunits(units):
     assert users.visible_unit_ids(top) is None  # every unit
 
 
-@pytest.mark.parametrize("role, old, new, allowed", [
-    ("OFFICER", "OPEN", "PROPOSED", True),
-    ("OFFICER", "PROPOSED", "APPROVED", False),
-    ("OFFICER", "APPROVED", "APPROVED", False),
-    ("CHAIRMAN", "PROPOSED", "APPROVED", True),
-    ("CHAIRMAN", "PROPOSED", "RETURNED", True),
-    ("CHAIRMAN", "APPROVED", "OPEN", True),
-    ("VIEWER", "OPEN", "SELF_ASSESSED", False),
-    ("ADMIN", "APPROVED", "PUBLISHED", True),
-])
-def test_rating_status_rights(role, old, new, allowed):
-    user = User(username="u", role=role, active=True)
-    if allowed:
-        users.check_rating_status(user, old, new)
-    else:
-        with pytest.raises(Forbidden):
-            users.check_rating_status(user, old, new)
-
-
 # --- the permission table: the one place roles are named ---------------------------------
 
 ROOT = __import__("pathlib").Path(__file__).parents[1]
@@ -150,10 +131,11 @@ def test_every_permission_asked_for_is_in_the_table():
         asked |= set(re.findall(r"""\bcan\(\s*(?:\w+,\s*)?["']([a-z_.]+)["']""", text))
         asked |= set(re.findall(r"""\brequire\(\s*[\w()\[\]"']+,\s*["']([a-z_.]+)["']""", text))
         asked |= set(re.findall(r"""permission\s*=\s*["']([a-z_.]+)["']""", text))
-        asked |= set(re.findall(r"""^[A-Z_]+ = ["']([a-z]+\.[a-z_]+)["']""", text, re.M))
+        # a module constant naming a permission (not a logger's dotted name)
+        asked |= set(re.findall(r"""^(?![A-Z_]*LOGGER)[A-Z_]+ = ["']([a-z]+\.[a-z_]+)["']""",
+                                text, re.M))
     assert {"print", "import", "lists.shared", "units.edit"} <= asked
     assert asked - known == set()
-    assert set(users.RATING_STATUSES) <= known
 
 
 def test_the_workflow_permissions_keep_the_decree_s_split():
@@ -163,7 +145,7 @@ def test_the_workflow_permissions_keep_the_decree_s_split():
         return {role for role, held in users.PERMISSIONS.items() if permission in held}
 
     assert holders("cycle.prepare") == {"ADMIN", "OFFICER"}
-    assert holders("cycle.decide") == {"CHAIRMAN"}
+    assert holders("cycle.decide") == holders("cycle.exception") == {"CHAIRMAN"}
     assert holders("cycle.record") == {"ADMIN", "OFFICER", "CHAIRMAN"}
     assert holders("tracking.evaluate") == {"ADMIN", "CHAIRMAN"}
     assert holders("lists.shared") == holders("units.edit") == {"ADMIN"}

@@ -272,7 +272,7 @@ TRANSITIONS = {
     "unit_level": ("open", lambda a, u, c, r, o: wr.set_unit_level(a, c, "HTTNV"),
                    PREP | {"CHAIRMAN"}),
     "exception": ("open", lambda a, u, c, r, o: wr.set_quota_exception(
-        a, c, Decimal("0.25"), "12/QĐ-UBND", D(2026, 11, 2)), PREP | {"CHAIRMAN"}),
+        a, c, Decimal("0.25"), "12/QĐ-UBND", D(2026, 11, 2)), {"CHAIRMAN"}),
     "task_group": ("open", lambda a, u, c, r, o: wr.add_task_group(a, c, "Một cửa"), PREP),
     "absence": ("none", lambda a, u, c, r, o: wr.record_absence(
         a, Staff.get(Staff.code == "S00"), "SICK", D(2026, 1, 5), D(2026, 1, 9)), PREP),
@@ -342,13 +342,31 @@ def test_the_quota_is_counted_per_task_group(actors, unit):
 
 def test_a_quota_exception_needs_its_document_and_stays_under_the_ceiling(actors, unit):
     cycle = cycle_with(actors, unit, 2026, [])
-    officer = actors["OFFICER"]
+    chairman = actors["CHAIRMAN"]
     with pytest.raises(InvalidInput, match="số văn bản"):
-        wr.set_quota_exception(officer, cycle, Decimal("0.25"), "", D(2026, 11, 2))
+        wr.set_quota_exception(chairman, cycle, Decimal("0.25"), "", D(2026, 11, 2))
+    with pytest.raises(InvalidInput, match="ngày của văn bản"):
+        wr.set_quota_exception(chairman, cycle, Decimal("0.25"), "12/QĐ-UBND", None)
     with pytest.raises(RuleViolation, match="25%"):
-        wr.set_quota_exception(officer, cycle, Decimal("0.26"), "12/QĐ-UBND", D(2026, 11, 2))
-    wr.set_quota_exception(officer, cycle, Decimal("0.25"), "12/QĐ-UBND", D(2026, 11, 2))
+        wr.set_quota_exception(chairman, cycle, Decimal("0.26"), "12/QĐ-UBND", D(2026, 11, 2))
+    with pytest.raises(RuleViolation, match="phải cao hơn tỷ lệ 20%"):
+        wr.set_quota_exception(chairman, cycle, Decimal("0.15"), "12/QĐ-UBND", D(2026, 11, 2))
+    wr.set_quota_exception(chairman, cycle, Decimal("0.25"), "12/QĐ-UBND", D(2026, 11, 2))
     assert Cycle.get_by_id(cycle.id).exception_doc_number == "12/QĐ-UBND"
+
+
+def test_the_officer_alone_cannot_switch_the_quota_off_with_an_exception(actors, unit):
+    # ND 48/2023 states no ceiling: a 100% "exception" typed by the officer made every
+    # proposal pass the chairman's quota check (issue 16)
+    people = {s.code: "HTTNV" for s in add_people(unit, 8, prefix="G")}
+    people.update({s.code: "HTXSNV" for s in add_people(unit, 4, prefix="E")})
+    cycle = wf.open_cycle(actors["OFFICER"], unit, 2024)
+    prepare(actors["OFFICER"], cycle, people)
+    with pytest.raises(Forbidden, match="không được ghi tỷ lệ ngoại lệ; chỉ: Chủ tịch"):
+        wr.set_quota_exception(actors["OFFICER"], cycle, Decimal("1"), "1/QĐ", D(2024, 11, 1))
+    assert Cycle.get_by_id(cycle.id).exception_ratio is None
+    with pytest.raises(RuleViolation, match="tối đa 1 người HTXSNV"):
+        wf.approve(actors["CHAIRMAN"], Cycle.get_by_id(cycle.id))
 
 
 def test_a_quota_exception_lets_8_good_carry_2_excellent(actors, unit):

@@ -1,7 +1,16 @@
-"""``canbo serve``: the admin panel on waitress (the panel is imported when it runs)."""
+"""``canbo serve``: the admin panel on waitress (the panel is imported when it runs).
+
+Waitress's worker threads are sized for the machine unless ``--threads`` says otherwise
+(``default_threads``), and its "Task queue depth is N" warning — logged on every request
+that waits for a free thread, which under a burst flooded the log (issue 16) — goes
+through at most once a minute, with the count of those held back (``OncePerInterval``).
+"""
+import logging
 import os
 import pathlib
 import secrets
+import threading
+import time
 
 import click
 
@@ -67,6 +76,60 @@ def demo_accounts(unit, accounts=DEMO_ACCOUNTS):
     return out
 
 
+def cpu_count():
+    """The processors this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def default_threads(cpus=None):
+    """Waitress's worker threads for a machine of ``cpus`` processors: a request mostly
+    waits on the database or the disk, so four per processor, at least 8 and at most 32
+    (each thread may hold a database connection; PostgreSQL's default allows 100)."""
+    return max(8, min(32, 4 * (cpus or cpu_count())))
+
+
+class OncePerInterval(logging.Filter):
+    """Let a logger's records through at most once per ``seconds`` (default a minute);
+    the next one let through says how many were held back meanwhile.  ``clock`` is
+    ``time.monotonic`` unless a test gives another."""
+
+    def __init__(self, seconds=60, clock=time.monotonic):
+        super().__init__()
+        self.seconds, self.clock = seconds, clock
+        self.last, self.held = None, 0
+        self.lock = threading.Lock()
+
+    def filter(self, record):
+        with self.lock:
+            at = self.clock()
+            if self.last is not None and at - self.last < self.seconds:
+                self.held += 1
+                return False
+            self.last, held, self.held = at, self.held, 0
+        if held:
+            record.msg = f"{record.getMessage()} (và {held} cảnh báo như vậy trong " \
+                         f"{self.seconds} giây trước, đã lược bớt)"
+            record.args = ()
+        return True
+
+
+QUEUE_LOGGER = "waitress.queue"
+
+
+def quiet_queue_warnings(seconds=60):
+    """Install ``OncePerInterval`` on waitress's queue logger (once); returns it."""
+    logger = logging.getLogger(QUEUE_LOGGER)
+    for existing in logger.filters:
+        if isinstance(existing, OncePerInterval):
+            return existing
+    found = OncePerInterval(seconds)
+    logger.addFilter(found)
+    return found
+
+
 def start_jobs_consumer():
     """Run the background jobs (``canbo.jobs``) beside the web server when the queue is
     SQLite (a commune: nothing else to start); with Redis, ``canbo worker`` runs them."""
@@ -85,8 +148,9 @@ def start_jobs_consumer():
 @click.option("--host", default="127.0.0.1", show_default=True, metavar="ĐỊA_CHỈ",
               help="Địa chỉ lắng nghe (0.0.0.0 để máy khác trong mạng truy cập).")
 @click.option("--port", default=8000, show_default=True, type=int, metavar="CỔNG", help="Cổng.")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
-              metavar="SỐ", help="Số luồng xử lý (mỗi tiến trình).")
+@click.option("--threads", type=click.IntRange(1, 256), metavar="SỐ",
+              help="Số luồng xử lý (mặc định theo số bộ xử lý của máy: 4 luồng mỗi bộ xử "
+                   "lý, từ 8 đến 32; với --production: 4 mỗi tiến trình).")
 @click.option("--production", is_flag=True,
               help="Chạy nhiều tiến trình gunicorn trên PostgreSQL (một tỉnh; xem "
                    "docs/deployment.md).")
@@ -103,7 +167,7 @@ def serve(ctx, demo, host, port, threads, production, workers):
         production_mod.check(url)
         ctx.open()
         production_mod.run({"DATABASE": url}, host, port,
-                           workers or production_mod.default_workers(), threads)
+                           workers or production_mod.default_workers(), threads or 4)
         return
     if workers:
         raise UserError("--workers chỉ dùng với --production.")
@@ -133,7 +197,9 @@ def serve(ctx, demo, host, port, threads, production, workers):
         click.echo("Tài khoản mẫu (tên đăng nhập / mật khẩu):")
         for username, label, password, who in accounts:
             click.echo(f"  {label:<26} {username} / {password}" + (f"  ({who})" if who else ""))
-    click.echo("Nhấn Ctrl+C để dừng.")
+    threads = threads or default_threads()
+    click.echo(f"Số luồng xử lý: {threads}. Nhấn Ctrl+C để dừng.")
+    quiet_queue_warnings()
     consumer = start_jobs_consumer()
     try:
         waitress.serve(app, host=host, port=port, threads=threads, ident="canbo",

@@ -166,12 +166,15 @@ class Unit(BaseModel):
 
 
 class Title(BaseModel):
-    """A post (chức vụ, chức danh), editable; seeded from REFERENCE.md §8."""
+    """A post (chức vụ, chức danh), editable; seeded from REFERENCE.md §8.  Of every unit
+    when ``unit`` is empty (the seeded ones: only the admin changes them), else a unit's
+    own addition (``canbo.records.lists``)."""
 
     name = CharField(max_length=200, unique=True)
     kind = CharField(max_length=20, choices=StaffKind.choices(), null=True)
     leader_role = CharField(max_length=10, choices=LeaderRole.choices(), default="NONE")
     position = IntegerField(default=0)
+    unit = ForeignKeyField(Unit, null=True, backref="titles", on_delete="CASCADE")
 
     def __str__(self):
         return self.name
@@ -414,6 +417,8 @@ class User(BaseModel):
     must_change_password = BooleanField(default=False)
     # Where the reminders of ``canbo remind`` go; none: no reminders.
     email = CharField(max_length=254, null=True)
+    # Raised by ``users.end_sessions``: a session made before carries an older number.
+    session_version = IntegerField(default=0)
 
     def __str__(self):
         return self.username

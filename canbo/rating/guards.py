@@ -7,20 +7,17 @@
   transaction (``lock``), the cycle's ratings in the staff list's order
   (``cycle_ratings``);
 - a rating changed outside the workflow, on the record screens (``check_record_edit``):
-  inside a yearly cycle it is decided only on the cycle page, and once approved it is
-  locked until the chairman reopens the cycle there.
+  its status is never changed there — every approval goes through the cycle page's
+  quota and eligibility checks — and once approved it is locked until the chairman
+  reopens the cycle there.
 """
 from canbo.db import is_postgres
-from canbo.errors import InvalidInput, NotFound, RuleViolation
+from canbo.errors import NotFound, RuleViolation
 from canbo.levels import FINAL_STATUSES
 from canbo.levels import RatingStatus as S
 from canbo.models import Rating, Staff
 from canbo.models.cycle import Cycle
 from canbo.records import users
-
-#: Statuses that decide a rating; inside a cycle only its page gives them, after every
-#: rule of the rating's rule set has been checked (``workflow.approve``).
-DECIDED = {*FINAL_STATUSES, S.RETURNED.code}
 
 
 def cycle_ratings(cycle):
@@ -77,31 +74,32 @@ def lock(cycle_id):
 
 
 def check_record_edit(user, rating, before_status, changed):
-    """Refuse a change to ``rating`` made on the record screens, before it is saved.
+    """Refuse a change to ``rating`` made on the record screens ("Xếp loại chất lượng"),
+    before it is saved.
 
     ``before_status`` is the status it was loaded with (``"OPEN"`` for a new rating) and
     ``changed`` the names of the fields the change touches.  In order:
 
-    - the status given must be one ``user``'s permissions allow, and an approved or
-      published rating is changed only by those who decide it
-      (``users.check_rating_status``, ``Forbidden``);
-    - a rating of a yearly cycle is decided on the cycle page, where every rule of its
-      rule set is checked and approvals are serialised; once approved it is locked, even
-      for the chairman, until reopened there with a reason (``RuleViolation``); only
-      ratings outside any cycle (historical records) are decided on the record screens;
-    - an approved or published rating has a level (``InvalidInput``).
+    - only ``ratings.edit`` writes there (``Forbidden``, naming the roles that may);
+    - an approved or published rating is locked, in a cycle or not, for everyone: a
+      level changed there would pass the quota as surely as an approval;
+    - the status is never changed there (``RuleViolation``): approving, returning and
+      publishing go through the yearly cycle's page, the one path that checks the quota
+      and every other rule of the rating's rule set before it approves
+      (``workflow.approve``, ND 90/2020 Điều 19 step 4; ND 335/2025 Điều 20.5, 21); a
+      year without a cycle is opened first.
     """
-    users.check_rating_status(user, before_status, rating.status)
-    cycle = cycle_of(rating)
-    if cycle is not None:
-        if before_status in FINAL_STATUSES and set(changed) - {"updated_at"}:
-            raise RuleViolation(
-                f"Xếp loại năm {rating.year} đã phê duyệt/công bố nên đã khóa; Chủ tịch mở "
-                "lại ở trang «Kỳ đánh giá năm», có ghi lý do.", rating=rating.id)
-        if rating.status != before_status and rating.status in DECIDED:
-            raise RuleViolation(
-                f"Năm {rating.year} đang có kỳ đánh giá: phê duyệt, trả lại và công bố thực "
-                "hiện ở trang «Kỳ đánh giá năm», nơi kiểm tra tỷ lệ và các điều kiện xếp "
-                "loại.", rating=rating.id)
-    if rating.status in FINAL_STATUSES and not rating.level:
-        raise InvalidInput("Hãy chọn Mức xếp loại trước khi phê duyệt.", field="level")
+    users.require(user, "ratings.edit", "sửa xếp loại trên trang «Xếp loại chất lượng»",
+                  rating.unit_id)
+    if before_status in FINAL_STATUSES and set(changed) - {"updated_at"}:
+        raise RuleViolation(
+            f"Xếp loại năm {rating.year} đã phê duyệt/công bố nên đã khóa; chỉ Chủ tịch mở "
+            "lại ở trang «Kỳ đánh giá năm», có ghi lý do.", rating=rating.id)
+    if rating.status != before_status:
+        labels = S.labels()
+        raise RuleViolation(
+            f"Trạng thái xếp loại («{labels.get(before_status, before_status)}» → "
+            f"«{labels.get(rating.status, rating.status)}») không đổi ở trang này: phê "
+            "duyệt, trả lại và công bố thực hiện ở trang «Kỳ đánh giá năm», nơi kiểm tra tỷ "
+            "lệ «Hoàn thành xuất sắc nhiệm vụ» và các điều kiện xếp loại (năm chưa có kỳ "
+            "đánh giá: hãy mở kỳ trước).", rating=rating.id, status=rating.status)

@@ -99,9 +99,14 @@ def set_unit_level(actor, cycle, level):
 
 def set_quota_exception(actor, cycle, ratio, doc_number, doc_date):
     """A higher excellent ratio for an outstanding unit, decided by the competent level:
-    carries the document's number and date and may not pass the ceiling of any rule set
-    in the cycle (ND 48/2023; ND 335/2025 Điều 20.5.b).  ``ratio=None`` removes it."""
-    require(actor, "cycle.record", "ghi tỷ lệ ngoại lệ", cycle.unit_id)
+    carries the document's number and date, is higher than the rule set's own ratio and
+    may not pass the ceiling of any rule set in the cycle (ND 48/2023; ND 335/2025 Điều
+    20.5.b).  ``ratio=None`` removes it.
+
+    Only the chairman records it (``cycle.exception``): it raises the quota his own
+    approvals are checked against, so the officer, who prepares them, cannot switch that
+    check off alone."""
+    require(actor, "cycle.exception", "ghi tỷ lệ ngoại lệ", cycle.unit_id)
     with database.atomic():
         cycle = lock(cycle.id)
         not_published(cycle, "sửa tỷ lệ ngoại lệ")

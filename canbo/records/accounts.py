@@ -84,7 +84,12 @@ def panel_url():
 
 
 def one_time_password():
-    return "".join(secrets.choice(ALPHABET) for _ in range(PASSWORD_LENGTH))
+    """A random password that the password rules accept (``users.check_password_strength``:
+    drawn again in the rare case it is all digits)."""
+    while True:
+        password = "".join(secrets.choice(ALPHABET) for _ in range(PASSWORD_LENGTH))
+        if not password.isdigit():
+            return password
 
 
 def base_username(staff):
@@ -196,7 +201,8 @@ def _write_reissue(batch, actor):
                                "hãy tạo lại danh sách.", field="username")
         for item in batch.issued:
             User.update(password_hash=item.password_hash, failed_logins=0,
-                        locked_until=None).where(User.id == item.account.id).execute()
+                        locked_until=None, session_version=User.session_version + 1,
+                        ).where(User.id == item.account.id).execute()
             audit.record(actor, "password", item.account,
                          changes={"password_hash": ["***", "***"]},
                          reason="Cấp lại mật khẩu dùng một lần")
@@ -224,6 +230,8 @@ def slips_pdf(batch, url=None):
              for i in batch.issued]
     return render.render_pdf("account_slips.html", slips=slips, url=url or panel_url(),
                              min_length=users.MIN_PASSWORD_LENGTH,
+                             tries=users.ADDRESS_ACCOUNT_FAILURES,
+                             minutes=users.LOGIN_WINDOW_MINUTES,
                              day=datetime.date.today())
 
 
@@ -259,6 +267,7 @@ def close_accounts(staff, actor, today=None):
     for user in closed:
         user.active = False
         user.save()
+        users.end_sessions(user)
         audit.record(actor, "deactivate", user, changes={"active": [True, False]},
                      reason=f"{staff.full_name} nghỉ / chuyển công tác từ "
                             f"{staff.left_on.strftime('%d/%m/%Y')}")

@@ -15,9 +15,17 @@ leaving date on).  An account made with a one-time password (``must_change_passw
 must set its own (``change_own_password``) before the panel lets it do anything else.
 
 Passwords are kept as werkzeug hashes only, made with werkzeug's default method (scrypt)
-unless ``$CANBO_PASSWORD_HASH`` names another (see ``password_hash_method``).  Five failed
-logins in a row lock the account for 15 minutes, so that a password cannot be guessed by
-trying many.
+unless ``$CANBO_PASSWORD_HASH`` names another (see ``password_hash_method``).  The panel
+counts failed logins by client address (``admin_views.login_limits``): five for one
+account, or ten over any accounts, from one address within 15 minutes, and that address
+waits; twenty failures in a row, from however many addresses, lock the account itself for
+15 minutes — so that a password cannot be guessed by trying many, nor the admin locked
+out by someone trying five.
+
+Sessions end (``end_sessions``: the account's ``session_version`` goes up, and a session
+carrying an older number is refused) on logout, a password change, a deactivation and a
+change of role, unit or person (``SESSION_FIELDS``); a session unused for
+``session_idle_hours()`` hours ends too (``idle_expired``).
 """
 import datetime
 import functools
@@ -28,13 +36,20 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from canbo.db import database
 from canbo.errors import Forbidden, InvalidInput, NotFound
-from canbo.levels import RatingStatus, Role
+from canbo.levels import Role
 from canbo.models import Staff, Unit, User
 from canbo.records import audit, units
 from canbo.vietnamese import CONTROL, vi_date, vi_datetime
 
-MAX_FAILED_LOGINS = 5
+#: Failed logins in a row, from any addresses, that lock the account (``authenticate``):
+#: high enough that one address, held to ``ADDRESS_ACCOUNT_FAILURES``, cannot reach it.
+MAX_FAILED_LOGINS = 20
 LOCK_MINUTES = 15
+#: Failed logins from one client address within ``LOGIN_WINDOW_MINUTES`` before it waits:
+#: over every username tried, and for one username (``admin_views.login_limits``).
+ADDRESS_FAILURES = 10
+ADDRESS_ACCOUNT_FAILURES = 5
+LOGIN_WINDOW_MINUTES = 15
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -43,24 +58,27 @@ MIN_PASSWORD_LENGTH = 8
 #: permission beyond being logged in.  The permissions:
 #:
 #: - ``staff.edit``: add and change staff records; ``import``: import spreadsheets;
-#: - ``ratings.edit`` / ``ratings.approve``: on the record screens, prepare a rating up to
-#:   "proposed" / decide it (``RATING_STATUSES``);
+#: - ``ratings.edit``: on the record screens, type a rating's level, points and note — never
+#:   its status: every approval goes through the cycle (``guards.check_record_edit``);
 #: - ``cycle.prepare``: the yearly cycle's preparation — open it, type the self-assessment
 #:   from the paper form, the meeting's comments, the proposal, task groups, absences,
 #:   disciplines, objections, the monthly points (ND 90/2020 Điều 19 steps 1–3);
 #: - ``cycle.decide``: approve, return and reopen — the competent person (step 4;
 #:   ND 335/2025 Điều 21), which is why the admin does not hold it;
 #: - ``cycle.record``: publish the results and record the committee's papers around them
-#:   (the unit's own level, a quota exception, the answer to an objection);
+#:   (the unit's own level, the answer to an objection);
+#: - ``cycle.exception``: record the competent level's decision of a higher "excellent"
+#:   ratio (ND 48/2023; ND 335/2025 Điều 20.5.b) — the chairman's, since it switches the
+#:   quota check of his own approvals higher (``records.set_quota_exception``);
 #: - ``tracking.read``: the monthly tracking grid and other people's sheets;
 #:   ``tracking.assign``: assign catalogue products and record their results;
 #:   ``tracking.evaluate``: score, confirm or return another person's monthly sheet
 #:   (the person self-scores their own sheet through their staff account);
 #: - ``catalogue.edit``: edit a draft catalogue of products; ``catalogue.decide``: record
 #:   the decision that locks it;
-#: - ``lists.edit``: add and change titles and the departments of one's units;
-#:   ``lists.shared``: what every unit shares — delete a title, add, change or delete a
-#:   department of no unit;
+#: - ``lists.edit``: add, change and delete the titles and departments of one's units;
+#:   ``lists.shared``: what every unit shares — a title or department of no unit
+#:   (``canbo.records.lists``);
 #: - ``units.edit``: add and change units (also when importing); ``units.all``: see every
 #:   unit without being bound to one;
 #: - ``users.manage``: add and change any account; ``accounts.bulk``: make the accounts of
@@ -74,7 +92,7 @@ MIN_PASSWORD_LENGTH = 8
 #:   one's own.
 PERMISSIONS = {
     "ADMIN": {
-        "staff.edit", "import", "ratings.edit", "ratings.approve", "cycle.prepare",
+        "staff.edit", "import", "ratings.edit", "cycle.prepare",
         "cycle.record", "tracking.read", "tracking.assign", "tracking.evaluate",
         "catalogue.edit", "catalogue.decide", "lists.edit", "lists.shared", "units.edit",
         "units.all", "users.manage", "accounts.bulk", "audit.read", "print",
@@ -86,7 +104,7 @@ PERMISSIONS = {
         "national.export", "accounts.bulk",
     },
     "CHAIRMAN": {
-        "ratings.approve", "cycle.decide", "cycle.record", "tracking.read",
+        "cycle.decide", "cycle.record", "cycle.exception", "tracking.read",
         "tracking.assign", "tracking.evaluate", "catalogue.decide", "print",
         "dashboard.home",
     },
@@ -97,21 +115,6 @@ PERMISSIONS = {
     # (``tracking.evaluators``), not a role.
     "STAFF": set(),
 }
-
-#: Statuses a permission lets a user give a rating from the record screens.  Preparing
-#: goes up to "proposed" (ND 90/2020 Điều 19 steps 1–3); deciding it belongs to the
-#: competent person (step 4), who may also send it back to "proposed".  The full
-#: workflow lives in its own screens.
-_PREPARING = {
-    RatingStatus.NOT_ELIGIBLE.code, RatingStatus.OPEN.code, RatingStatus.SELF_ASSESSED.code,
-    RatingStatus.COMMENTED.code, RatingStatus.PROPOSED.code,
-}
-_DECIDING = {
-    RatingStatus.RETURNED.code, RatingStatus.APPROVED.code, RatingStatus.PUBLISHED.code,
-    RatingStatus.OPEN.code, RatingStatus.PROPOSED.code,
-}
-RATING_STATUSES = {"ratings.edit": _PREPARING, "ratings.approve": _DECIDING}
-
 
 def now():
     return datetime.datetime.now().replace(microsecond=0)
@@ -215,38 +218,6 @@ def _label(role):
         return role
 
 
-def allowed_statuses(user):
-    """The rating statuses ``user`` may give from the record screens."""
-    out = set()
-    for permission, statuses in RATING_STATUSES.items():
-        if can(user, permission):
-            out |= statuses
-    return out
-
-
-def check_rating_status(user, old_status, new_status):
-    """Refuse a status change the user's permissions do not allow (``Forbidden``).
-
-    A rating already approved or published is changed only by those who decide it.
-    """
-    allowed = allowed_statuses(user)
-    labels = RatingStatus.labels()
-    if old_status != new_status and new_status not in allowed:
-        names = ", ".join(labels[s] for s in RatingStatus.labels() if s in allowed) or "không có"
-        raise Forbidden(
-            f"Vai trò {_label(getattr(user, 'role', None))} không được chuyển xếp loại sang "
-            f"trạng thái «{labels.get(new_status, new_status)}»; được phép: {names}.",
-            status=new_status,
-        )
-    final = {RatingStatus.APPROVED.code, RatingStatus.PUBLISHED.code}
-    if old_status in final and not can(user, "ratings.approve"):
-        raise Forbidden(
-            f"Xếp loại đã ở trạng thái «{labels[old_status]}»; chỉ Chủ tịch mới được "
-            "mở lại để sửa.",
-            status=old_status,
-        )
-
-
 def check_unit_binding(role, unit, hint=""):
     """Refuse (``InvalidInput``) an account of ``role`` without the unit it must have;
     ``hint`` says how to give one where the caller asks for it."""
@@ -258,11 +229,88 @@ def check_unit_binding(role, unit, hint=""):
 # --- accounts ---------------------------------------------------------------------------
 
 
-def check_password_strength(password):
+#: The passwords tried first by anyone guessing (the most common ones of the leaked
+#: lists, Vietnamese ones beside them); compared without case.  Those shorter than
+#: ``MIN_PASSWORD_LENGTH`` are refused by the length already and kept for the list's sake.
+COMMON_PASSWORDS = frozenset("""
+    123456 12345678 123456789 1234567890 password password1 password123 passw0rd
+    qwerty qwerty123 qwertyuiop abc123 abc12345 abcd1234 a1234567 1qaz2wsx iloveyou
+    admin admin123 admin@123 administrator 11111111 00000000 88888888 66668888 87654321
+    123123123 12341234 123qweasd zaq12wsx
+    matkhau matkhau1 matkhau123 matkhau@123 anhyeuem emyeuanh yeuem123 vietnam
+    vietnam123 hanoi123 saigon123 quantri quantri123 canbo123 congchuc ubndxa123
+""".split())
+
+
+def check_password_strength(password, username=None):
+    """Refuse (``InvalidInput`` on ``password``, in Vietnamese) a password anyone could
+    guess: shorter than ``MIN_PASSWORD_LENGTH``, only digits (a date of birth, a phone
+    number), one of ``COMMON_PASSWORDS``, or the account's own ``username``.  The one
+    check every path that sets a password calls: the panel's forms, ``canbo user``,
+    the demo accounts."""
     if password is None or len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
             f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.", field="password"
         )
+    folded = password.strip().casefold()
+    if password.isdigit():
+        raise InvalidInput("Mật khẩu không được chỉ gồm chữ số (ngày sinh, số điện thoại "
+                           "dễ bị đoán); hãy thêm chữ cái.", field="password")
+    if folded in COMMON_PASSWORDS or len(set(folded)) == 1:
+        raise InvalidInput("Mật khẩu này quá phổ biến, dễ bị đoán (ví dụ «123456», "
+                           "«matkhau», «password»); hãy chọn mật khẩu khác.", field="password")
+    if username and folded == username.strip().casefold():
+        raise InvalidInput("Mật khẩu không được trùng tên đăng nhập.", field="password")
+
+
+# --- sessions ---------------------------------------------------------------------------
+
+#: The fields of an account whose change ends its sessions: a new password, a role or a
+#: unit (what the session may reach), the person it is bound to, a deactivation.
+SESSION_FIELDS = ("password_hash", "role", "unit", "staff", "active")
+
+#: Hours a panel session may stay unused before it must log in again, unless
+#: ``$CANBO_SESSION_IDLE_HOURS`` says otherwise (a working day).
+SESSION_IDLE_HOURS = 8
+SESSION_IDLE_ENV = "CANBO_SESSION_IDLE_HOURS"
+
+
+def session_idle_hours(environ=os.environ):
+    """``$CANBO_SESSION_IDLE_HOURS`` as a number of hours (default ``SESSION_IDLE_HOURS``);
+    ``InvalidInput`` naming what is allowed for anything else."""
+    raw = (environ.get(SESSION_IDLE_ENV) or "").strip() or str(SESSION_IDLE_HOURS)
+    try:
+        hours = float(raw)
+    except ValueError:
+        hours = float("nan")
+    if not 0 < hours <= 24 * 30:
+        raise InvalidInput(f"{SESSION_IDLE_ENV} «{raw[:40]}» không hợp lệ; cho phép một số "
+                           f"giờ lớn hơn 0 và không quá 720 (mặc định {SESSION_IDLE_HOURS}).",
+                           field=SESSION_IDLE_ENV)
+    return hours
+
+
+def idle_expired(last_seen, at=None, hours=SESSION_IDLE_HOURS):
+    """Whether a session last used at ``last_seen`` (a ``datetime``; ``None``: never
+    recorded) has been idle for more than ``hours`` at ``at`` (default now)."""
+    if last_seen is None:
+        return True
+    return (at or now()) - last_seen > datetime.timedelta(hours=hours)
+
+
+def ends_sessions(changes):
+    """Whether an account change (``{field: [before, after]}``, ``audit.diff``) ends the
+    account's sessions (``SESSION_FIELDS``)."""
+    return any(name in changes for name in SESSION_FIELDS)
+
+
+def end_sessions(user):
+    """End every session of ``user`` opened so far: its ``session_version`` goes up in one
+    atomic UPDATE, so a session cookie carrying the old number — kept in another browser,
+    or copied — is refused from the next request on.  Returns the new number."""
+    User.update(session_version=User.session_version + 1).where(User.id == user.id).execute()
+    user.session_version = User.select(User.session_version).where(User.id == user.id).scalar()
+    return user.session_version
 
 
 #: The environment variable naming werkzeug's hash method for new passwords, e.g.
@@ -393,7 +441,7 @@ def create_user(username, password, role, unit=None, actor="system", staff=None,
     check_unit_binding(role, unit, "; hãy chỉ rõ --unit MÃ")
     if User.get_or_none(User.username == username) is not None:
         raise InvalidInput(f"Tên đăng nhập «{username}» đã có.", field="username")
-    check_password_strength(password)
+    check_password_strength(password, username)
     email = check_email(email)
     user = User.create(
         username=username, password_hash=hash_password(password), role=role.code, unit=unit,
@@ -428,11 +476,12 @@ def _save_password(user):
 
 def set_password(user, password, actor="system"):
     """Replace the password and lift any lock (the password itself is never logged)."""
-    check_password_strength(password)
+    check_password_strength(password, user.username)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
     _save_password(user)
+    end_sessions(user)
     audit.record(actor, "password", user, changes={"password_hash": ["***", "***"]})
     return user
 
@@ -440,14 +489,15 @@ def set_password(user, password, actor="system"):
 def change_own_password(user, old_password, new_password, repeated):
     """The account holder replaces their password: the current one, the new one twice.
 
-    Clears ``must_change_password`` (a one-time password is used up) and writes the audit
-    entry, the passwords never.  ``InvalidInput`` names the field that is wrong.
+    Clears ``must_change_password`` (a one-time password is used up), ends the account's
+    sessions (``end_sessions``: the caller gives its own session the new number) and writes
+    the audit entry, the passwords never.  ``InvalidInput`` names the field that is wrong.
     """
     if not check_password_hash(user.password_hash, old_password or ""):
         raise InvalidInput("Mật khẩu hiện tại không đúng.", field="old_password")
     if (new_password or "") != (repeated or ""):
         raise InvalidInput("Hai lần nhập mật khẩu mới không giống nhau.", field="repeated")
-    check_password_strength(new_password)
+    check_password_strength(new_password, user.username)
     if new_password == old_password:
         raise InvalidInput("Mật khẩu mới phải khác mật khẩu hiện tại (mật khẩu dùng một lần).",
                            field="password")
@@ -459,6 +509,7 @@ def change_own_password(user, old_password, new_password, repeated):
     user.failed_logins = 0
     user.locked_until = None
     _save_password(user)
+    end_sessions(user)
     audit.record(user.username, "password", user, changes=changes,
                  reason="Người dùng tự đổi mật khẩu")
     return user
@@ -502,6 +553,7 @@ def authenticate(username, password, at=None):
         # account is archived with the person now.
         User.update(active=False).where(User.id == user.id).execute()
         user.active = False
+        end_sessions(user)
         audit.record("system", "deactivate", user, changes={"active": [True, False]},
                      reason=f"{user.staff.full_name} đã nghỉ / chuyển công tác")
     if not user.active:
@@ -540,7 +592,7 @@ def _lock(user, at):
 def _locked(user, until):
     return Forbidden(
         f"Tài khoản «{user.username}» đang tạm khóa do đăng nhập sai "
-        f"{MAX_FAILED_LOGINS} lần; hãy thử lại sau {vi_datetime(until)}.",
+        f"{MAX_FAILED_LOGINS} lần liên tiếp; hãy thử lại sau {vi_datetime(until)}.",
         locked_until=until,
     )
 

@@ -262,6 +262,11 @@ def check_exception(rule_set, ratio):
     if ratio <= 0 or ratio > 1:
         return Finding(QUOTA_EXCEPTION, f"Tỷ lệ ngoại lệ {vi_percent(ratio)} không hợp lệ "
                        "(phải lớn hơn 0% và không quá 100%).", details={"ratio": str(ratio)})
+    if ratio <= rule_set.excellent_ratio:
+        # the exception is a "higher ratio" (ND 48/2023; ND 335/2025 Điều 20.5.b)
+        return Finding(QUOTA_EXCEPTION, f"Tỷ lệ ngoại lệ {vi_percent(ratio)} phải cao hơn tỷ "
+                       f"lệ {vi_percent(rule_set.excellent_ratio)} của {rule_set.short}.",
+                       details={"rule_set": rule_set.code, "ratio": str(ratio)})
     ceiling = rule_set.exception_ceiling
     if ceiling is not None and ratio > ceiling:
         return Finding(QUOTA_EXCEPTION, f"Tỷ lệ ngoại lệ {vi_percent(ratio)} vượt mức trần "

@@ -135,7 +135,8 @@ def _write(plan: Plan, actor):
     units = {}
     for key, fields in plan.new_units.items():
         units[key] = Unit.create(**fields).id
-    titles = {key: Title.create(**fields).id for key, fields in plan.new_titles.items()}
+    titles = {key: Title.create(**{**fields, "unit": units.get(fields["unit"], fields["unit"])}).id
+              for key, fields in plan.new_titles.items()}
     departments = {}
     for key, (name, unit_key) in plan.new_departments.items():
         departments[key] = Department.create(name=name, unit=units.get(unit_key, unit_key)).id

@@ -117,8 +117,9 @@ class _Planner:
             for key in (fold(code), fold(name)):
                 self.unit_names.setdefault(key, set()).add(uid)
         self.unit_keys = {}  # cell value → unit key, so each distinct value is solved once
-        self.titles = {_name_key(n): (tid, role) for tid, n, role in
-                       Title.select(Title.id, Title.name, Title.leader_role).tuples()}
+        self.titles = {_name_key(n): (tid, role, u) for tid, n, role, u in
+                       Title.select(Title.id, Title.name, Title.leader_role,
+                                    Title.unit).tuples()}
         self.departments = {(_name_key(n), u): did for did, n, u in
                             Department.select(Department.id, Department.name,
                                               Department.unit).tuples()}
@@ -168,15 +169,23 @@ class _Planner:
 
     # titles and departments ----------------------------------------------------------
 
-    def title(self, name, kind):
+    def title(self, name, kind, unit_key=None):
+        """The title named ``name`` — a shared one or ``unit_key``'s own — or a new one:
+        shared when the admin imports (every unit in scope), else the row's unit's own
+        (``canbo.records.lists``: the shared list is the admin's)."""
         if name is None:
             return None, "NONE"
         key = _name_key(name)
         if key in self.titles:
-            return self.titles[key]
+            tid, role, owner = self.titles[key]
+            if owner is not None and owner != unit_key:
+                raise cols.BadValue("chức vụ, chức danh này là danh mục riêng của đơn vị "
+                                    "khác; hãy dùng tên khác hoặc nhờ quản trị viên")
+            return tid, role
         new_key = f"title:{key}"
-        self.plan.new_titles.setdefault(new_key, {"name": name, "kind": kind,
-                                                  "leader_role": "NONE", "position": 0})
+        self.plan.new_titles.setdefault(new_key, {
+            "name": name, "kind": kind, "leader_role": "NONE", "position": 0,
+            "unit": None if self.allowed is None else unit_key})
         return new_key, "NONE"
 
     def department(self, name, unit_key):

@@ -9,7 +9,7 @@ import decimal
 
 from canbo.errors import InvalidInput
 from canbo.levels import FINAL_STATUSES, ND56_HTNV_LABEL, RatingStatus, StaffKind
-from canbo.models import Qualification, Rating, Staff
+from canbo.models import Cycle, Qualification, Rating, Staff
 from canbo.rules.rulesets import FIRST_YEAR, rule_set_for
 from canbo.spreadsheets import columns as cols
 from canbo.vietnamese import fold, vi_date
@@ -103,7 +103,13 @@ def plan_staff(planner, sheets):
             del planner.file_staff[unit, values["code"]]
             planner.codes[values["code"]].remove(unit)
             continue
-        fields = _staff_fields(planner, values, unit, kind)
+        try:
+            fields = _staff_fields(planner, values, unit, kind)
+        except cols.BadValue as exc:  # another unit's own title
+            planner.problem(*here, _HEADERS["title"], values.get("title"), str(exc))
+            del planner.file_staff[unit, values["code"]]
+            planner.codes[values["code"]].remove(unit)
+            continue
         if current is None:
             planner.plan.staff_create.append(
                 {**STAFF_DEFAULTS, **fields, "unit": unit, "code": values["code"]})
@@ -157,7 +163,7 @@ def _staff_fields(planner, values, unit, kind):
             fields[key] = _code(values[key])
     fields["kind"] = kind
     if "title" in values:
-        fields["title"], fields["leader_role"] = planner.title(values["title"], kind)
+        fields["title"], fields["leader_role"] = planner.title(values["title"], kind, unit)
     if "department" in values:
         fields["department"] = planner.department(values["department"], unit)
     return fields
@@ -260,8 +266,18 @@ def _plan_rating_rows(planner, rows):
                                       & Rating.year.in_(years or [0]))
         for rating in query:
             ratings[rating.staff_id, rating.year] = rating
+    # A year with a yearly cycle is rated through it, where approval checks the quota
+    # (``canbo.rating.workflow.approve``): an imported level would pass it unchecked.
+    cycles = set(Cycle.select(Cycle.unit, Cycle.year).where(
+        Cycle.unit.in_([u for _, u, _, _ in rows if isinstance(u, int)] or [0]),
+        Cycle.year.in_(years or [0])).tuples())
     for here, unit, values, member in rows:
         key = (unit, values["code"])
+        if (unit, values["year"]) in cycles:
+            planner.problem(*here, "Năm", values["year"], "đơn vị đã mở kỳ đánh giá năm này; "
+                            "xếp loại năm đó đề xuất và phê duyệt ở trang «Kỳ đánh giá năm», "
+                            "nơi kiểm tra tỷ lệ, không nhập từ tệp")
+            continue
         current, in_file = existing.get(key), planner.file_staff.get(key)
         if current is None and in_file is None:
             planner.problem(*here, "Mã", values["code"], "không có cán bộ nào mang mã này trong "
