@@ -238,6 +238,12 @@ class StaffView(SecureModelView):
         EndpointLinkRowAction("fa fa-archive", ".archive_view", title="Cho nghỉ / chuyển công tác"),
     ]
 
+    def get_list_row_actions(self):
+        # "Cho nghỉ / chuyển công tác" is an edit: shown only to who may edit (staff.edit).
+        actions = super().get_list_row_actions()
+        return actions if self.can_edit else [
+            a for a in actions if a not in self.column_extra_row_actions]
+
     def base_query(self):
         # Unit, title and department in the same query: a list page costs the same number
         # of queries whatever its size.  The default order is the Vietnamese name order.
