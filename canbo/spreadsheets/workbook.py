@@ -314,7 +314,9 @@ def _csv_value(value, fmt):
     if value is None:
         return ""
     if fmt == "percent":  # a number for the spreadsheet to compute with: CSV keeps the dot
-        return f"{value:.1f}"
+        # one decimal, two where the report needed them (``reports.percents``)
+        text = f"{value:.2f}"
+        return text[:-1] if text.endswith("0") else text
     return _text(value)
 
 
