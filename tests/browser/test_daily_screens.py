@@ -1,8 +1,8 @@
 """Daily use of the panel in a real Chromium (issue 14): the viewer's screens carry no
 control that changes a record, a qualification's level box lists only its kind's
-levels, and the import preview lists the cells converted from old Vietnamese fonts.
+levels, every list's search hint is read whole in its box, and the import preview lists the cells converted from old Vietnamese fonts.
 
-Saves ``viewer-staff-list.png``, ``qualification-levels.png`` and
+Saves ``viewer-staff-list.png``, ``qualification-levels.png``, ``search-box.png`` and
 ``import-legacy-cells.png`` (see conftest.py for where).
 """
 import pytest
@@ -19,6 +19,7 @@ def server(live_panel):
     def accounts(unit):
         users.create_user("canbo", PASSWORD, "OFFICER", unit)
         users.create_user("xem", PASSWORD, "VIEWER", unit)
+        users.create_user("quantri", PASSWORD, "ADMIN", None)
 
     return live_panel(accounts)
 
@@ -69,3 +70,28 @@ def test_the_level_box_lists_only_the_levels_of_the_kind_chosen(server, page, sc
                        "Chưa qua đào tạo"]
     assert level.input_value() == "CVCC"  # not one of its levels: the first instead
     page.screenshot(path=str(screenshots / "qualification-levels.png"), full_page=True)
+
+
+#: The width the placeholder's text takes in its box, in CSS pixels (canvas metrics with
+#: the box's own font), beside the room the box gives it.
+PLACEHOLDER_ROOM = """e => {
+  const style = getComputedStyle(e);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = style.font;
+  return [context.measureText(e.placeholder).width,
+          e.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)];
+}"""
+
+
+def test_every_search_hint_is_read_whole_in_its_box(server, page, screenshots):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, server, "quantri")
+    for url in ("/admin/staff/", "/admin/rating/?flt0_0=2022", "/admin/title/",
+                "/admin/department/", "/admin/unit/", "/admin/user/", "/admin/auditlog/"):
+        page.goto(server + url)
+        box = page.locator("input[name=search]")
+        assert box.get_attribute("placeholder").startswith("Tìm")
+        text, room = box.evaluate(PLACEHOLDER_ROOM)
+        assert text <= room, f"{url}: «{box.get_attribute('placeholder')}» {text:.0f}px > {room:.0f}px"
+    page.goto(f"{server}/admin/staff/")
+    page.screenshot(path=str(screenshots / "search-box.png"))
