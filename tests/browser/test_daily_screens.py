@@ -5,6 +5,9 @@ levels, every list's search hint is read whole in its box, and the import previe
 Saves ``viewer-staff-list.png``, ``qualification-levels.png``, ``search-box.png`` and
 ``import-legacy-cells.png`` (see conftest.py for where).
 """
+import io
+
+import openpyxl
 import pytest
 
 from canbo.records import users
@@ -95,3 +98,37 @@ def test_every_search_hint_is_read_whole_in_its_box(server, page, screenshots):
         assert text <= room, f"{url}: «{box.get_attribute('placeholder')}» {text:.0f}px > {room:.0f}px"
     page.goto(f"{server}/admin/staff/")
     page.screenshot(path=str(screenshots / "search-box.png"))
+
+
+def legacy_workbook():
+    """Most names in Unicode; one pasted from a .VnTime (TCVN3) file, one from VNI."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Cán bộ"
+    for row in (["Mã", "Họ và tên", "Loại"], ["KT90", "Nguyễn Văn Hùng", "Công chức"],
+                ["KT91", "§inh V¨n Tïng", "Công chức"], ["KT92", "Ñoã Thò AÙnh", "Cán bộ"]):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_import_preview_lists_the_cells_converted_from_old_fonts(server, page,
+                                                                      screenshots):
+    log_in(page, server, "canbo")
+    page.goto(f"{server}/admin/import/")
+    page.set_input_files("#file", files=[{
+        "name": "ds-cu.xlsx", "buffer": legacy_workbook(),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.click("button:has-text('Kiểm tra tệp')")
+    rows = page.locator("#converted tbody tr")
+    playwright.expect(rows).to_have_count(2)
+    assert rows.nth(0).locator("td").all_inner_texts() == [
+        "Cán bộ", "3", "«Họ và tên» (B)", "§inh V¨n Tïng", "Đinh Văn Tùng", "TCVN3"]
+    assert rows.nth(1).locator("td").all_inner_texts() == [
+        "Cán bộ", "4", "«Họ và tên» (B)", "Ñoã Thò AÙnh", "Đỗ Thị Ánh", "VNI"]
+    page.locator("#preview").screenshot(path=str(screenshots / "import-legacy-cells.png"))
+    page.click("#confirm")
+    playwright.expect(page.locator(".alert").first).to_be_visible()
+    page.goto(f"{server}/admin/staff/?search=dinh+van+tung")
+    playwright.expect(page.locator("td.col-full_name")).to_have_text(["Đinh Văn Tùng"])
