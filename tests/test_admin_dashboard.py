@@ -163,4 +163,5 @@ def test_equal_counts_read_as_equal_percents_and_the_rounding_is_stated(app):
     assert by_count["1"] == {"5,26"}, pairs
     assert all(len(shown) == 1 for shown in by_count.values()), pairs
     assert round(sum(float(p.replace(",", ".")) for _, _, p in pairs), 2) == 100
-    assert reports.ROUNDING_NOTE in html
+    assert reports.ROUNDING_NOTE in html  # under the progress table, and the charts':
+    assert "Biểu đồ: tỷ lệ làm tròn để cộng đúng 100%" in html
