@@ -99,6 +99,10 @@ class SecureIndexView(SecuredMixin, AdminIndexView):
 # --- model views ------------------------------------------------------------------------
 
 
+#: The search box's hint on a list of people (``search_words``: case and diacritics
+#: ignored), short enough to be read whole in the box.
+NAME_SEARCH_HINT = "Tìm họ tên (có dấu hoặc không)"
+
 EDIT_ENDPOINTS = {"create_view", "edit_view", "ajax_update"}
 #: The hidden field of a versioned record's form (``Versioned``): the version it was read at.
 VERSION_FIELD = "record_version"
@@ -357,7 +361,15 @@ class SecureModelView(SecuredMixin, ModelView):
                      changes=audit.diff(audit.snapshot(model), {}))
 
     def search_placeholder(self):
-        return "Tìm theo họ tên (gõ có dấu hoặc không dấu)" if self._search_supported else None
+        """What the search box finds, short enough to be read whole in its box (a list
+        of people: their names, typed with or without diacritics)."""
+        if not self._search_supported:
+            return None
+        columns = list(self.column_searchable_list or ())
+        if self.name_search_column is not None or any(c is Staff.search_name for c in columns):
+            return NAME_SEARCH_HINT
+        labels = [(self.column_labels or {}).get(c.name, c.name) for c in columns]
+        return "Tìm theo " + ", ".join(label[:1].lower() + label[1:] for label in labels)
 
     def get_export_value(self, model, name):
         """A cell of the list's export.  In CSV, text that starts like a formula (a name,

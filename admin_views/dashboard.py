@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from canbo.errors import CanboError, NoData
 from canbo.models import Unit
-from canbo.stats import charts, dashboard, yearly_report
+from canbo.stats import charts, dashboard, reports, yearly_report
 
 from .base import SecureView, can, current_account, forbid, own_unit, sees, visible_unit_ids
 from .todo import todo_links
@@ -93,6 +93,7 @@ class DashboardView(SecureView):
                     for i, q in enumerate(board.quotas)],
             can_print=can("print"),
             stages=dashboard.STAGES,
+            rounding_note=reports.ROUNDING_NOTE,
             todo=todo_links(current_account(), today),
         )
 

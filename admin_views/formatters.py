@@ -12,7 +12,7 @@ from flask_admin.model import typefmt
 from markupsafe import Markup
 
 from canbo import vietnamese
-from canbo.rules import scoring
+from canbo.rules import rulesets, scoring
 
 from . import dates
 
@@ -34,6 +34,14 @@ def vi_points(view, value, name=None):
 def points(view, context, model, name):
     """A rating's points as shown: rounded for reading; the stored value decides."""
     return scoring.points_text(getattr(model, name))
+
+
+def rule_set_short(code):
+    """A rule set as a person names it ("NĐ 90/2020, NĐ 48/2023"), never its code
+    (``ND90_ND48_2023``): the template filter ``rule_set``; the full title is
+    ``rulesets.LABELS``."""
+    rule_set = rulesets.RULE_SETS.get(code)
+    return rule_set.short if rule_set else (code or "")
 
 
 def yes_no(view, value, name=None):
@@ -62,4 +70,5 @@ EXPORT_FORMATTERS = {**typefmt.EXPORT_FORMATTERS, **{
 
 def register(app, admin):
     app.jinja_env.filters.update(vietnamese.TEMPLATE_FILTERS)
+    app.jinja_env.filters["rule_set"] = rule_set_short
     dates.register(app)  # the date fields' reading, showing and picker

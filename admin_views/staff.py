@@ -11,6 +11,7 @@
   set by "Cho nghỉ / chuyển công tác" or in the record's form.
 """
 import datetime
+import json
 
 from flask import flash, g, has_request_context, redirect, request, url_for
 from flask_admin import expose
@@ -80,6 +81,12 @@ def _level_choices():
 
 
 ALL_LEVELS = _level_choices()
+
+#: ``{kind code: [[level code, label], …]}``: the levels each kind lists, in order, on the
+#: level box of every qualification row, so that ``canbo-levels.js`` shows only those of
+#: the kind chosen beside it; ``level_matches_kind`` checks the same on the server.
+LEVELS_BY_KIND = json.dumps({kind.code: [list(c) for c in kind.levels.choices()]
+                             for kind in QualificationKind}, ensure_ascii=False)
 
 
 def title_choices():
@@ -154,10 +161,16 @@ class QualificationLevelFilter(BasePeeweeFilter):
 
 
 def level_matches_kind(form, field):
+    """The level is one of its kind's (``QualificationKind.levels``); its error names
+    the level ("Tiến sĩ"), never its code.  A kind that is none of the three is the kind
+    box's own error (not a valid choice), not this one's."""
     try:
-        QualificationKind(form.kind.data).levels(field.data)
-    except ValueError:
         kind = QualificationKind(form.kind.data)
+    except ValueError:
+        return
+    try:
+        kind.levels(field.data)
+    except ValueError:
         allowed = ", ".join(m.label for m in kind.levels)
         level = dict(ALL_LEVELS).get(field.data, field.data)  # the name, not the code
         raise ValidationError(f"Trình độ «{level}» không thuộc {kind.label}; chọn một trong: "
@@ -232,15 +245,27 @@ class StaffView(SecureModelView):
         "form_args": {
             "kind": {"label": "Loại trình độ"},
             "level": {"label": "Trình độ", "choices": ALL_LEVELS,
-                      "validators": [level_matches_kind]},
+                      "validators": [level_matches_kind],
+                      "render_kw": {"data-levels-by-kind": LEVELS_BY_KIND}},
             "major": {"label": "Chuyên ngành"},
             "awarded_on": {"label": "Ngày cấp bằng"},
             "id": {"validators": [Optional()]},  # empty for a new row
         },
     })]
+    @property
+    def extra_js(self):
+        # the level box lists only the levels of the kind chosen beside it
+        return [url_for("canbo_static.static", filename="canbo-levels.js")]
+
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-archive", ".archive_view", title="Cho nghỉ / chuyển công tác"),
     ]
+
+    def get_list_row_actions(self):
+        # "Cho nghỉ / chuyển công tác" is an edit: shown only to who may edit (staff.edit).
+        actions = super().get_list_row_actions()
+        return actions if self.can_edit else [
+            a for a in actions if a not in self.column_extra_row_actions]
 
     def base_query(self):
         # Unit, title and department in the same query: a list page costs the same number

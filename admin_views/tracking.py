@@ -79,6 +79,12 @@ class TrackingView(SecureView):
 
     self_service = True  # a civil servant's own sheets, an evaluator's evaluatees'
 
+    def is_visible(self):
+        # In the menu only for whom its page opens: the grid (tracking.read) or one's own
+        # sheet (an account bound to a staff record); the viewer would meet a 403.
+        account = current_account()
+        return account is not None and bool(can("tracking.read") or account.staff_id)
+
     @expose("/")
     def index(self):
         account = current_account()

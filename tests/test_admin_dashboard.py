@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from canbo.models import Rating, Staff, Unit
+from canbo.models import Qualification, Rating, Staff, Unit
 from canbo.records import users
+from canbo.stats import reports
 from panel_helpers import panel_app
 
 PASSWORD = "matkhau-kiem-thu-1"
@@ -139,3 +140,28 @@ def test_the_report_of_a_unit_outside_the_scope_is_not_found(app):
 def test_a_unit_is_chosen_only_where_there_is_a_choice(app, username, choice):
     html = client_as(app, username).get("/admin/dashboard/").get_data(as_text=True)
     assert ('id="pick-unit"' in html) is choice
+
+
+def test_equal_counts_read_as_equal_percents_and_the_rounding_is_stated(app):
+    """Four levels of one person each among the 19: 1 of 19 is 5,26% for each of them,
+    with the rule of the rounding under the chart (one decimal read 5,3% three times and
+    5,2% once, as the tie went to the earlier rows)."""
+    graduates = (Staff.select().join(Qualification)
+                 .where(Staff.left_on.is_null(), Qualification.kind == "EDUCATION",
+                        Qualification.level == "DH").order_by(Staff.id).distinct())
+    for person, level in zip(list(graduates)[:4], ("THS", "CD", "SC", None)):
+        Qualification.delete().where(Qualification.staff == person,
+                                     Qualification.kind == "EDUCATION").execute()
+        if level:  # none recorded: "Chưa qua đào tạo"
+            Qualification.create(staff=person, kind="EDUCATION", level=level)
+    html = client_as(app, "viewer").get("/admin/dashboard/").get_data(as_text=True)
+    education = re.search(r"Trình độ chuyên môn: (.*?)\.\s", html).group(1)
+    pairs = re.findall(r"([^;]+?) (\d+) \(([\d,]+)%\)", education)
+    by_count = {}
+    for _, count, percent in pairs:
+        by_count.setdefault(count, set()).add(percent)
+    assert by_count["1"] == {"5,26"}, pairs
+    assert all(len(shown) == 1 for shown in by_count.values()), pairs
+    assert round(sum(float(p.replace(",", ".")) for _, _, p in pairs), 2) == 100
+    assert reports.ROUNDING_NOTE in html  # under the progress table, and the charts':
+    assert "Biểu đồ: tỷ lệ làm tròn để cộng đúng 100%" in html

@@ -118,3 +118,18 @@ def test_csv_export_has_a_bom(login_as):
 def test_export_of_a_unit_outside_the_scope_is_404(login_as):
     assert login_as("OFFICER").get(URL + "export/staff.xlsx?unit=XB").status_code == 404
     assert login_as("ADMIN").get(URL + "export/staff.xlsx?unit=XB").status_code == 200
+
+
+def test_the_preview_lists_the_cells_converted_from_old_fonts(login_as):
+    client = login_as("OFFICER")
+    data = xlsx([["Mã", "Họ và tên", "Loại"], ["KT90", "Nguyễn Văn Hùng", "Công chức"],
+                 ["KT91", "TrÞnh V¨n §øc", "Công chức"], ["KT92", "Ñoã Thò AÙnh", "Cán bộ"]],
+                sheet="Cán bộ")
+    html = upload(client, data).get_data(as_text=True)
+    table = html[html.index('id="converted"'):html.index("</table>", html.index('id="converted"'))]
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td>"
+                      r"<td><b>(.*?)</b></td><td>(\w+)</td></tr>", table)
+    assert rows == [
+        ("Cán bộ", "3", "«Họ và tên» (B)", "TrÞnh V¨n §øc", "Trịnh Văn Đức", "TCVN3"),
+        ("Cán bộ", "4", "«Họ và tên» (B)", "Ñoã Thò AÙnh", "Đỗ Thị Ánh", "VNI")]
+    assert "2 ô gõ bằng phông chữ cũ (TCVN3, VNI) đã được chuyển sang Unicode" in html

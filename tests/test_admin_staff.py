@@ -1,7 +1,9 @@
 """The staff list: accent-insensitive search, Vietnamese name order, filters, archiving,
 inline qualifications, export, and a query count that does not grow with the page size."""
 import datetime
+import json
 import re
+from html import unescape
 
 import pytest
 from playhouse.test_utils import count_queries
@@ -199,3 +201,32 @@ def test_the_personal_id_is_kept_when_12_digits_and_refused_otherwise(login_as, 
                             "job_position": "Công chức Văn phòng – thống kê"})
     saved = Staff.get_by_id(person.id)
     assert (saved.personal_id, saved.rank_code) == ("037201001234", "01.003")
+
+
+def test_a_qualification_error_names_the_level_and_an_unknown_kind_is_a_message(login_as,
+                                                                                csrf):
+    client = login_as("OFFICER")
+    unit = Unit.get(Unit.code == "KIMTAN")
+    form = {"csrf_token": csrf(client), "code": "KT97", "full_name": "Lê Văn Bảy",
+            "kind": "CIVIL_SERVANT", "unit": unit.id, "leader_role": "NONE",
+            "ethnicity": "Kinh"}
+    html = client.post("/admin/staff/new/", data={
+        **form, "qualifications-0-kind": "POLITICAL_THEORY",
+        "qualifications-0-level": "TS"}).get_data(as_text=True)
+    assert "Trình độ «Tiến sĩ» không thuộc Lý luận chính trị" in html and "«TS»" not in html
+    response = client.post("/admin/staff/new/", data={
+        **form, "qualifications-0-kind": "", "qualifications-0-level": "TS"})
+    assert response.status_code == 200  # the kind box's own error, not a 500
+    assert not Staff.select().where(Staff.code == "KT97").exists()
+
+
+def test_the_level_box_knows_each_kinds_levels(login_as):
+    person = Staff.get(Staff.code == "KT06")
+    html = login_as("OFFICER").get(f"/admin/staff/edit/?id={person.id}").get_data(as_text=True)
+    assert "/admin/canbo-static/canbo-levels.js" in html
+    raw = re.search(r'data-levels-by-kind="([^"]+)"', html).group(1)
+    by_kind = json.loads(unescape(raw))
+    assert [code for code, _ in by_kind["STATE_MANAGEMENT"]] == ["CVCC", "CVC", "CV", "CS",
+                                                                  "NONE"]
+    assert ["TS", "Tiến sĩ"] in by_kind["EDUCATION"]
+    assert "TS" not in {code for code, _ in by_kind["POLITICAL_THEORY"]}

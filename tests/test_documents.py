@@ -419,3 +419,22 @@ def test_cli_unknown_staff_is_one_vietnamese_line(demo_db, run, tmp_path):
 def test_file_names_are_ascii_and_meaningful():
     assert documents.file_name("phiếu đánh giá", 2022, "KT13", "Nguyễn Thị Ngọc Ánh") == \
         "phieu-danh-gia-2022-kt13-nguyen-thi-ngoc-anh.pdf"
+
+
+def test_a_form_that_fits_on_two_pages_leaves_no_third_of_its_first_page_empty(
+        demo_db, tmp_path, monkeypatch):
+    """The self-rating's boxes and its signature were one block: when they did not fit
+    under section II.1, page 1 ended a third empty and the form took three pages.  Now
+    the boxes stay with their heading and the signature with itself: the boxes end
+    page 1, and the form is two pages."""
+    said = "Chấp hành nghiêm chỉnh chủ trương, đường lối của Đảng, pháp luật của Nhà nước."
+    monkeypatch.setattr(documents_forms, "form_texts", lambda ratings: {
+        r.id: FormTexts(criteria={i: said for i in range(1, 10)}, strengths=said * 2,
+                        manager_comment=said) for r in ratings})
+    data = form("KT13")
+    pages = pages_text(data, tmp_path)
+    assert len(pages) == 2
+    assert "2. Tự xếp loại chất lượng:" in pages[0]
+    assert "NGƯỜI CÓ THẨM QUYỀN ĐÁNH GIÁ" in pages[1]
+    # the last signature is never alone: it stays with the boxes it signs
+    assert "2. Kết quả đánh giá, xếp loại chất lượng:" in pages[1]

@@ -571,3 +571,22 @@ def test_personal_ids_are_imported_checked_and_unique(unit):
         result = run_import(book(("Cán bộ", rows)))
         assert any(message in line for line in result.problem_lines()), result.problem_lines()
         assert counts() == before
+
+
+def test_cells_pasted_from_old_fonts_in_a_unicode_file_are_converted_and_listed(unit):
+    """Most names in Unicode, two pasted from .VnTime (TCVN3) and VNI files: each of
+    those converted on its own, and listed (sheet, row, column, before → after)."""
+    tcvn3 = [*LAN[:1], "TrÞnh V¨n §øc", *LAN[2:]]
+    vni = ["X03", "Nguyeãn Thò Lan", *LAN[2:]]
+    result = run_import(book(("Cán bộ", [STAFF_HEADERS, HUNG, tcvn3, vni])), unit=unit)
+    assert not result.problems and result.encoding == "unicode"
+    assert [(c.sheet, c.row, c.column_name, c.before, c.after, c.encoding)
+            for c in result.converted] == [
+        ("Cán bộ", 3, "«Họ và tên» (B)", "TrÞnh V¨n §øc", "Trịnh Văn Đức", "tcvn3"),
+        ("Cán bộ", 4, "«Họ và tên» (B)", "Nguyeãn Thò Lan", "Nguyễn Thị Lan", "vni")]
+    assert ("  Trang «Cán bộ», dòng 3, cột «Họ và tên» (B): «TrÞnh V¨n §øc» → «Trịnh Văn "
+            "Đức» (từ TCVN3)") in result.summary()
+    result = run_import(book(("Cán bộ", [STAFF_HEADERS, HUNG, tcvn3, vni])), unit=unit)
+    assert Staff.get(Staff.code == "X02").full_name == "Trịnh Văn Đức"
+    assert Staff.get(Staff.code == "X03").full_name == "Nguyễn Thị Lan"
+    assert Staff.get(Staff.code == "X01").full_name == "Nguyễn Văn Hùng"

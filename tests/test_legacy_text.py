@@ -102,3 +102,30 @@ def test_conversion_never_fails_on_any_text(text):
     for encoding in (UNICODE, TCVN3, VNI):
         assert isinstance(convert(text, encoding), str)
     assert isinstance(to_unicode(text), str)
+
+
+@pytest.mark.parametrize("cell, expected, encoding", [
+    ("NguyÔn V¨n Hïng", "Nguyễn Văn Hùng", TCVN3),
+    ("TrÞnh V¨n §øc", "Trịnh Văn Đức", TCVN3),
+    ("Th¹c sÜ", "Thạc sĩ", TCVN3),
+    ("Nguyeãn Vaên Huøng", "Nguyễn Văn Hùng", VNI),
+    ("Ñoã Thò AÙnh", "Đỗ Thị Ánh", VNI),
+    # cells that read as Vietnamese, or as nothing a conversion would make Vietnamese
+    ("Lê Hà", "Lê Hà", None), ("Mã", "Mã", None), ("Tài – chính", "Tài – chính", None),
+    ("José", "José", None), ("café", "café", None), ("Hmông", "Hmông", None),
+    ("Nguyễn Văn Hùng", "Nguyễn Văn Hùng", None), ("KT01", "KT01", None),
+])
+def test_a_cell_pasted_from_an_old_file_is_converted_on_its_own(cell, expected, encoding):
+    assert legacy_text.convert_cell(cell) == (expected, encoding)
+
+
+@pytest.mark.parametrize("phrase", [p[0] for p in PHRASES])
+def test_a_unicode_vietnamese_cell_is_never_converted(phrase):
+    assert legacy_text.convert_cell(phrase) == (phrase, None)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.text())
+def test_converting_a_cell_never_fails_and_says_when_it_changed_it(text):
+    out, encoding = legacy_text.convert_cell(text)
+    assert isinstance(out, str) and (encoding is None or out != text)

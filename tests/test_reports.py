@@ -26,7 +26,34 @@ def test_percents_add_up_to_exactly_100(counts):
 
 
 def test_percents_of_a_third_each():
+    # no number of decimals gives three thirds equal shares of 100: the stated order
     assert reports.percents([1, 1, 1], 3) == [33.4, 33.3, 33.3]
+
+
+@pytest.mark.parametrize("counts, expected", [
+    ([1, 1, 19], [4.76, 4.76, 90.48]),  # one decimal read 4,8 beside 4,7
+    ([0, 1, 13, 1, 2, 1, 1], [0.0, 5.26, 68.43, 5.26, 10.53, 5.26, 5.26]),
+    ([1, 15, 1, 2], [5.3, 78.9, 5.3, 10.5]),  # one decimal is enough: kept
+    ([16, 4, 0, 0], [80.0, 20.0, 0.0, 0.0]),
+])
+def test_equal_counts_get_equal_percents(counts, expected):
+    assert reports.percents(counts, sum(counts)) == expected
+
+
+@given(st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=9))
+def test_equal_counts_differ_only_in_the_stated_order(counts):
+    total = sum(counts)
+    values = reports.percents(counts, total)
+    if not total:
+        return
+    assert round(sum(values) * 100) == 10000
+    shown = {}
+    for c, p in zip(counts, values):
+        shown.setdefault(c, []).append(p)
+    if any(len(set(v)) > 1 for v in shown.values()):  # the fallback: one decimal, and
+        assert all(round(p * 10) == p * 10 for p in values)  # earlier rows first
+        for v in shown.values():
+            assert v == sorted(v, reverse=True)
 
 
 def test_ratings_2021_and_2022_reproduce_the_kim_tan_report(demo_db):

@@ -149,7 +149,7 @@ def test_xlsx_has_frozen_bold_header_widths_and_real_numbers(tmp_path):
     assert report.freeze_panes == "A2" and people.freeze_panes == "A2"
     assert report["A1"].value == "Mức xếp loại" and report["A1"].font.b
     assert report.column_dimensions["A"].width >= len("Hoàn thành xuất sắc nhiệm vụ")
-    assert report["C2"].value == pytest.approx(0.70) and report["C2"].number_format == "0.0%"
+    assert report["C2"].value == pytest.approx(0.70) and report["C2"].number_format == "0.0#%"  # 4,76% where needed
     assert report["B2"].value == 14
     assert people["C2"].value == datetime.datetime(1972, 3, 12)
     assert people["C2"].number_format.lower() == "dd/mm/yyyy"

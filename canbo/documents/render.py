@@ -347,7 +347,7 @@ def qualification_groups(report):
             if row.code == "CC" and kind.code == "POLITICAL_THEORY":
                 cn = next(r for r in rows if r.code == "CN")
                 row = reports.Row("CC", "Cao cấp, cử nhân", row.count + cn.count,
-                                  round(row.percent + cn.percent, 1))
+                                  round(row.percent + cn.percent, 2))
             out.append(row)
         groups.append((kind, out))
     return groups

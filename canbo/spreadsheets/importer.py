@@ -37,12 +37,14 @@ from canbo.db import database
 from canbo.models import AuditLog, Department, Qualification, Rating, Staff, Title, Unit
 from canbo.records import accounts, users
 from canbo.spreadsheets import workbook as spreadsheets
-from canbo.spreadsheets.plan import Plan, Problem, build_plan
+from canbo.spreadsheets.plan import Plan, Problem, build_plan, recognise
 
 __all__ = ["ImportResult", "Problem", "import_file", "import_workbook", "may_create_units"]
 
 _PLAIN = (BooleanField, CharField, DateField, DateTimeField, DecimalField, ForeignKeyField,
           IntegerField, TextField)
+#: Converted cells the command line's summary lists (the panel's preview lists them all).
+SHOWN_CONVERTED = 50
 BATCH = 400  # rows per INSERT: under SQLite's limit on bound variables for every table
 #: The permission an import needs to create the units its rows name.
 CREATE_UNITS = "units.edit"
@@ -58,6 +60,9 @@ class ImportResult:
     counts: dict
     written: bool
     dry_run: bool
+    #: Cells of a Unicode file converted from TCVN3 or VNI one by one
+    #: (``workbook.Converted``): the officer checks them in the preview.
+    converted: list = dataclasses.field(default_factory=list)
 
     @property
     def refused(self):
@@ -71,6 +76,12 @@ class ImportResult:
         lines = []
         if self.encoding != "unicode":
             lines.append(f"Đã chuyển mã tiếng Việt từ {self.encoding.upper()} sang Unicode.")
+        if self.converted:
+            lines.append(f"Đã chuyển {len(self.converted)} ô gõ bằng phông chữ cũ (TCVN3, VNI) "
+                         "sang Unicode; hãy xem lại:")
+            lines += [f"  {cell}" for cell in self.converted[:SHOWN_CONVERTED]]
+            if len(self.converted) > SHOWN_CONVERTED:
+                lines.append(f"  … và {len(self.converted) - SHOWN_CONVERTED} ô khác.")
         lines.append(
             f"{verb}: cán bộ thêm mới {c['staff_created']}, cập nhật {c['staff_updated']}, "
             f"không đổi {c['staff_unchanged']}; trình độ thêm {c['qualifications_created']}; "
@@ -125,7 +136,20 @@ def import_workbook(workbook, *, actor, unit=None, dry_run=False, skip_invalid=F
             _write(plan, actor)
     report(2, 2)
     return ImportResult(workbook.encoding, plan.problems, plan.warnings, plan.counts(),
-                        write, dry_run)
+                        write, dry_run, _name_columns(workbook))
+
+
+def _name_columns(workbook):
+    """``workbook.converted``, each cell with its column's heading where the sheet is a
+    list the importer recognised."""
+    headings = {}
+    for sheet in workbook.sheets:
+        if any(c.sheet == sheet.name for c in workbook.converted):
+            _, _, found, _ = recognise(sheet)
+            headings[sheet.name] = {i: col.header for i, col in (found or {}).items()}
+    for cell in workbook.converted:
+        cell.header = headings.get(cell.sheet, {}).get(cell.column, "")
+    return workbook.converted
 
 
 # --- writing --------------------------------------------------------------------------

@@ -12,6 +12,9 @@ so "Nguyễn Văn Hùng" arrives as ``NguyÔn V¨n Hïng`` (TCVN3) or ``Nguyeãn
 - VNI writes a base letter followed by one or two mark bytes (``a`` + ``ø`` = "à"); a few
   letters (ơ ư đ and the toned i, ỵ) are single bytes.
 
+A file is one encoding (``detect``, ``convert``); in a Unicode file, a few cells pasted
+from an old file are found and converted one by one (``convert_cell``).
+
 Detection is by evidence, not by guess: a conversion is kept only when it turns more
 words into valid Vietnamese syllables than the text had before, and text holding any
 letter that only Unicode can spell (ă, ơ, ư, đ, ạ … ỹ) is Unicode already.
@@ -185,11 +188,18 @@ def detect(texts):
     """The encoding that best explains ``texts`` (an iterable of strings, e.g. one file).
 
     Returns ``"unicode"``, ``"tcvn3"`` or ``"vni"``: a legacy encoding only when
-    converting the texts that could be legacy gains valid Vietnamese words overall.
+    converting the texts that could be legacy gains more valid Vietnamese words than the
+    texts already in Unicode hold.
     """
     totals = {UNICODE: 0, TCVN3: 0, VNI: 0}
-    candidates = (t for t in texts if isinstance(t, str) and not is_unicode(t))
+    candidates = (t for t in texts if isinstance(t, str) and not t.isascii())
     for text in itertools.islice(candidates, SAMPLE):
+        if is_unicode(text):
+            # Spelled with letters only Unicode has: evidence for Unicode, so that a file
+            # of Unicode names with a few cells pasted from an old one is read as Unicode
+            # and those cells converted one by one (``convert_cell``).
+            totals[UNICODE] += max(score(text), 0)
+            continue
         totals[UNICODE] += score(text)
         for name, convert in CONVERTERS.items():
             totals[name] += score(convert(text))
@@ -209,6 +219,41 @@ def convert(text, encoding):
     # Only letters Unicode Vietnamese also uses ("Mã", "Hà"): a header typed later in
     # Unicode inside a legacy file; keep it unless converting makes it better Vietnamese.
     return normalize(text)
+
+
+# Non-ASCII characters that are not letters but do occur in Unicode Vietnamese text.
+_PUNCTUATION = set("–—‘’“”«»…•°·\u00a0")
+
+
+def _reads_as_vietnamese(text):
+    """Whether ``text`` reads as Unicode Vietnamese: each word with a non-ASCII letter
+    spelled as a syllable, and no other non-ASCII sign than common punctuation."""
+    words = [w for w in _WORD.findall(text) if not w.isascii()]
+    strays = {ch for ch in text if not ch.isascii() and not ch.isalpha()} - _PUNCTUATION
+    return bool(words) and not strays and all(_syllable_ok(w) for w in words)
+
+
+def convert_cell(text):
+    """One cell of a Unicode file, pasted from an old .VnTime (TCVN3) or VNI file:
+    ``(text, encoding)`` — the cell converted and the encoding it was in, or the cell
+    as it is and ``None``.
+
+    A cell is converted only when it does not read as Vietnamese (``_reads_as_vietnamese``)
+    and its conversion does, with more valid words: "NguyÔn V¨n Hïng" → "Nguyễn Văn
+    Hùng", while "Lê Hà", "José" or "café" stay as typed.
+    """
+    if not isinstance(text, str):
+        return text, None
+    if is_unicode(text) or _reads_as_vietnamese(text):
+        return normalize(text), None
+    best = None
+    for name, conversion in CONVERTERS.items():
+        converted = conversion(text)
+        if converted != text and _reads_as_vietnamese(converted) and \
+                score(converted) > score(text) and \
+                (best is None or score(converted) > score(best[0])):
+            best = (converted, name)
+    return best or (normalize(text), None)
 
 
 def normalize(text):

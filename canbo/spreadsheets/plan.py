@@ -84,7 +84,7 @@ def _name_key(name):
 # --- recognising sheets ---------------------------------------------------------------
 
 
-def _recognise(sheet):
+def recognise(sheet):
     """``(kind, header row index, {index: Column}, unknown)``; kind None if not a sheet
     of ours.  The header row is the first of the first ten holding a "Mã" column."""
     by_name = {"can bo": cols.STAFF, "danh sach can bo": cols.STAFF,
@@ -225,7 +225,7 @@ def build_plan(workbook, unit=None, create_units=False, today=None, allowed_unit
     for sheet in workbook.sheets:
         if cols.header_key(sheet.name) == cols.header_key(GUIDE_SHEET):
             continue  # the templates' own explanation of the columns
-        columns, header, found, unknown = _recognise(sheet)
+        columns, header, found, unknown = recognise(sheet)
         if columns is None:
             if any(sheet.rows):
                 planner.plan.warnings.append(

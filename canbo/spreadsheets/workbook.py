@@ -45,9 +45,48 @@ class Worksheet:
 
 
 @dataclasses.dataclass
+class Converted:
+    """One cell of a Unicode file that was pasted from an old TCVN3 or VNI file and
+    converted on its own (``legacy_text.convert_cell``), for the officer to check."""
+
+    sheet: str
+    row: int  # the sheet's row number, from 1
+    column: int  # from 0; ``letter`` is how the spreadsheet program names it
+    before: str
+    after: str
+    encoding: str
+    header: str = ""  # the column's heading, when the sheet is one the importer knows
+
+    @property
+    def letter(self):
+        return column_letter(self.column)
+
+    @property
+    def column_name(self):
+        """``«Họ và tên» (B)``, or ``B`` in a column without a known heading."""
+        return f"«{self.header}» ({self.letter})" if self.header else self.letter
+
+    def __str__(self):
+        return (f"Trang «{self.sheet}», dòng {self.row}, cột {self.column_name}: "
+                f"«{self.before}» → «{self.after}» (từ {self.encoding.upper()})")
+
+
+def column_letter(index):
+    """``0`` → ``"A"``, ``26`` → ``"AA"``: a column as spreadsheet programs name it."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclasses.dataclass
 class Workbook:
     sheets: list
     encoding: str = legacy_text.UNICODE  # the legacy encoding converted from, if any
+    #: In a Unicode file, the cells converted one by one (``Converted``).
+    converted: list = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -229,21 +268,35 @@ def _read_csv(data, name):
 
 
 def _to_unicode(sheets):
+    """The sheets with every text in Unicode NFC: a legacy file converted as a whole
+    (``legacy_text.detect``); in a Unicode file, each cell pasted from an old file
+    converted on its own and listed (``Workbook.converted``)."""
     texts = dict.fromkeys(v for s in sheets for row in s.rows for v in row if isinstance(v, str))
     encoding = legacy_text.detect(texts)
     done = {}  # each distinct text converted once: lists repeat the same values a lot
 
     def convert(value):
         if not isinstance(value, str) or value.isascii():
-            return value
+            return value, None
         if value not in done:
-            done[value] = legacy_text.convert(value, encoding)
+            done[value] = (legacy_text.convert_cell(value) if encoding == legacy_text.UNICODE
+                           else (legacy_text.convert(value, encoding), None))
         return done[value]
 
+    converted = []
     for sheet in sheets:
-        sheet.name = convert(sheet.name)
-        sheet.rows = [[convert(v) for v in row] for row in sheet.rows]
-    return Workbook(sheets, encoding)
+        sheet.name = convert(sheet.name)[0]
+        rows = []
+        for number, row in enumerate(sheet.rows, 1):
+            out = []
+            for column, value in enumerate(row):
+                text, legacy = convert(value)
+                if legacy:
+                    converted.append(Converted(sheet.name, number, column, value, text, legacy))
+                out.append(text)
+            rows.append(out)
+        sheet.rows = rows
+    return Workbook(sheets, encoding, converted)
 
 
 # --- writing --------------------------------------------------------------------------
@@ -314,7 +367,9 @@ def _csv_value(value, fmt):
     if value is None:
         return ""
     if fmt == "percent":  # a number for the spreadsheet to compute with: CSV keeps the dot
-        return f"{value:.1f}"
+        # one decimal, two where the report needed them (``reports.percents``)
+        text = f"{value:.2f}"
+        return text[:-1] if text.endswith("0") else text
     return _text(value)
 
 

@@ -27,7 +27,7 @@ STYLE = {"header": 1, "date": 2, "percent": 3, "decimal": 4}
 _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="{_MAIN}">
 <numFmts count="3"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>\
-<numFmt numFmtId="165" formatCode="0.0%"/><numFmt numFmtId="166" formatCode="0.00"/></numFmts>
+<numFmt numFmtId="165" formatCode="0.0#%"/><numFmt numFmtId="166" formatCode="0.00"/></numFmts>
 <fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>\
 <font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>
 <fills count="2"><fill><patternFill patternType="none"/></fill>\

@@ -41,8 +41,9 @@ def esc(text):
 
 
 def percent_text(value):
-    """``83.3`` → ``"83,3%"`` (REFERENCE.md §10: decimals take a comma)."""
-    return f"{vi_decimal(value, 1)}%"
+    """``83.3`` → ``"83,3%"``, ``4.76`` → ``"4,76%"`` (REFERENCE.md §10: decimals take a
+    comma; a second decimal where ``reports.percents`` needed it)."""
+    return f"{vi_decimal(value, 2)}%"
 
 
 def count_percent(count, percent):

@@ -2,7 +2,8 @@
 
 Pure functions over the database (one GROUP BY each), returning plain data that renders
 as Vietnamese text in the reference report's style, as JSON and as CSV.  Percents carry
-one decimal and add up to exactly 100.0 (largest-remainder method).
+one decimal (two where one cannot give equal counts equal percents) and add up to
+exactly 100 (largest-remainder method, ``percents``; ``ROUNDING_NOTE`` says how).
 """
 import csv
 import dataclasses
@@ -71,22 +72,69 @@ class QualificationReport:
 # --- arithmetic -----------------------------------------------------------------------
 
 
-def percents(counts, total):
-    """Percents with one decimal that add up to exactly 100.0 (largest remainder).
+#: How the percents are rounded, for the note under every table that shows them.
+ROUNDING_NOTE = (
+    "Tỷ lệ làm tròn để cộng đúng 100%: dòng có phần lẻ lớn nhất được làm tròn lên trước; "
+    "các dòng cùng số người có cùng tỷ lệ (ghi thêm một chữ số thập phân khi cần); chỉ khi "
+    "không thể (ba dòng, mỗi dòng một phần ba) thì dòng đứng trước được làm tròn lên trước."
+)
+#: The decimals tried, in order, before equal counts may differ (``percents``).
+MAX_PLACES = 2
 
-    ``counts`` is a list of integers summing to ``total``; every share is first rounded
-    down to a tenth, then the tenths still missing go to the largest remainders (ties to
-    the earlier row, which keeps the result stable).
+
+def percents(counts, total):
+    """Percents that add up to exactly 100 (largest remainder), equal for equal counts.
+
+    ``counts`` is a list of integers summing to ``total``.  With one decimal, every share
+    is first rounded down to a tenth, then the tenths still missing go to the largest
+    remainders.  Rows with the same count have the same remainder and are given their
+    tenth together; when the tenths left are fewer than such a group, the whole list takes
+    one more decimal (``MAX_PLACES``) and is rounded again: ``[1, 1, 19]`` of 21 reads
+    4,76 + 4,76 + 90,48, not 4,8 + 4,7 + 90,5.  With two decimals a group that does not
+    fit is passed over for the next largest remainders (each share is then still its
+    exact value rounded down or up by a hundredth).  Only when nothing keeps equal counts
+    equal (``[1, 1, 1]`` of 3) does the stated order decide: one decimal, the earlier row
+    first (``ROUNDING_NOTE``), which keeps the result stable.
     """
     if total <= 0:
         return [0.0 for _ in counts]
-    exact = [c * 1000 / total for c in counts]
-    tenths = [int(e) for e in exact]
-    missing = 1000 - sum(tenths)
-    order = sorted(range(len(counts)), key=lambda i: (-(exact[i] - tenths[i]), i))
+    for places, skip in ((1, False), (MAX_PLACES, False), (MAX_PLACES, True)):
+        units = _fair_remainders(counts, total, 100 * 10 ** places, skip)
+        if units is not None:
+            return [u / 10 ** places for u in units]
+    floors, missing, order = _floors(counts, total, 1000)
     for i in order[:missing]:
-        tenths[i] += 1
-    return [t / 10 for t in tenths]
+        floors[i] += 1
+    return [u / 10 for u in floors]
+
+
+def _floors(counts, total, whole):
+    """Each count's share of ``whole`` rounded down, the units still missing, and the rows
+    by decreasing remainder, ties to the earlier row (exact integers: no float ties)."""
+    floors = [c * whole // total for c in counts]
+    order = sorted(range(len(counts)), key=lambda i: (-(counts[i] * whole % total), i))
+    return floors, whole - sum(floors), order
+
+
+def _fair_remainders(counts, total, whole, skip):
+    """``counts`` as whole numbers of ``1/whole`` summing to ``whole``, rows of one count
+    rounded up all together or not at all, largest remainders first; ``skip``: a group
+    larger than the units left is passed over.  ``None`` when it cannot be done."""
+    floors, missing, order = _floors(counts, total, whole)
+    groups = {}
+    for i in order:  # equal counts share their remainder: one group, in remainder order
+        groups.setdefault(counts[i], []).append(i)
+    for rows in groups.values():
+        if missing == 0:
+            break
+        if len(rows) > missing:
+            if skip:
+                continue
+            return None
+        for i in rows:
+            floors[i] += 1
+        missing -= len(rows)
+    return floors if missing == 0 else None
 
 
 def _rows(levels, counts, total):
@@ -164,7 +212,7 @@ def _lower_first(label):
 def ratings_sentence(report):
     """ "Năm 2022: 20 đồng chí. 14 đồng chí hoàn thành xuất sắc nhiệm vụ = 70%, …" """
     parts = [
-        f"{vi_count(r.count)} đồng chí {_lower_first(r.label)} = {vi_decimal(r.percent, 1)}%"
+        f"{vi_count(r.count)} đồng chí {_lower_first(r.label)} = {vi_decimal(r.percent, 2)}%"
         for r in report.rows
         if r.count
     ]
@@ -177,7 +225,7 @@ def qualification_sentences(report):
            f"{vi_count(report.total)} đồng chí."]
     for kind, rows in report.groups():
         parts = [
-            f"{r.label} {vi_count(r.count)} đồng chí = {vi_decimal(r.percent, 1)}%"
+            f"{r.label} {vi_count(r.count)} đồng chí = {vi_decimal(r.percent, 2)}%"
             for r in rows
             if r.count
         ]
