@@ -6,7 +6,7 @@ monthly tracking — 3 products a month for 11 months, each month's sheet confir
 built, then timed once each (they are minutes-scale at worst; ``--runs`` for medians):
 
 - the year's points of the whole province (``year_points.year_grid``, what the cycle's
-  proposal and the quota read) and writing them (``write_points``);
+  proposal and the quota read);
 - the province's dashboard (``stats.dashboard.dashboard``) and its two reports
   (``ratings_report``, ``qualification_report``);
 - the tracking grid's first page for the province (``/admin/tracking/``, 50 people),
@@ -71,8 +71,6 @@ def measure(url, communes, people, runs):
     ids = unit_ids(province)
     seconds, grid = timed(lambda: year_points.year_grid(YEAR, ids), runs)
     print(f"  year points, whole province ({len(grid):,} people): {seconds:.2f} s")
-    seconds, _ = timed(lambda: year_points.write_points(YEAR, grid, ids), runs)
-    print(f"  writing them: {seconds:.2f} s")
     seconds, _ = timed(lambda: dashboard.dashboard(province, 2025,
                                                   today=datetime.date(2025, 11, 20)), runs)
     print(f"  dashboard of the province: {seconds * 1000:.0f} ms")
