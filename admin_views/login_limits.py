@@ -17,7 +17,9 @@ when, in Vietnamese; the password is not even checked.  The counts live in memor
 default (one ``canbo serve`` process, as for a commune); ``$CANBO_RATELIMIT_STORAGE_URI``
 (or the app's ``RATELIMIT_STORAGE_URI``) names another Flask-Limiter storage, e.g.
 ``redis://localhost:6379`` when several processes serve the panel.  The address is the
-one the request came from (``request.remote_addr``).
+one the request came from (``request.remote_addr``) — behind nginx, with
+``$CANBO_TRUSTED_PROXIES`` set (``admin_app.trusted_proxies``), the client's own, not the
+proxy's.
 """
 import datetime
 import os
