@@ -164,3 +164,25 @@ def test_the_panel_reuses_its_postgresql_connections(demo_db, monkeypatch):
     assert client.get("/admin/staff/").status_code == 200
     assert len(opened) <= 2  # one connection reused by 18 requests, not 18 opened
     getattr(bound, "close_all", lambda: None)()
+
+
+def test_behind_nginx_each_client_has_its_own_login_count(demo_db, accounts, monkeypatch):
+    """Every request reaches the panel from nginx's 127.0.0.1: without the trusted proxy
+    setting one guesser would stop every officer of the province from logging in."""
+    from canbo.records import users as accounts_mod
+    from panel_helpers import log_in
+
+    monkeypatch.setenv("CANBO_TRUSTED_PROXIES", "1")
+    app = admin_app.create_app({"DATABASE": demo_db.url, "SECRET_KEY": "k" * 32})
+
+    def via_nginx(client_address):
+        client = app.test_client()
+        client.environ_base.update({"REMOTE_ADDR": "127.0.0.1",
+                                    "HTTP_X_FORWARDED_FOR": client_address})
+        return client
+
+    guesser = via_nginx("203.0.113.7")
+    for n in range(accounts_mod.ADDRESS_FAILURES):
+        log_in(guesser, f"nguoi{n}", "doan-mo-123")
+    assert log_in(guesser, "canbo", PASSWORD).status_code == 429
+    assert log_in(via_nginx("192.168.1.20"), "canbo", PASSWORD).status_code == 302
