@@ -19,7 +19,7 @@ from canbo.cli import cli
 from canbo.errors import InvalidInput
 from canbo.levels import Rating as RatingLevel
 from canbo.levels import StaffKind
-from canbo.models import AuditLog, Rating, Staff, Unit, User
+from canbo.models import AuditLog, Qualification, Rating, Staff, Unit, User
 from canbo.rating import workflow
 from canbo.spreadsheets import workbook as spreadsheets
 from panel_helpers import log_in, panel_app
@@ -59,6 +59,19 @@ def test_a_level_outside_the_list_is_invalid_input_naming_what_is_allowed():
             parse(bad)
         assert isinstance(caught.value, ValueError) and len(caught.value.message) < 400
         assert "\x00" not in caught.value.message
+
+
+@pytest.mark.parametrize("kind, level, named", [
+    ("EDUCATION", "CVC", "Trình độ «CVC» không thuộc «Trình độ chuyên môn»; cho phép: Tiến sĩ"),
+    ("NGOAI_NGU", "B1", "Loại trình độ «NGOAI_NGU» không có; cho phép: Trình độ chuyên môn")])
+def test_a_qualification_outside_its_kinds_levels_is_refused_naming_them(demo_db, kind,
+                                                                         level, named):
+    person = Staff.get(Staff.code == "KT13")
+    before = Qualification.select().count()
+    with pytest.raises(InvalidInput) as caught:
+        Qualification(staff=person, kind=kind, level=level).save()
+    assert caught.value.message.startswith(named)
+    assert Qualification.select().count() == before
 
 
 @pytest.mark.parametrize("username", ["quan\x00tri", "\x00", "q" * 500])

@@ -338,7 +338,16 @@ class Qualification(BaseModel):
         indexes = ((("staff", "kind", "awarded_on"), False),)
 
     def save(self, *args, **kwargs):
-        self.rank = QualificationKind(self.kind).levels(self.level).rank
+        try:
+            kind = QualificationKind(self.kind)
+        except ValueError as exc:
+            raise InvalidInput(f"Loại trình độ «{self.kind}» không có; cho phép: " + ", ".join(
+                k.label for k in QualificationKind) + ".") from exc
+        try:
+            self.rank = kind.levels(self.level).rank
+        except ValueError as exc:
+            raise InvalidInput(f"Trình độ «{self.level}» không thuộc «{kind.label}»; cho phép: "
+                               + ", ".join(m.label for m in kind.levels) + ".") from exc
         return super().save(*args, **kwargs)
 
     @classmethod
