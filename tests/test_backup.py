@@ -75,10 +75,13 @@ def _damaged_copy(source, target):
     return target
 
 
-def _rewrite(path, change):
-    """Rewrite the JSON backup at ``path`` after ``change(payload)``."""
+def _rewrite(path, change, reseal=False):
+    """Rewrite the JSON backup at ``path`` after ``change(payload)``; ``reseal``: with its
+    checksum made to match, so that only the change itself can give it away."""
     payload = json.loads(path.read_text(encoding="utf-8"))
     change(payload)
+    if reseal:
+        payload["checksum"] = backup.checksum(payload["migrations"], payload["tables"])
     path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
 
 
@@ -109,13 +112,12 @@ def _without_staff(payload):
     for table in ("staff", "rating", "qualification", "user"):
         del payload["tables"][table]
         del payload["counts"][table]
-    payload["checksum"] = backup.checksum(payload["migrations"], payload["tables"])
 
 
 def test_a_json_backup_missing_tables_is_refused_and_nothing_is_deleted(demo_db, tmp_path):
     path = tmp_path / "partial.json"
     backup.backup(demo_db, path)
-    _rewrite(path, _without_staff)
+    _rewrite(path, _without_staff, reseal=True)
     before = backup.dump(demo_db)
     with pytest.raises(InvalidInput, match="thiếu bảng qualification, rating, staff, user"):
         backup.restore(demo_db, path)
@@ -145,9 +147,8 @@ def test_a_json_backup_whose_row_count_differs_is_refused(demo_db, tmp_path):
 
     def drop_a_rating(payload):
         payload["tables"]["rating"]["rows"].pop()
-        payload["checksum"] = backup.checksum(payload["migrations"], payload["tables"])
 
-    _rewrite(path, drop_a_rating)
+    _rewrite(path, drop_a_rating, reseal=True)
     before = backup.dump(demo_db)
     with pytest.raises(InvalidInput, match="bảng rating có .* dòng, tệp ghi"):
         backup.restore(demo_db, path)
@@ -160,9 +161,8 @@ def test_a_backup_of_a_newer_canbo_is_refused(demo_db, tmp_path):
 
     def newer(payload):
         payload["migrations"].append("0099_from_the_future")
-        payload["checksum"] = backup.checksum(payload["migrations"], payload["tables"])
 
-    _rewrite(path, newer)
+    _rewrite(path, newer, reseal=True)
     with pytest.raises(InvalidInput, match="phiên bản canbo mới hơn"):
         backup.restore(demo_db, path)
 

@@ -358,10 +358,7 @@ def test_a_quota_exception_needs_its_document_and_stays_under_the_ceiling(actors
 def test_the_officer_alone_cannot_switch_the_quota_off_with_an_exception(actors, unit):
     # ND 48/2023 states no ceiling: a 100% "exception" typed by the officer made every
     # proposal pass the chairman's quota check (issue 16)
-    people = {s.code: "HTTNV" for s in add_people(unit, 8, prefix="G")}
-    people.update({s.code: "HTXSNV" for s in add_people(unit, 4, prefix="E")})
-    cycle = wf.open_cycle(actors["OFFICER"], unit, 2024)
-    prepare(actors["OFFICER"], cycle, people)
+    cycle = cycle_with(actors, unit, 2024, [("G", "HTTNV", 8), ("E", "HTXSNV", 4)])
     with pytest.raises(Forbidden, match="không được ghi tỷ lệ ngoại lệ; chỉ: Chủ tịch"):
         wr.set_quota_exception(actors["OFFICER"], cycle, Decimal("1"), "1/QĐ", D(2024, 11, 1))
     assert Cycle.get_by_id(cycle.id).exception_ratio is None
@@ -370,10 +367,7 @@ def test_the_officer_alone_cannot_switch_the_quota_off_with_an_exception(actors,
 
 
 def test_a_quota_exception_lets_8_good_carry_2_excellent(actors, unit):
-    people = {s.code: "HTTNV" for s in add_people(unit, 8, prefix="G")}
-    people.update({s.code: "HTXSNV" for s in add_people(unit, 2, prefix="E")})
-    cycle = wf.open_cycle(actors["OFFICER"], unit, 2024)
-    prepare(actors["OFFICER"], cycle, people)
+    cycle = cycle_with(actors, unit, 2024, [("G", "HTTNV", 8), ("E", "HTXSNV", 2)])
     with pytest.raises(RuleViolation, match="1,6"):
         wf.approve(actors["CHAIRMAN"], cycle)
     wr.set_quota_exception(actors["CHAIRMAN"], cycle, Decimal("0.25"), "5/QĐ-UBND", D(2024, 11, 1))

@@ -44,6 +44,14 @@ def test_the_cookie_kept_from_before_logout_no_longer_opens_the_panel(server, br
     assert "/admin/login/" in stale.url
 
 
+def _change_password(page, new):
+    """Fill the password page's three boxes (old, new twice) and send it."""
+    page.fill("#old_password", PASSWORD)
+    page.fill("#password", new)
+    page.fill("#repeated", new)
+    page.click("#change-password")
+
+
 def test_a_weak_password_is_refused_and_a_change_ends_the_other_sessions(
         server, browser_context, screenshots):
     page = browser_context(1366)
@@ -51,24 +59,15 @@ def test_a_weak_password_is_refused_and_a_change_ends_the_other_sessions(
     elsewhere = _copy_into(browser_context(1366), page.context.storage_state()["cookies"])
     page.goto(f"{server}/admin/password/")
     assert "không phải mật khẩu phổ biến" in page.inner_text("#password-form")
-    page.fill("#old_password", PASSWORD)
-    page.fill("#password", "matkhau123")
-    page.fill("#repeated", "matkhau123")
-    page.click("#change-password")
+    _change_password(page, "matkhau123")
     page.wait_for_selector(".invalid-feedback")
     assert "Mật khẩu này quá phổ biến, dễ bị đoán" in page.inner_text("#password-form")
     page.screenshot(path=str(screenshots / "password-weak.png"), full_page=True)
-    page.fill("#old_password", PASSWORD)
-    page.fill("#password", "12345678901")
-    page.fill("#repeated", "12345678901")
-    page.click("#change-password")
+    _change_password(page, "12345678901")
     page.wait_for_selector(".invalid-feedback")
     assert "không được chỉ gồm chữ số" in page.inner_text("#password-form")
 
-    page.fill("#old_password", PASSWORD)
-    page.fill("#password", "Hoa-sen-2026")
-    page.fill("#repeated", "Hoa-sen-2026")
-    page.click("#change-password")
+    _change_password(page, "Hoa-sen-2026")
     page.wait_for_url(lambda url: "/password" not in url)
     assert "Đã đổi mật khẩu" in page.inner_text("body")
     page.goto(f"{server}/admin/staff/")
