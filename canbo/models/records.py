@@ -20,7 +20,7 @@ from peewee import (
     fn,
 )
 
-from canbo.db import BaseModel
+from canbo.db import FIELD_NAMES, BaseModel
 from canbo.errors import InvalidInput, StaleRecord
 from canbo.levels import (
     FINAL_STATUSES,
@@ -37,17 +37,18 @@ def now():
     return datetime.datetime.now().replace(microsecond=0)
 
 
-#: How the fields of a versioned record are named when a save is refused as stale.
+#: How the fields of a versioned record are named when a save is refused as stale:
+#: ``FIELD_NAMES`` (the one table of field names in messages), and the staff record's
+#: and the rating's own.
 VERSIONED_LABELS = {
-    "code": "Mã", "full_name": "Họ và tên", "birth_date": "Ngày sinh", "gender": "Giới tính",
-    "ethnicity": "Dân tộc", "kind": "Loại", "unit": "Đơn vị", "title": "Chức vụ, chức danh",
-    "department": "Phòng, ban", "leader_role": "Lãnh đạo", "party_member": "Đảng viên",
-    "joined_on": "Ngày vào cơ quan", "left_on": "Ngày nghỉ / chuyển công tác",
-    "left_reason": "Lý do nghỉ / chuyển công tác", "personal_id": "Số định danh cá nhân",
-    "rank_code": "Mã ngạch", "job_position": "Vị trí việc làm", "staff": "Họ và tên",
-    "year": "Năm", "rule_set": "Căn cứ", "level": "Mức xếp loại",
-    "self_level": "Tự xếp loại", "original_label": "Ghi trên hồ sơ gốc", "points": "Điểm",
-    "status": "Trạng thái", "not_eligible_reason": "Lý do không đánh giá", "note": "Ghi chú",
+    **FIELD_NAMES,
+    "birth_date": "Ngày sinh", "gender": "Giới tính", "kind": "Loại", "unit": "Đơn vị",
+    "title": "Chức vụ, chức danh", "department": "Phòng, ban", "leader_role": "Lãnh đạo",
+    "party_member": "Đảng viên", "joined_on": "Ngày vào cơ quan",
+    "left_on": "Ngày nghỉ / chuyển công tác", "left_reason": "Lý do nghỉ / chuyển công tác",
+    "staff": "Họ và tên", "rule_set": "Căn cứ", "level": "Mức xếp loại",
+    "self_level": "Tự xếp loại", "original_label": "Ghi trên hồ sơ gốc",
+    "status": "Trạng thái", "not_eligible_reason": "Lý do không đánh giá",
 }
 
 
