@@ -41,8 +41,9 @@ from admin_views import (
     users,
     workflow,
 )
-from canbo import assets
+from canbo import assets, settings
 from canbo import db as dbm
+from canbo.errors import InvalidInput
 from canbo.rules import scoring
 
 #: Feature modules of ``admin_views``, in menu order; a new feature adds its module here.
@@ -73,14 +74,8 @@ MAX_REQUEST_MB = 20
 
 def max_request_bytes(environ=os.environ):
     """``MAX_CONTENT_LENGTH``: $CANBO_MAX_REQUEST_MB megabytes (default ``MAX_REQUEST_MB``)."""
-    raw = environ.get("CANBO_MAX_REQUEST_MB") or str(MAX_REQUEST_MB)
-    try:
-        megabytes = float(raw)
-    except ValueError:
-        megabytes = float("nan")
-    if not 0 < megabytes <= 10_000:
-        raise ConfigurationError(f"CANBO_MAX_REQUEST_MB «{raw}» không hợp lệ; cho phép một "
-                                 "số MB từ 0 đến 10000 (mặc định 20).")
+    megabytes = _setting("CANBO_MAX_REQUEST_MB", MAX_REQUEST_MB, 0, 10_000,
+                         "một số MB từ 0 đến 10000", environ, low_open=True)
     return int(megabytes * 1024 * 1024)
 
 
@@ -90,11 +85,16 @@ def trusted_proxies(environ=os.environ):
     the audit log) and HTTPS (Secure cookies, redirects) are read from the
     ``X-Forwarded-For`` / ``-Proto`` / ``-Host`` headers that proxy sets.  With 0 those
     headers are ignored: a client could write them itself."""
-    raw = (environ.get("CANBO_TRUSTED_PROXIES") or "0").strip()
-    if not raw.isdigit() or int(raw) > 5:
-        raise ConfigurationError(f"CANBO_TRUSTED_PROXIES «{raw}» không hợp lệ; cho phép số "
-                                 "máy chủ trung gian từ 0 đến 5 (mặc định 0).")
-    return int(raw)
+    return _setting("CANBO_TRUSTED_PROXIES", 0, 0, 5, "số máy chủ trung gian từ 0 đến 5",
+                    environ, whole=True)
+
+
+def _setting(name, default, low, high, allowed, environ, **options):
+    """``canbo.settings.number``, a refusal being this panel's ``ConfigurationError``."""
+    try:
+        return settings.number(name, default, low, high, allowed, environ, **options)
+    except InvalidInput as exc:
+        raise ConfigurationError(exc.message) from exc
 
 
 class RowIdConverter(IntegerConverter):

@@ -35,6 +35,7 @@ from huey.consumer import Consumer
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 from canbo import db as dbm
+from canbo import settings
 from canbo.documents import batch, render
 from canbo.errors import CanboError, InvalidInput, NotFound
 from canbo.models import Job, Unit, User
@@ -105,12 +106,8 @@ def results_folder():
 
 
 def keep_hours():
-    text = os.environ.get(KEEP_ENV, "").strip()
-    try:
-        return float(text) if text else KEEP_HOURS
-    except ValueError as exc:
-        raise InvalidInput(f"{KEEP_ENV}=«{text}» không hợp lệ; hãy ghi một số giờ, ví dụ "
-                           f"{KEEP_HOURS}.") from exc
+    return settings.number(KEEP_ENV, KEEP_HOURS, 0, 24 * 365,
+                           "một số giờ lớn hơn 0 và không quá 8760", low_open=True)
 
 
 def configure():

@@ -34,6 +34,7 @@ import re
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from canbo import settings
 from canbo.db import database
 from canbo.errors import Forbidden, InvalidInput, NotFound
 from canbo.levels import Role
@@ -278,16 +279,8 @@ SESSION_IDLE_ENV = "CANBO_SESSION_IDLE_HOURS"
 def session_idle_hours(environ=os.environ):
     """``$CANBO_SESSION_IDLE_HOURS`` as a number of hours (default ``SESSION_IDLE_HOURS``);
     ``InvalidInput`` naming what is allowed for anything else."""
-    raw = (environ.get(SESSION_IDLE_ENV) or "").strip() or str(SESSION_IDLE_HOURS)
-    try:
-        hours = float(raw)
-    except ValueError:
-        hours = float("nan")
-    if not 0 < hours <= 24 * 30:
-        raise InvalidInput(f"{SESSION_IDLE_ENV} «{raw[:40]}» không hợp lệ; cho phép một số "
-                           f"giờ lớn hơn 0 và không quá 720 (mặc định {SESSION_IDLE_HOURS}).",
-                           field=SESSION_IDLE_ENV)
-    return hours
+    return settings.number(SESSION_IDLE_ENV, SESSION_IDLE_HOURS, 0, 24 * 30,
+                           "một số giờ lớn hơn 0 và không quá 720", environ, low_open=True)
 
 
 def idle_expired(last_seen, at=None, hours=SESSION_IDLE_HOURS):
