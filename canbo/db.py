@@ -128,20 +128,29 @@ def database_url(url=None):
 DATA_DIR_ENV = "CANBO_DATA_DIR"
 
 
-def data_folder(name):
-    """The folder ``name`` (``jobs``, ``imports``) of this setup's files, created: under
-    ``$CANBO_DATA_DIR`` when set — on a deployment of several worker processes, or of
-    several machines, a folder every one of them sees — else beside the SQLite database
-    file, else ``instance/``."""
+def sqlite_file(db=None):
+    """The file of SQLite database ``db`` (default the bound one) as a ``pathlib.Path``,
+    or ``None`` (PostgreSQL, an in-memory database, nothing bound)."""
+    obj = db or database.obj
+    if isinstance(obj, peewee.SqliteDatabase) and obj.database not in ("", ":memory:"):
+        return pathlib.Path(obj.database)
+    return None
+
+
+def data_root():
+    """Where this setup keeps its files: ``$CANBO_DATA_DIR`` when set — on a deployment of
+    several worker processes, or of several machines, a folder every one of them sees —
+    else beside the SQLite database file, else ``instance/``."""
     root = os.environ.get(DATA_DIR_ENV, "").strip()
     if root:
-        base = pathlib.Path(root)
-    else:
-        obj = database.obj
-        file = (isinstance(obj, peewee.SqliteDatabase)
-                and obj.database not in ("", ":memory:") and obj.database)
-        base = pathlib.Path(file).parent if file else pathlib.Path("instance")
-    folder = base / name
+        return pathlib.Path(root)
+    file = sqlite_file()
+    return file.parent if file else pathlib.Path("instance")
+
+
+def data_folder(name):
+    """The folder ``name`` (``jobs``, ``imports``) under ``data_root()``, created."""
+    folder = data_root() / name
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 

@@ -29,7 +29,6 @@ import pathlib
 import secrets
 import tempfile
 
-import peewee
 from huey import Huey, crontab
 from huey.consumer import Consumer
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
@@ -69,21 +68,6 @@ class Cancelled(Exception):
 # --- settings ------------------------------------------------------------------------
 
 
-def _sqlite_path():
-    obj = dbm.database.obj
-    if isinstance(obj, peewee.SqliteDatabase) and obj.database not in ("", ":memory:"):
-        return pathlib.Path(obj.database)
-    return None
-
-
-def _instance():
-    root = os.environ.get(dbm.DATA_DIR_ENV, "").strip()
-    if root:
-        return pathlib.Path(root)
-    path = _sqlite_path()
-    return path.parent if path else pathlib.Path("instance")
-
-
 def queue_settings():
     """``("redis", url)`` or ``("sqlite", path)``: where the queue of this setup is."""
     url = os.environ.get(REDIS_ENV, "").strip()
@@ -91,9 +75,9 @@ def queue_settings():
         return "redis", url
     if os.environ.get(QUEUE_ENV, "").strip():
         return "sqlite", os.environ[QUEUE_ENV].strip()
-    path = _sqlite_path()
+    path = dbm.sqlite_file()
     name = f"{path.stem}-jobs.db" if path else "canbo-jobs.db"
-    return "sqlite", str(_instance() / name)
+    return "sqlite", str(dbm.data_root() / name)
 
 
 def results_folder():

@@ -41,7 +41,7 @@ from peewee import BooleanField, SqliteDatabase, sort_models
 from playhouse.migrations import Runner
 from playhouse.reflection import Introspector
 
-from canbo.db import MIGRATIONS, is_postgres, migrate
+from canbo.db import MIGRATIONS, is_postgres, migrate, sqlite_file
 from canbo.errors import InvalidInput
 
 FORMAT = "canbo-backup"
@@ -354,18 +354,13 @@ def restore(db, path, keep_dir=None, now=None):
     return Restored("json", kept)
 
 
-def _live_path(db):
-    name = db.database
-    return None if not name or name == ":memory:" else pathlib.Path(name)
-
-
 def _keep(db, backup_path, keep_dir, stamp):
     """Keep the database as it is now as a dated copy, before it is replaced; ``None``
     when it holds no tables yet (a new database: nothing to keep)."""
     if not db.get_tables():
         return None
-    if isinstance(db, SqliteDatabase) and _live_path(db) is not None:
-        live = _live_path(db)
+    live = sqlite_file(db)
+    if live is not None:
         target = live.with_name(f"{live.stem}-truoc-khoi-phuc-{stamp}{live.suffix or '.db'}")
     else:
         folder = pathlib.Path(keep_dir) if keep_dir else backup_path.resolve().parent
@@ -381,7 +376,7 @@ def _swap_sqlite(db, source, path, keep):
     """Restore the verified backup (connection ``source``) into a new file beside the
     live database, bring it to this canbo's schema and check it there, then ``keep()``
     the live database and copy the new file over it in one write transaction."""
-    live = _live_path(db)
+    live = sqlite_file(db)
     folder = live.parent if live is not None else path.resolve().parent
     fd, name = tempfile.mkstemp(dir=folder, prefix=".canbo-khoi-phuc-", suffix=".db")
     os.close(fd)
