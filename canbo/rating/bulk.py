@@ -25,9 +25,10 @@ from canbo.records.users import require
 from canbo.rules import rulesets
 
 #: The statuses from which a self-assessment is (re)written (``workflow.self_assess``).
-SELF_ASSESSABLE = (S.OPEN.code, S.SELF_ASSESSED.code, S.NOT_ELIGIBLE.code)
-#: The statuses from which a level is proposed, after the meeting's comments.
-PROPOSABLE = (S.SELF_ASSESSED.code, S.COMMENTED.code, S.RETURNED.code, S.PROPOSED.code)
+SELF_ASSESSABLE = wf.SELF_ASSESS_FROM
+#: The statuses from which a level is proposed: those ``workflow.propose`` starts from,
+#: and a self-assessed one, which the meeting's comments take there first.
+PROPOSABLE = (S.SELF_ASSESSED.code, *wf.PROPOSE_FROM)
 #: What the cycle page's level list sends for "let the points propose it" (ND 335 Điều 20).
 BY_POINTS = "POINTS"
 SHEET_COLUMNS = {"code": "Mã cán bộ", "self_level": "Tự xếp loại", "text": "Tự đánh giá"}

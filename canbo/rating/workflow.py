@@ -190,6 +190,13 @@ def self_level_code(text):
     return RatingLevel.parse(text).code
 
 
+#: The statuses each preparation step starts from (``check_status``); the bulk steps
+#: (``canbo.rating.bulk``) check a whole sheet or selection against the same.
+SELF_ASSESS_FROM = (S.OPEN.code, S.SELF_ASSESSED.code, S.NOT_ELIGIBLE.code)
+COMMENT_FROM = (S.SELF_ASSESSED.code, S.COMMENTED.code, S.PROPOSED.code, S.RETURNED.code)
+PROPOSE_FROM = (S.COMMENTED.code, S.RETURNED.code, S.PROPOSED.code)
+
+
 def self_assess(actor, rating, criteria, self_level):
     """Tự đánh giá: the person's text on each criterion and their self-rating, typed by
     the officer from the paper form or by the person through their staff account.  The
@@ -210,8 +217,7 @@ def self_assess(actor, rating, criteria, self_level):
         cycle = lock(open_cycle_of(rating).id)
         not_published(cycle, "ghi tự đánh giá")
         rating = Rating.get_by_id(rating.id)
-        check_status(rating, (S.OPEN.code, S.SELF_ASSESSED.code, S.NOT_ELIGIBLE.code),
-                "ghi tự đánh giá")
+        check_status(rating, SELF_ASSESS_FROM, "ghi tự đánh giá")
         ev = _evaluation(rating)
         ev.criteria = json.dumps(criteria, ensure_ascii=False)
         ev.self_assessed_at, ev.self_assessed_by = now(), actor.username
@@ -233,8 +239,7 @@ def record_comments(actor, rating, comments, meeting_on, party_opinion=None):
         cycle = lock(open_cycle_of(rating).id)
         not_published(cycle, "ghi ý kiến cuộc họp")
         rating = Rating.get_by_id(rating.id)
-        check_status(rating, (S.SELF_ASSESSED.code, S.COMMENTED.code, S.PROPOSED.code,
-                         S.RETURNED.code), "ghi ý kiến cuộc họp")
+        check_status(rating, COMMENT_FROM, "ghi ý kiến cuộc họp")
         ev = _evaluation(rating)
         ev.meeting_comments, ev.meeting_on = comments.strip(), meeting_on
         if party_opinion is not None:
@@ -255,7 +260,7 @@ def propose(actor, rating, level=None, points=None, khtnv_finding=None):
         cycle = lock(open_cycle_of(rating).id)
         not_published(cycle, "đề xuất")
         rating = Rating.get_by_id(rating.id)
-        check_status(rating, (S.COMMENTED.code, S.RETURNED.code, S.PROPOSED.code), "đề xuất")
+        check_status(rating, PROPOSE_FROM, "đề xuất")
         rs = rulesets.get(rating.rule_set)
         ev = _evaluation(rating)
         if khtnv_finding is not None:
