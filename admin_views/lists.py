@@ -18,7 +18,7 @@ from canbo.levels import LeaderRole, StaffKind
 from canbo.models import Department, Title, Unit
 from canbo.records import lists
 
-from .base import IfAllowed, SecureModelView, can, current_account
+from .base import IfAllowed, SecureModelView, can, current_account, visible_unit_ids
 
 SHARED = lists.SHARED
 UNIT_HELP = ("Để trống: dùng chung cho mọi đơn vị (chỉ Quản trị hệ thống); cán bộ phụ "
@@ -30,7 +30,8 @@ class _ListView(SecureModelView):
     delete_permission = "lists.edit"
 
     def may_change(self, model):
-        return lists.may_change(current_account(), model)
+        # the request's unit ids, read once: a list page asks for every row
+        return lists.may_change(current_account(), model, visible=visible_unit_ids())
 
     def get_list_row_actions(self):
         return [IfAllowed(a, self.may_change) if isinstance(a, (EditRowAction, DeleteRowAction))

@@ -34,11 +34,13 @@ def check_change(user, row, verb="sửa", unit_before=_NEW):
             users.require(user, "lists.edit", f"{verb} {what} của đơn vị khác", unit_id)
 
 
-def may_change(user, row):
-    """Whether ``user`` may change or delete ``row`` (the panel draws its buttons)."""
+def may_change(user, row, **known):
+    """Whether ``user`` may change or delete ``row`` (the panel draws its buttons);
+    ``visible=``: the user's ``visible_unit_ids`` when the caller has them already (a list
+    page asks for every row), as ``users.sees`` takes them."""
     if row.unit_id is None:
         return users.can(user, SHARED)
-    return users.can(user, "lists.edit") and users.sees(user, row.unit_id)
+    return users.can(user, "lists.edit") and users.sees(user, row.unit_id, **known)
 
 
 def visible(user, model, query=None):
