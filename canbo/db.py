@@ -177,7 +177,7 @@ def connect(url=None, pool=False):
     url = database_url(url)
     kwargs = {}
     scheme = url.split("://", 1)[0]
-    if scheme.split("+", 1)[0] in POSTGRES_SCHEMES and not _postgres_driver():
+    if is_postgres_url(url) and not _postgres_driver():
         raise DatabaseUnavailable(NO_POSTGRES_DRIVER)
     if pool and scheme in POSTGRES_SCHEMES:
         url = f"{scheme}+pool://{url.split('://', 1)[1]}"
@@ -220,8 +220,11 @@ def is_postgres(db=None):
 
 
 def is_postgres_url(url):
-    """Whether ``url`` names a PostgreSQL database (``POSTGRES_SCHEMES``)."""
-    return url.split("://", 1)[0].lower() in POSTGRES_SCHEMES if "://" in url else False
+    """Whether ``url`` names a PostgreSQL database (``POSTGRES_SCHEMES``, with or without
+    playhouse's ``+pool``)."""
+    if "://" not in url:
+        return False
+    return url.split("://", 1)[0].lower().split("+", 1)[0] in POSTGRES_SCHEMES
 
 
 def migrate(db=None):
