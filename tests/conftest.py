@@ -29,6 +29,7 @@ import pytest
 from click.testing import CliRunner
 
 import fuzzing
+from canbo import cache
 from canbo import db as dbm
 from canbo.cli import cli
 from canbo.models import Rating, Staff, Unit, all_models
@@ -204,6 +205,7 @@ def db(backend, tmp_path, request):
     database.url = url
     if backend == "postgres":
         server.restore(database, kind)
+    cache.clear()  # what an earlier test's monkeypatched rules computed is not kept
     yield database
     database.close()
 

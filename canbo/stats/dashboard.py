@@ -18,6 +18,7 @@ import datetime
 
 from peewee import JOIN, fn
 
+from canbo import cache
 from canbo.errors import NoData
 from canbo.levels import FINAL_STATUSES, QualificationKind, RatingStatus, StaffKind
 from canbo.models import Qualification, Rating, Staff, Unit
@@ -333,10 +334,15 @@ def dashboard(unit, year=None, today=None, include_subunits=True):
 
     ``today`` (default: the real date) decides the deadline warning and whose staff are
     counted; ``year`` defaults to today's.  A unit without sub-units is a commune: its
-    table of units is empty.
+    table of units is empty.  Kept until the data change (``canbo.cache``): a province's
+    figures read every rating of its year.
     """
     today = today or datetime.date.today()
-    year = int(year or today.year)
+    return _dashboard(unit, int(year or today.year), today, include_subunits)
+
+
+@cache.keep
+def _dashboard(unit, year, today, include_subunits):
     ids = unit_ids(unit, include_subunits)
     with_subunits = len(ids) > 1
     day = _reference_day(year, today)

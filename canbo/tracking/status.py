@@ -19,6 +19,7 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
+from canbo import cache
 from canbo.db import database
 from canbo.errors import InvalidInput
 from canbo.levels import SheetStatus
@@ -208,7 +209,17 @@ def year_status(year, unit_ids=None, today=None, grid=None, staff_ids=None):
     passes a ``year_grid`` already made for the same people; ``staff_ids`` limits it to
     those people (a page of the grid)."""
     today = today or current_date()
-    grid = yp.year_grid(year, unit_ids, staff_ids=staff_ids) if grid is None else grid
+    if grid is None:  # read here: kept until the data change (``canbo.cache``)
+        return _year_status(year, unit_ids, today, staff_ids)
+    return _statuses(year, today, grid)
+
+
+@cache.keep
+def _year_status(year, unit_ids, today, staff_ids):
+    return _statuses(year, today, yp.year_grid(year, unit_ids, staff_ids=staff_ids))
+
+
+def _statuses(year, today, grid):
     if not grid:
         return []
     ids = [p.staff_id for p in grid]

@@ -19,6 +19,7 @@ import datetime
 
 from peewee import fn
 
+from canbo import cache
 from canbo.levels import LeaderRole, StaffKind
 from canbo.models import Staff, Unit
 from canbo.models.tracking import Assignment, Evaluator, Head
@@ -68,7 +69,11 @@ def _period(month, period):
 
 def for_account(account, today=None):
     """``[Item]`` waiting for ``account`` on ``today`` (default: today)."""
-    today = today or status.current_date()
+    return _for_account(account, today or status.current_date())
+
+
+@cache.keep
+def _for_account(account, today):
     year = today.year
     if account is None or not account.active or year < rulesets.MONTHLY_TRACKING_FROM:
         return []

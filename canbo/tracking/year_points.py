@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from peewee import SQL, Case, fn
 
+from canbo import cache
 from canbo.db import database
 from canbo.errors import InvalidInput
 from canbo.levels import FINAL_STATUSES, Period, SheetStatus, StaffKind
@@ -179,6 +180,7 @@ def _people(year, unit_ids, staff_ids=None):
     return query.where(in_post | with_rows).order_by(Staff.sort_name, Staff.id)
 
 
+@cache.keep
 def people_ids(year, unit_ids=None):
     """The ids of the grid's people of ``year`` in its order (name order): one query, so
     that a page of them can be passed to ``year_grid(staff_ids=…)``."""
