@@ -1,6 +1,7 @@
 """Load benchmark: many logged-in sessions against the panel on the province dataset.
 
-Builds the 10,000-staff province (``bench.dataset``) on a scratch PostgreSQL database,
+Builds the 10,000-staff province (``bench.dataset``, with a year of ND 335 monthly
+tracking, 2026) on a scratch PostgreSQL database,
 then serves it twice on loopback, one server after the other:
 
 - the baseline, one process: ``canbo serve`` (waitress, 4 threads);
@@ -13,16 +14,20 @@ over the officer's and the chairman's mix (``MIX``: staff list, a search, a pers
 the ratings list, the cycle page, the tracking grid, the dashboard) for ``--seconds``
 seconds each, after a warm-up pass.  It prints, per server and session count: requests
 per second, median and p95 latency, and errors (any status other than 200, or a
-connection error).  The run is bounded: sessions stop at their deadline, the servers
+connection error).  With ``--commit-every S`` another writer commits a change every S
+seconds meanwhile, so that what the panel keeps (``canbo.cache``) is recomputed as it
+would be while the province's officers enter data.  The run is bounded: sessions stop at their deadline, the servers
 are stopped, the scratch database dropped.
 
 Targets on 2 cores (issue 15): at 10 sessions p95 < 400 ms; at 50 sessions at least 2×
 the baseline's throughput, p95 < 1.5 s, no errors.  The client threads run on the same
 machine, so they take some of its CPU: the numbers are a floor for the server.
 
-    python -m bench.bench_load [--postgres ADMIN_URL] [--sessions 10 50] [--seconds 30]
+    python -m bench.bench_load [--postgres ADMIN_URL | --database URL] [--sessions 10 50]
+        [--seconds 30] [--commit-every SECONDS]
 """
 import argparse
+import contextlib
 import http.client
 import itertools
 import os
@@ -45,6 +50,8 @@ from .dataset import generate
 
 PASSWORD = "bench-load-password"
 YEAR = 2025
+#: The ND 335 year of the tracking grid, with its monthly sheets (``bench.dataset``).
+TRACKED_YEAR = 2026
 
 
 def mix(person_id):
@@ -55,7 +62,7 @@ def mix(person_id):
         ("a person", f"/admin/staff/details/?id={person_id}"),
         ("ratings list", f"/admin/rating/?flt0_0={YEAR}"),
         ("cycle page", f"/admin/workflow/?unit=X001&year={YEAR}"),
-        ("tracking grid", "/admin/tracking/?unit=X001&year=2026"),
+        ("tracking grid", f"/admin/tracking/?unit=X001&year={TRACKED_YEAR}"),
         ("dashboard", f"/admin/dashboard/?year={YEAR}"),
     ]
 
@@ -175,29 +182,67 @@ def load(port, sessions, seconds, people):
             {name: statistics.median(values) for name, values in pages.items()})
 
 
+@contextlib.contextmanager
+def dataset(admin_url, existing=None):
+    """The URL of the province dataset: ``existing`` as it is (holding ``generate``'s
+    dataset with ``monthly_year=TRACKED_YEAR`` and the two accounts), or a scratch one."""
+    if existing:
+        yield existing
+        return
+    with scratch_postgres(admin_url) as url:
+        database = dbm.connect(url)
+        dbm.migrate(database)
+        began = time.perf_counter()
+        generate(database, monthly_year=TRACKED_YEAR)
+        database.execute_sql("ANALYZE")
+        province = Unit.get(Unit.code == "TINH")
+        users.create_user("tinh_canbo", PASSWORD, "OFFICER", province)
+        users.create_user("tinh_chutich", PASSWORD, "CHAIRMAN", province)
+        print(f"province dataset built in {time.perf_counter() - began:.0f} s")
+        database.close()
+        yield url
+
+
+class Committer(threading.Thread):
+    """Commits a change every ``every`` seconds on its own connection, as the province's
+    other officers do: each commit is new data, so nothing kept (``canbo.cache``) lasts
+    longer than ``every`` seconds."""
+
+    def __init__(self, url, every):
+        super().__init__(daemon=True)
+        self.url, self.every, self.done, self.commits = url, every, threading.Event(), 0
+
+    def run(self):
+        database = dbm.url_connect(self.url)
+        try:
+            while not self.done.wait(self.every):
+                database.execute_sql("UPDATE unit SET name = name WHERE code = 'TINH'")
+                self.commits += 1
+        finally:
+            database.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", default=DEFAULT_ADMIN_URL,
                         help="a server's admin URL; a scratch database is made on it")
+    parser.add_argument("--database", default=None,
+                        help="use this database, already holding the dataset and accounts")
     parser.add_argument("--sessions", type=int, nargs="+", default=[10, 50])
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--commit-every", type=float, default=0,
+                        help="seconds between commits by another writer (0: none)")
     args = parser.parse_args()
     from canbo.cli.production import default_workers
 
     workers = args.workers or default_workers()
-    with scratch_postgres(args.postgres) as url:
+    with dataset(args.postgres, args.database) as url:
         database = dbm.connect(url)
-        dbm.migrate(database)
-        began = time.perf_counter()
-        generate(database)
-        province = Unit.get(Unit.code == "TINH")
-        users.create_user("tinh_canbo", PASSWORD, "OFFICER", province)
-        users.create_user("tinh_chutich", PASSWORD, "CHAIRMAN", province)
         people = [i for (i,) in Staff.select(Staff.id).order_by(Staff.id).limit(50).tuples()]
-        print(f"province dataset: {Staff.select().count():,} staff, "
-              f"built in {time.perf_counter() - began:.0f} s; {os.cpu_count()} cores; "
-              f"load average before: {os.getloadavg()[0]:.2f}")
+        print(f"province dataset: {Staff.select().count():,} staff; {os.cpu_count()} cores; "
+              f"load average before: {os.getloadavg()[0]:.2f}; a commit "
+              + (f"every {args.commit_every:g} s" if args.commit_every else "never"))
         database.close()
         rows = []
         with tempfile.TemporaryDirectory() as folder:
@@ -207,8 +252,14 @@ def main():
                 process, port = start_server(url, production, workers, folder)
                 try:
                     for sessions in args.sessions:
-                        rate, median, p95, errors, pages = load(port, sessions, args.seconds,
-                                                                people)
+                        committer = Committer(url, args.commit_every)
+                        if args.commit_every:
+                            committer.start()
+                        try:
+                            rate, median, p95, errors, pages = load(port, sessions,
+                                                                    args.seconds, people)
+                        finally:
+                            committer.done.set()
                         rows.append((label, sessions, rate, median, p95, errors, pages))
                         print(f"{label:<40} {sessions:>3} sessions: {rate:6.1f} req/s, "
                               f"median {median:6.0f} ms, p95 {p95:6.0f} ms, errors {errors}",
@@ -224,7 +275,6 @@ def main():
             if (False, sessions) in by and (True, sessions) in by:
                 print(f"{sessions} sessions: production / baseline throughput = "
                       f"{by[(True, sessions)] / by[(False, sessions)]:.2f}×")
-
 
 if __name__ == "__main__":
     main()

@@ -20,9 +20,9 @@ import datetime
 from peewee import fn
 
 from canbo import cache
-from canbo.levels import LeaderRole, StaffKind
+from canbo.levels import LeaderRole, SheetStatus, StaffKind
 from canbo.models import Staff, Unit
-from canbo.models.tracking import Assignment, Evaluator, Head
+from canbo.models.tracking import Assignment, Evaluator, Head, Sheet
 from canbo.records import units
 from canbo.records.units import in_post_during
 from canbo.records.users import can
@@ -87,10 +87,11 @@ def _for_account(account, today):
         last_year = year - 1 if today.month == 1 and year > rulesets.MONTHLY_TRACKING_FROM \
             else None
         for y in filter(None, (last_year, year)):
-            people = status.year_status(y, None, today, staff_ids=near)
             period = setting_for(unit_id, y).period
             current = period_end(today.month, period) if y == year else 12
             first = 1 if y == year else 12
+            waiting = _may_wait(near, own, y, first, current)
+            people = status.year_status(y, None, today, staff_ids=waiting) if waiting else []
             items += _own(people, own, y, first, current, period)
             evaluated = _as_evaluator(account, people, y, first, current, period, items)
             if y == year:
@@ -175,6 +176,28 @@ def _near(account, unit_id, below, own):
         | (Staff.unit.in_(below) & (Staff.leader_role == LeaderRole.HEAD.code)))
     ids = [sid for (sid,) in query.tuples()]
     return ids + [own.id] if own is not None and own.id not in ids else ids
+
+
+def _may_wait(near, own, year, first, current):
+    """Of ``near``, those whose months may hold an item: the account's own record, the
+    people with a sheet self-scored and not yet confirmed in a period from ``first`` to
+    ``current`` (Điều 17.2), and those with no work assigned in month ``current`` — which
+    every period holding it lacks too (Điều 18.1).  Two queries; ``year_status`` is then
+    worked out for these few, not for the hundreds of heads below a province."""
+    if not near:
+        return []
+    sent = Sheet.select(Sheet.id).where(
+        (Sheet.staff == Staff.id) & (Sheet.year == year) & Sheet.month.between(first, current)
+        & (Sheet.status == SheetStatus.SELF_SCORED.code))
+    work = Assignment.select(Assignment.id).where(
+        (Assignment.staff == Staff.id) & (Assignment.year == year)
+        & (Assignment.month == current))
+    ids = {sid for (sid,) in Staff.select(Staff.id).where(
+        Staff.id.in_(near) & (fn.EXISTS(sent) | ~fn.EXISTS(work))).tuples()}
+    if own is not None:
+        ids.add(own.id)
+    return [sid for sid in near if sid in ids] + ([own.id] if own and own.id not in near
+                                                  else [])
 
 
 def _as_officer(account, below, unit_id, year, current, period, evaluated, today):
