@@ -97,12 +97,13 @@ class TrackingView(SecureView):
         today = datetime.date.today()
         unit = chosen_unit(request.args.get("unit", "").strip())
         year = max(FIRST_YEAR, chosen_year(request.args.get("year"), today))
-        ids = yp.people_ids(year, units.unit_ids(unit)) if unit else []
+        below = units.unit_ids(unit) if unit else []
+        ids = yp.people_ids(year, below) if unit else []
         pages = max(1, -(-len(ids) // GRID_PAGE))
         page = min(max(_int_arg("page", 1), 1), pages)
         shown = ids[(page - 1) * GRID_PAGE:page * GRID_PAGE]
-        grid = (status.year_status(year, units.unit_ids(unit), status.current_date(),
-                                   staff_ids=shown) if shown else [])
+        grid = (status.year_status(year, below, status.current_date(), staff_ids=shown)
+                if shown else [])
         periods = sorted({m for p in grid for m in p.months}) or list(range(1, 13))
         working_day, due = status.unit_deadlines(unit, year, periods) if unit else (None, {})
         return self.render("admin/tracking_grid.html", unit=unit, year=year, grid=grid,

@@ -16,8 +16,8 @@ seconds each, after a warm-up pass.  It prints, per server and session count: re
 per second, median and p95 latency, and errors (any status other than 200, or a
 connection error).  With ``--commit-every S`` another writer commits a change every S
 seconds meanwhile, so that what the panel keeps (``canbo.cache``) is recomputed as it
-would be while the province's officers enter data.  The run is bounded: sessions stop at their deadline, the servers
-are stopped, the scratch database dropped.
+would be while the province's officers enter data.  The run is bounded: sessions stop
+at their deadline, the servers are stopped, the scratch database dropped.
 
 Targets on 2 cores (issue 15): at 10 sessions p95 < 400 ms; at 50 sessions at least 2×
 the baseline's throughput, p95 < 1.5 s, no errors.  The client threads run on the same
@@ -203,23 +203,30 @@ def dataset(admin_url, existing=None):
         yield url
 
 
-class Committer(threading.Thread):
-    """Commits a change every ``every`` seconds on its own connection, as the province's
-    other officers do: each commit is new data, so nothing kept (``canbo.cache``) lasts
-    longer than ``every`` seconds."""
+@contextlib.contextmanager
+def committing(url, every):
+    """While inside, another connection commits a change every ``every`` seconds (none
+    when 0), as the province's other officers do: each commit is new data, so nothing
+    kept (``canbo.cache``) lasts longer than ``every`` seconds."""
+    done = threading.Event()
 
-    def __init__(self, url, every):
-        super().__init__(daemon=True)
-        self.url, self.every, self.done, self.commits = url, every, threading.Event(), 0
-
-    def run(self):
-        database = dbm.url_connect(self.url)
+    def commit():
+        database = dbm.url_connect(url)
         try:
-            while not self.done.wait(self.every):
+            while not done.wait(every):
                 database.execute_sql("UPDATE unit SET name = name WHERE code = 'TINH'")
-                self.commits += 1
         finally:
             database.close()
+
+    writer = threading.Thread(target=commit, daemon=True)
+    if every:
+        writer.start()
+    try:
+        yield
+    finally:
+        done.set()
+        if every:
+            writer.join()
 
 
 def main():
@@ -252,14 +259,9 @@ def main():
                 process, port = start_server(url, production, workers, folder)
                 try:
                     for sessions in args.sessions:
-                        committer = Committer(url, args.commit_every)
-                        if args.commit_every:
-                            committer.start()
-                        try:
+                        with committing(url, args.commit_every):
                             rate, median, p95, errors, pages = load(port, sessions,
                                                                     args.seconds, people)
-                        finally:
-                            committer.done.set()
                         rows.append((label, sessions, rate, median, p95, errors, pages))
                         print(f"{label:<40} {sessions:>3} sessions: {rate:6.1f} req/s, "
                               f"median {median:6.0f} ms, p95 {p95:6.0f} ms, errors {errors}",

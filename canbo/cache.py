@@ -74,7 +74,6 @@ def keep(function):
                 _values.popitem(last=False)
         return value
 
-    kept.uncached = function
     return kept
 
 

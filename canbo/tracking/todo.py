@@ -194,10 +194,9 @@ def _may_wait(near, own, year, first, current):
         & (Assignment.month == current))
     ids = {sid for (sid,) in Staff.select(Staff.id).where(
         Staff.id.in_(near) & (fn.EXISTS(sent) | ~fn.EXISTS(work))).tuples()}
-    if own is not None:
+    if own is not None:  # ``_near`` always holds it
         ids.add(own.id)
-    return [sid for sid in near if sid in ids] + ([own.id] if own and own.id not in near
-                                                  else [])
+    return [sid for sid in near if sid in ids]
 
 
 def _as_officer(account, below, unit_id, year, current, period, evaluated, today):
