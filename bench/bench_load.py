@@ -138,9 +138,44 @@ def start_server(url, production, workers, folder):
     raise RuntimeError("the server did not start")
 
 
-def load(port, sessions, seconds, people):
-    """``(requests/s, median ms, p95 ms, errors, per-page medians)`` of ``sessions``
-    sessions looping over the mix for ``seconds`` seconds."""
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _processes():
+    """``{pid: (parent pid, command name, CPU seconds so far)}`` of every process (Linux's
+    /proc; empty elsewhere)."""
+    found = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:  # gone meanwhile
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        found[int(entry)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / _TICK)
+    return found
+
+
+def cpu_seconds(server):
+    """CPU seconds used so far by the server ``server`` (its process and every process
+    under it), by PostgreSQL (every ``postgres`` process) and by this client process."""
+    found = _processes()
+    tree = {server}
+    for _ in range(4):  # gunicorn: arbiter → workers; waitress: one process
+        tree |= {pid for pid, (parent, _, _) in found.items() if parent in tree}
+    own = sum(found[pid][2] for pid in tree if pid in found)
+    postgres = sum(cpu for _, name, cpu in found.values() if name.startswith("postgres"))
+    return own, postgres, time.process_time()
+
+
+def load(port, sessions, seconds, people, server=None):
+    """``(requests/s, median ms, p95 ms, errors, per-page medians, CPU ms per request)``
+    of ``sessions`` sessions looping over the mix for ``seconds`` seconds; the CPU
+    (server, PostgreSQL, this client: see ``cpu_seconds``) is counted when ``server``, the
+    server's pid, is given."""
     clients = []
     for n in range(sessions):
         client = Session(port)
@@ -150,6 +185,7 @@ def load(port, sessions, seconds, people):
         clients[0].request("GET", path)
     times, errors, pages = [], [0], {}
     lock = threading.Lock()
+    cpu_before = cpu_seconds(server) if server else None
     start = time.monotonic()
     deadline = start + seconds
 
@@ -176,10 +212,14 @@ def load(port, sessions, seconds, people):
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - start
+    cpu = None
+    if server and times:
+        cpu = tuple((after - before) * 1000 / len(times)
+                    for before, after in zip(cpu_before, cpu_seconds(server)))
     times.sort()
     p95 = times[min(len(times) - 1, int(len(times) * 0.95))] if times else 0
     return (len(times) / elapsed, statistics.median(times) if times else 0, p95, errors[0],
-            {name: statistics.median(values) for name, values in pages.items()})
+            {name: statistics.median(values) for name, values in pages.items()}, cpu)
 
 
 @contextlib.contextmanager
@@ -260,23 +300,38 @@ def main():
                 try:
                     for sessions in args.sessions:
                         with committing(url, args.commit_every):
-                            rate, median, p95, errors, pages = load(port, sessions,
-                                                                    args.seconds, people)
-                        rows.append((label, sessions, rate, median, p95, errors, pages))
+                            rate, median, p95, errors, pages, cpu = load(
+                                port, sessions, args.seconds, people, process.pid)
+                        rows.append((label, sessions, rate, median, p95, errors, cpu))
                         print(f"{label:<40} {sessions:>3} sessions: {rate:6.1f} req/s, "
                               f"median {median:6.0f} ms, p95 {p95:6.0f} ms, errors {errors}",
                               flush=True)
                         print("    " + ", ".join(f"{name} {ms:.0f}" for name, ms in
                                                 pages.items()), flush=True)
+                        if cpu:
+                            print(f"    CPU per request: server {cpu[0]:.1f} ms, "
+                                  f"PostgreSQL {cpu[1]:.1f} ms, client {cpu[2]:.1f} ms; the "
+                                  f"{os.cpu_count()} cores busy "
+                                  f"{sum(cpu) * rate / 10 / os.cpu_count():.0f}%", flush=True)
                 finally:
                     process.terminate()
                     process.wait(30)
         print(f"load average after: {os.getloadavg()[0]:.2f}")
-        by = {(label.startswith("--"), sessions): rate for label, sessions, rate, *_ in rows}
+        by = {(label.startswith("--"), sessions): (rate, cpu)
+              for label, sessions, rate, _, _, _, cpu in rows}
         for sessions in args.sessions:
             if (False, sessions) in by and (True, sessions) in by:
+                (base, base_cpu), (production, cpu) = by[(False, sessions)], by[(True, sessions)]
                 print(f"{sessions} sessions: production / baseline throughput = "
-                      f"{by[(True, sessions)] / by[(False, sessions)]:.2f}×")
+                      f"{production / base:.2f}×", end="")
+                if base_cpu and cpu:
+                    # all cores busy with the production server's, PostgreSQL's and the
+                    # client's CPU per request: the most the production server could
+                    # serve here, over what the baseline served
+                    ceiling = os.cpu_count() * 1000 / sum(cpu)
+                    print(f"; all {os.cpu_count()} cores busy at these CPU costs would give "
+                          f"{ceiling:.1f} req/s, {ceiling / base:.2f}× the baseline", end="")
+                print()
 
 if __name__ == "__main__":
     main()
