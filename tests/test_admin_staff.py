@@ -38,6 +38,14 @@ def test_search_matches_word_starts_not_any_substring(login_as):
     assert names_on(client.get("/admin/staff/?search=hang")) == []
 
 
+@pytest.mark.parametrize("query", ["%", "_", "t_ang", "\\", "%anh"])
+def test_search_takes_wildcards_as_themselves(login_as, query):
+    """"%" and "_" typed in the box are letters to find, not LIKE's wildcards: no name
+    holds them, so nobody is listed (unescaped, "%" would list everyone)."""
+    names = names_on(login_as("OFFICER").get("/admin/staff/", query_string={"search": query}))
+    assert names == []
+
+
 def test_list_sorts_by_given_name_the_vietnamese_way(login_as):
     names = names_on(login_as("OFFICER").get("/admin/staff/?page_size=50"))
     assert len(names) == 21  # the demo's 20 and KT22, transferred in on 01/07/2026
