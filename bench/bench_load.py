@@ -6,7 +6,9 @@ then serves it twice on loopback, one server after the other:
 
 - the baseline, one process: ``canbo serve`` (waitress, 4 threads);
 - the production server: ``canbo serve --production`` (gunicorn, ``--workers`` processes
-  of 2 threads; default 2 × cores + 1).
+  of 2 threads; default 2 × cores + 1), set up as a province's: its processes share the
+  figures they keep through a Redis server of the run's own (``canbo.cache``; not with
+  ``--no-redis``, nor without ``redis-server`` on the machine).
 
 Against each, for every session count of ``--sessions`` (default 10 and 50), that many
 client threads log in — half as the province's officer, half as its chairman — and loop
@@ -24,7 +26,7 @@ the baseline's throughput, p95 < 1.5 s, no errors.  The client threads run on th
 machine, so they take some of its CPU: the numbers are a floor for the server.
 
     python -m bench.bench_load [--postgres ADMIN_URL | --database URL] [--sessions 10 50]
-        [--seconds 30] [--commit-every SECONDS]
+        [--seconds 30] [--commit-every SECONDS] [--no-redis]
 """
 import argparse
 import contextlib
@@ -32,6 +34,7 @@ import http.client
 import itertools
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -42,6 +45,7 @@ import time
 import urllib.parse
 
 from canbo import db as dbm
+from canbo import settings
 from canbo.models import Staff, Unit
 from canbo.records import users
 
@@ -117,7 +121,28 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def start_server(url, production, workers, folder):
+@contextlib.contextmanager
+def redis_server(folder):
+    """The URL of a Redis server of the run's own (``None`` without ``redis-server``)."""
+    if shutil.which("redis-server") is None:
+        yield None
+        return
+    port = _free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--save", "", "--dir",
+                               folder], stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port)):
+                break
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def start_server(url, production, workers, folder, redis_url=None):
     port = _free_port()
     command = [sys.executable, "-c", "from canbo.cli import main; main()", "--db", url,
                "serve", "--port", str(port)]
@@ -125,6 +150,9 @@ def start_server(url, production, workers, folder):
                 else ["--threads", "4"])
     env = {**os.environ, "CANBO_SECRET_KEY": "b" * 64, "CANBO_DATA_DIR": folder,
            "CANBO_JOBS_QUEUE": os.path.join(folder, "queue.db")}
+    env.pop(settings.REDIS_ENV, None)
+    if redis_url:  # a province's setup: the jobs queue, and the figures shared
+        env[settings.REDIS_ENV] = redis_url
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -278,6 +306,10 @@ def main():
     parser.add_argument("--sessions", type=int, nargs="+", default=[10, 50])
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--no-redis", action="store_true",
+                        help="the production server without Redis: each process keeps "
+                             "its own figures (by default it shares them through a Redis "
+                             "server of the run's own, when redis-server is installed)")
     parser.add_argument("--commit-every", type=float, default=0,
                         help="seconds between commits by another writer (0: none)")
     args = parser.parse_args()
@@ -292,11 +324,14 @@ def main():
               + (f"every {args.commit_every:g} s" if args.commit_every else "never"))
         database.close()
         rows = []
-        with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory() as folder, \
+                (contextlib.nullcontext() if args.no_redis else redis_server(folder)) as redis:
+            shared = " + Redis" if redis else ""
             for label, production in (("canbo serve (1 process, 4 threads)", False),
-                                      (f"--production ({workers} processes × 2 threads)",
-                                       True)):
-                process, port = start_server(url, production, workers, folder)
+                                      (f"--production ({workers} processes × 2 threads"
+                                       f"{shared})", True)):
+                process, port = start_server(url, production, workers, folder,
+                                             redis if production else None)
                 try:
                     for sessions in args.sessions:
                         with committing(url, args.commit_every):

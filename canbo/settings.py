@@ -12,6 +12,11 @@ import os
 
 from canbo.errors import InvalidInput
 
+#: A province's Redis server (``redis://host:6379/0``): the jobs queue (``canbo.jobs``)
+#: and the figures every web process shares (``canbo.cache``).  Unset: a SQLite queue
+#: file, and each process keeps its own figures.
+REDIS_ENV = "CANBO_REDIS_URL"
+
 
 def number(name, default, low, high, allowed, environ=os.environ, whole=False,
            low_open=False):

@@ -20,6 +20,9 @@ helpers tests call directly (``PASSWORD``, ``log_in``, ``csrf_token``) are in
 """
 import os
 import shutil
+import socket
+import subprocess
+import time
 import uuid
 
 import flask
@@ -29,7 +32,7 @@ import pytest
 from click.testing import CliRunner
 
 import fuzzing
-from canbo import cache
+from canbo import cache, settings
 from canbo import db as dbm
 from canbo.cli import cli
 from canbo.models import Rating, Staff, Unit, all_models
@@ -44,6 +47,9 @@ fuzzing.load()
 # logs them in, and what it tests of passwords does not depend on the method.  A
 # developer who sets the variable keeps their own.
 os.environ.setdefault(users.PASSWORD_HASH_ENV, "pbkdf2:sha256:1")
+# A developer's own Redis (a province's setup) is not the tests': the job and cache tests
+# that use Redis start a server of their own (``redis_url``).
+os.environ.pop(settings.REDIS_ENV, None)
 
 
 class SharedBytecodeCache(jinja2.BytecodeCache):
@@ -320,3 +326,29 @@ def login_as(app):
 @pytest.fixture
 def csrf():
     return csrf_token
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """The URL of a Redis server of this test's own (skipped without ``redis-server`` or
+    the redis library; ``.ci/run`` installs both), stopped after it."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed on this machine")
+    redis = pytest.importorskip("redis", reason="the redis client library is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--save", "",
+                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield url
+    client.close()
+    server.terminate()
+    server.wait(10)

@@ -7,9 +7,7 @@ commune's setup), and against Redis when ``redis-server`` is on the machine.
 import io
 import multiprocessing
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -31,12 +29,6 @@ from panel_helpers import csrf_token
 YEAR = 2022  # the demo commune prints 20 forms that year
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(params=["sqlite", "redis"])
 def queue(request, tmp_path, monkeypatch):
     """This test's queue: Huey's SQLite storage in the test's folder, or a Redis server
@@ -47,17 +39,8 @@ def queue(request, tmp_path, monkeypatch):
         monkeypatch.setenv(jobs.QUEUE_ENV, str(tmp_path / "queue.db"))
         yield "sqlite"
         return
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed on this machine")
-    pytest.importorskip("redis", reason="the redis client library is not installed")
-    port = _free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--save", "",
-                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    time.sleep(0.5)
-    monkeypatch.setenv(jobs.REDIS_ENV, f"redis://127.0.0.1:{port}/0")
+    monkeypatch.setenv(jobs.REDIS_ENV, request.getfixturevalue("redis_url"))
     yield "redis"
-    server.terminate()
-    server.wait(10)
 
 
 @pytest.fixture
