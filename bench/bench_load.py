@@ -5,10 +5,10 @@ tracking, 2026) on a scratch PostgreSQL database,
 then serves it twice on loopback, one server after the other:
 
 - the baseline, one process: ``canbo serve`` (waitress, 4 threads);
-- the production server: ``canbo serve --production`` (gunicorn, ``--workers`` processes
-  of 2 threads; default 2 × cores + 1), set up as a province's: its processes share the
-  figures they keep through a Redis server of the run's own (``canbo.cache``; not with
-  ``--no-redis``, nor without ``redis-server`` on the machine).
+- the production server: ``canbo serve --production`` with its defaults (gunicorn,
+  cores + 1 processes of 2 threads; ``--workers`` to try another count), set up as a
+  province's: its processes share the figures they keep through a Redis server of the
+  run's own (``canbo.cache``; not with ``--no-redis``, nor without ``redis-server``).
 
 Against each, for every session count of ``--sessions`` (default 10 and 50), that many
 client threads log in — half as the province's officer, half as its chairman — and loop
@@ -24,6 +24,11 @@ at their deadline, the servers are stopped, the scratch database dropped.
 Targets on 2 cores (issue 15): at 10 sessions p95 < 400 ms; at 50 sessions at least 2×
 the baseline's throughput, p95 < 1.5 s, no errors.  The client threads run on the same
 machine, so they take some of its CPU: the numbers are a floor for the server.
+
+It also counts the CPU per request of the server's processes, of PostgreSQL's and of the
+client (Linux's /proc), and from them the throughput all the cores could give at those
+costs: one process is held to one core by the GIL, so the production server's best over
+the baseline is the cores' total over what one request costs them all.
 
     python -m bench.bench_load [--postgres ADMIN_URL | --database URL] [--sessions 10 50]
         [--seconds 30] [--commit-every SECONDS] [--no-redis]
@@ -46,6 +51,7 @@ import urllib.parse
 
 from canbo import db as dbm
 from canbo import settings
+from canbo.cli import production as production_mod
 from canbo.models import Staff, Unit
 from canbo.records import users
 
@@ -146,7 +152,8 @@ def start_server(url, production, workers, folder, redis_url=None):
     port = _free_port()
     command = [sys.executable, "-c", "from canbo.cli import main; main()", "--db", url,
                "serve", "--port", str(port)]
-    command += (["--production", "--workers", str(workers), "--threads", "2"] if production
+    command += (["--production", "--workers", str(workers),
+                 "--threads", str(production_mod.DEFAULT_THREADS)] if production
                 else ["--threads", "4"])
     env = {**os.environ, "CANBO_SECRET_KEY": "b" * 64, "CANBO_DATA_DIR": folder,
            "CANBO_JOBS_QUEUE": os.path.join(folder, "queue.db")}
@@ -313,9 +320,7 @@ def main():
     parser.add_argument("--commit-every", type=float, default=0,
                         help="seconds between commits by another writer (0: none)")
     args = parser.parse_args()
-    from canbo.cli.production import default_workers
-
-    workers = args.workers or default_workers()
+    workers = args.workers or production_mod.default_workers()
     with dataset(args.postgres, args.database) as url:
         database = dbm.connect(url)
         people = [i for (i,) in Staff.select(Staff.id).order_by(Staff.id).limit(50).tuples()]
@@ -328,7 +333,8 @@ def main():
                 (contextlib.nullcontext() if args.no_redis else redis_server(folder)) as redis:
             shared = " + Redis" if redis else ""
             for label, production in (("canbo serve (1 process, 4 threads)", False),
-                                      (f"--production ({workers} processes × 2 threads"
+                                      (f"--production ({workers} processes × "
+                                       f"{production_mod.DEFAULT_THREADS} threads"
                                        f"{shared})", True)):
                 process, port = start_server(url, production, workers, folder,
                                              redis if production else None)

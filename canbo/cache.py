@@ -50,7 +50,7 @@ from canbo import settings
 
 SIZE = 256
 #: How long a value stays in Redis: a commit makes a new key anyway; this bounds memory.
-SHARED_SECONDS = 600
+SHARED_SECONDS = 120
 #: How long a process's claim on working a value out lasts, should it die meanwhile.
 CLAIM_SECONDS = 30
 #: How long a process waits for the value another one claimed, then works it out itself.

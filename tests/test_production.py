@@ -40,7 +40,7 @@ def test_production_refuses_what_it_cannot_serve(tmp_path, monkeypatch):
 
 
 def test_workers_follow_the_cores_and_requests_are_bounded_in_time():
-    assert production.default_workers(2) == 5 and production.default_workers(8) == 17
+    assert production.default_workers(2) == 3 and production.default_workers(8) == 9
     settings = production.options("127.0.0.1", 8000, 5, 4)
     assert (settings["bind"], settings["worker_class"], settings["threads"]) == (
         "127.0.0.1:8000", "gthread", 4)

@@ -26,11 +26,19 @@ from canbo.cli.common import UserError
 TIMEOUT = 60
 
 
+#: Threads of each worker process: while one waits on PostgreSQL, another runs.
+DEFAULT_THREADS = 2
+
+
 def default_workers(cores=None):
-    """Worker processes for ``cores`` cores: gunicorn's rule of thumb, 2 × cores + 1,
-    so that a process waiting on PostgreSQL leaves its core to another."""
+    """Worker processes for ``cores`` cores: one more than the cores, so that a process
+    waiting on PostgreSQL leaves its core to another.  Not gunicorn's 2 × cores + 1: the
+    panel's pages mostly run Python over figures kept in memory (``canbo.cache``), and on
+    2 cores 3 processes of ``DEFAULT_THREADS`` served 122 requests/s at 50 sessions where
+    5 served 107 (``bench/bench_load.py``, docs/benchmarks.md): more processes than that
+    only take turns on the same cores."""
     cores = cores or os.cpu_count() or 1
-    return 2 * cores + 1
+    return cores + 1
 
 
 def options(host, port, workers, threads):

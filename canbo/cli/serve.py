@@ -167,7 +167,8 @@ def serve(ctx, demo, host, port, threads, production, workers):
         production_mod.check(url)
         ctx.open()
         production_mod.run({"DATABASE": url}, host, port,
-                           workers or production_mod.default_workers(), threads or 4)
+                           workers or production_mod.default_workers(),
+                           threads or production_mod.DEFAULT_THREADS)
         return
     if workers:
         raise UserError("--workers chỉ dùng với --production.")
