@@ -203,7 +203,7 @@ def keep(function):
         if version is None:
             return function(*args, **kwargs)
         try:
-            key = (function.__qualname__, version, _hashable(args),
+            key = (function, version, _hashable(args),
                    _hashable(tuple(sorted(kwargs.items()))))
             hash(key)
         except TypeError:  # an argument that cannot be a key: compute, keep nothing
