@@ -67,25 +67,40 @@ def _check_month(value, field):
 def resolve(people, year, month):
     """``{staff_id: Choice}`` for ``people`` (Staff rows) in ``month`` of ``year``: four
     queries whatever their number."""
+    return resolve_months(people, year, [month])[month]
+
+
+def resolve_months(people, year, months):
+    """``{month: {staff_id: Choice}}`` for ``people`` in each of ``months`` of ``year``:
+    the same four queries as one month (``resolve``), whatever the months.  A year's
+    grid of a province asks for 12 months of thousands of people; each query carries
+    their ids, and building it costs more than running it."""
     people = list(people)
+    months = sorted(set(months))
+    if not people or not months:
+        return {m: {} for m in months}
     ids = [p.id for p in people]
     unit_ids = {p.unit_id for p in people}
-    if not ids:
-        return {}
-    recorded = {}
-    for row in (Evaluator.select().where(Evaluator.staff.in_(ids), Evaluator.year == year,
-                                         Evaluator.from_month <= month,
-                                         Evaluator.to_month >= month)):
-        recorded[row.staff_id] = row
+    rows = list(Evaluator.select().where(Evaluator.staff.in_(ids), Evaluator.year == year,
+                                         Evaluator.from_month <= months[-1],
+                                         Evaluator.to_month >= months[0]))
     heads = {(h.unit_id, h.department_id): h.staff_id
              for h in Head.select().where(Head.unit.in_(unit_ids))}
-    names_of = set(heads.values()) | {r.evaluator_id for r in recorded.values() if r.evaluator_id}
+    names_of = set(heads.values()) | {r.evaluator_id for r in rows if r.evaluator_id}
     names = dict(Staff.select(Staff.id, Staff.full_name).where(Staff.id.in_(names_of))
                  .tuples()) if names_of else {}
     parents = {u.id: u for u in Unit.select(Unit.id, Unit.name, Unit.parent)
                .where(Unit.id.in_(unit_ids))}
     parent_names = dict(Unit.select(Unit.id, Unit.name).where(
         Unit.id.in_([u.parent_id for u in parents.values() if u.parent_id])).tuples())
+    return {m: _choices(people, {r.staff_id: r for r in rows
+                                 if r.from_month <= m <= r.to_month},
+                        heads, names, parents, parent_names)
+            for m in months}
+
+
+def _choices(people, recorded, heads, names, parents, parent_names):
+    """``{staff_id: Choice}`` of one month, from what ``resolve_months`` read."""
     out = {}
     for person in people:
         row = recorded.get(person.id)

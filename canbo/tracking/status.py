@@ -232,7 +232,7 @@ def _statuses(year, today, grid):
         Sheet.select(Sheet.staff, Sheet.month, Sheet.status, Sheet.returned_reason)
         .where(Sheet.year == year, Sheet.staff.in_(ids)).tuples())}
     periods = sorted({m for p in grid for m in p.cells})
-    choices = {m: evaluators.resolve(people.values(), year, m) for m in periods}
+    choices = evaluators.resolve_months(people.values(), year, periods)
     due = {}
     out = []
     for row in grid:
