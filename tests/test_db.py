@@ -108,3 +108,24 @@ def test_disciplines_keep_their_meaning_when_the_cause_replaces_the_public_servi
     assert causes == ["PUBLIC_SERVICE", "OTHER"]
     assert not diff_models(db, all_models())
     db.close()
+
+
+def test_among_finds_what_in_finds_with_one_parameter_on_postgres(demo_db, backend):
+    from playhouse.test_utils import count_queries
+
+    from canbo.models import Staff
+
+    everyone = [s.id for s in Staff.select(Staff.id).order_by(Staff.id)]
+    some = everyone[::3]
+
+    def ids(where):
+        return [s.id for s in Staff.select(Staff.id).where(where).order_by(Staff.id)]
+
+    with count_queries() as q:
+        assert ids(dbm.among(Staff.id, some)) == some
+    sql, params = q.get_queries()[0].msg
+    assert len(params) == (1 if backend == "postgres" else len(some))
+    assert ids(dbm.among(Staff.id, set(some))) == some  # any iterable
+    assert ids(~dbm.among(Staff.id, some)) == [i for i in everyone if i not in some]
+    assert ids(dbm.among(Staff.id, [])) == []
+    assert ids(~dbm.among(Staff.id, [])) == everyone

@@ -20,6 +20,7 @@ queries, for the grid and the evaluator's queue.
 """
 import dataclasses
 
+from canbo import db as dbm
 from canbo.db import database
 from canbo.errors import Forbidden, InvalidInput
 from canbo.models import Staff, Unit
@@ -81,7 +82,7 @@ def resolve_months(people, year, months):
         return {m: {} for m in months}
     ids = [p.id for p in people]
     unit_ids = {p.unit_id for p in people}
-    rows = list(Evaluator.select().where(Evaluator.staff.in_(ids), Evaluator.year == year,
+    rows = list(Evaluator.select().where(dbm.among(Evaluator.staff, ids), Evaluator.year == year,
                                          Evaluator.from_month <= months[-1],
                                          Evaluator.to_month >= months[0]))
     heads = {(h.unit_id, h.department_id): h.staff_id

@@ -20,6 +20,7 @@ import datetime
 from decimal import Decimal
 
 from canbo import cache
+from canbo import db as dbm
 from canbo.db import database
 from canbo.errors import InvalidInput
 from canbo.levels import SheetStatus
@@ -224,13 +225,13 @@ def _statuses(year, today, grid):
         return []
     ids = [p.staff_id for p in grid]
     people = {s.id: s for s in Staff.select(Staff.id, Staff.unit, Staff.department,
-                                            Staff.full_name).where(Staff.id.in_(ids))}
+                                            Staff.full_name).where(dbm.among(Staff.id, ids))}
     days = {s.unit_id: working_day_of(s) for s in TrackingSetting.select().where(
         TrackingSetting.year == year,
         TrackingSetting.unit.in_({p.unit_id for p in people.values()}))}
     sheets = {(sid, m): (status, reason) for sid, m, status, reason in (
         Sheet.select(Sheet.staff, Sheet.month, Sheet.status, Sheet.returned_reason)
-        .where(Sheet.year == year, Sheet.staff.in_(ids)).tuples())}
+        .where(Sheet.year == year, dbm.among(Sheet.staff, ids)).tuples())}
     periods = sorted({m for p in grid for m in p.cells})
     choices = evaluators.resolve_months(people.values(), year, periods)
     due = {}

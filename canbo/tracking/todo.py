@@ -20,6 +20,7 @@ import datetime
 from peewee import fn
 
 from canbo import cache
+from canbo import db as dbm
 from canbo.levels import LeaderRole, SheetStatus, StaffKind
 from canbo.models import Staff, Unit
 from canbo.models.tracking import Assignment, Evaluator, Head, Sheet
@@ -193,7 +194,7 @@ def _may_wait(near, own, year, first, current):
         (Assignment.staff == Staff.id) & (Assignment.year == year)
         & (Assignment.month == current))
     ids = {sid for (sid,) in Staff.select(Staff.id).where(
-        Staff.id.in_(near) & (fn.EXISTS(sent) | ~fn.EXISTS(work))).tuples()}
+        dbm.among(Staff.id, near) & (fn.EXISTS(sent) | ~fn.EXISTS(work))).tuples()}
     if own is not None:  # ``_near`` always holds it
         ids.add(own.id)
     return [sid for sid in near if sid in ids]
@@ -216,7 +217,7 @@ def _as_officer(account, below, unit_id, year, current, period, evaluated, today
                     ~fn.EXISTS(work))
              .order_by(Staff.sort_name))
     if evaluated:
-        query = query.where(Staff.id.not_in(list(evaluated)))
+        query = query.where(~dbm.among(Staff.id, evaluated))
     count = query.count()
     if not count:
         return []

@@ -19,6 +19,7 @@ from decimal import Decimal
 from peewee import SQL, Case, fn
 
 from canbo import cache
+from canbo import db as dbm
 from canbo.db import database
 from canbo.errors import InvalidInput
 from canbo.levels import FINAL_STATUSES, Period, SheetStatus, StaffKind
@@ -176,7 +177,7 @@ def _people(year, unit_ids, staff_ids=None):
     if unit_ids is not None:
         query = query.where(Staff.unit.in_(unit_ids))
     if staff_ids is not None:
-        query = query.where(Staff.id.in_(list(staff_ids)))
+        query = query.where(dbm.among(Staff.id, staff_ids))
     return query.where(in_post | with_rows).order_by(Staff.sort_name, Staff.id)
 
 
@@ -225,7 +226,7 @@ def year_grid(year, unit_ids=None, months_worked=None, leave=None, reprimanded=N
     scope = None if unit_ids is None else Staff.select(Staff.id).where(Staff.unit.in_(unit_ids))
     if staff_ids is not None:
         scope = (scope if scope is not None else Staff.select(Staff.id)).where(
-            Staff.id.in_(list(staff_ids)))
+            dbm.among(Staff.id, staff_ids))
     stored = {s.unit_id: s for s in TrackingSetting.select().where(TrackingSetting.year == year)}
     default = TrackingSetting(year=year, period=Period.MONTH.code)
     settings = {uid: stored.get(uid, default) for uid in {p[4] for p in people}}
