@@ -1,5 +1,6 @@
 """A province's deployment: ``canbo serve --production`` (gunicorn worker processes on
 PostgreSQL), the trusted proxy setting, and the data folder every process shares."""
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -16,8 +17,9 @@ from click.testing import CliRunner
 import admin_app
 from canbo import db as dbm
 from canbo.cli import cli, production
-from canbo.models import Unit
+from canbo.models import Rating, Staff, Unit
 from canbo.records import users
+from canbo.rules.rulesets import rule_set_for
 from panel_helpers import PASSWORD
 
 pytest.importorskip("gunicorn", reason="gunicorn comes with the production extra")
@@ -94,18 +96,20 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def test_gunicorn_workers_serve_logged_in_sessions_on_postgresql(demo_db, tmp_path):
-    if not dbm.is_postgres_url(demo_db.url):
-        pytest.skip("--production runs on PostgreSQL only")
-    users.create_user("canbo", PASSWORD, "OFFICER", Unit.get(Unit.code == "KIMTAN"))
+@contextlib.contextmanager
+def serving(demo_db, tmp_path, username, **env):
+    """``(open, output)``: ``canbo serve --production`` (2 processes × 2 threads) on the
+    test's database, ``open(path)`` a page as ``username`` logged in, ``output()`` what the
+    server printed once it stopped."""
     demo_db.close()  # the server's processes open their own connections
     port = _free_port()
-    env = {**os.environ, "CANBO_SECRET_KEY": "s" * 32, dbm.DATA_DIR_ENV: str(tmp_path)}
+    env = {**os.environ, "CANBO_SECRET_KEY": "s" * 32, dbm.DATA_DIR_ENV: str(tmp_path), **env}
     server = subprocess.Popen(
         [sys.executable, "-c", "from canbo.cli import main; main()", "--db", demo_db.url,
          "serve", "--production", "--workers", "2", "--threads", "2", "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
+    printed = []
     try:
         opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
@@ -120,18 +124,52 @@ def test_gunicorn_workers_serve_logged_in_sessions_on_postgresql(demo_db, tmp_pa
                 time.sleep(0.3)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page).group(1)
         opener.open(f"{base}/admin/login/", data=urllib.parse.urlencode(
-            {"username": "canbo", "password": PASSWORD, "csrf_token": token}).encode(),
+            {"username": username, "password": PASSWORD, "csrf_token": token}).encode(),
             timeout=10)
-        # many requests, answered by both processes: the session is the same in each
-        pages = [opener.open(f"{base}/admin/staff/", timeout=30) for _ in range(12)]
-        assert {page.status for page in pages} == {200}
-        assert all("Nguyễn" in page.read().decode() for page in pages)
+        yield (lambda path: opener.open(base + path, timeout=30)), (lambda: printed[0])
     finally:
         server.terminate()
-        out, _ = server.communicate(timeout=30)
+        printed.append(server.communicate(timeout=30)[0])
+
+
+def test_gunicorn_workers_serve_logged_in_sessions_on_postgresql(demo_db, tmp_path):
+    if not dbm.is_postgres_url(demo_db.url):
+        pytest.skip("--production runs on PostgreSQL only")
+    users.create_user("canbo", PASSWORD, "OFFICER", Unit.get(Unit.code == "KIMTAN"))
+    with serving(demo_db, tmp_path, "canbo") as (open_page, output):
+        # many requests, answered by both processes: the session is the same in each
+        pages = [open_page("/admin/staff/") for _ in range(12)]
+        assert {page.status for page in pages} == {200}
+        assert all("Nguyễn" in page.read().decode() for page in pages)
+    out = output()
     assert "gunicorn, 2 tiến trình × 2 luồng" in out
     assert len(set(re.findall(r"Booting worker with pid: (\d+)", out))) == 2
     assert "Traceback" not in out
+
+
+def test_the_processes_share_the_dashboard_through_redis_and_show_each_commit(
+        demo_db, tmp_path, redis_url):
+    """Both processes read the chairman's dashboard that one of them worked out and
+    stored in Redis; after an approval every process's next dashboard counts it."""
+    if not dbm.is_postgres_url(demo_db.url):
+        pytest.skip("the figures are kept on PostgreSQL only")
+    import redis
+
+    users.create_user("chutich", PASSWORD, "CHAIRMAN", Unit.get(Unit.code == "KIMTAN"))
+    store = redis.Redis.from_url(redis_url)
+    path = "/admin/dashboard/?unit=KIMTAN&year=2026"
+    with serving(demo_db, tmp_path, "chutich", CANBO_REDIS_URL=redis_url) as (open_page, _):
+        before = [open_page(path).read().decode() for _ in range(8)]
+        assert all("Đã phê duyệt hoặc công bố 0 trên 19 người" in page for page in before)
+        assert store.keys("canbo:kept:*")  # worked out once, shared
+        staff = Staff.get(Staff.code == "KT12")
+        Rating.create(staff=staff, unit=staff.unit, year=2026, level="HTTNV",
+                      self_level="HTTNV", rule_set=rule_set_for(2026, staff.kind),
+                      status="APPROVED")
+        demo_db.close()
+        after = [open_page(path).read().decode() for _ in range(8)]
+        assert all("Đã phê duyệt hoặc công bố 1 trên 19 người" in page for page in after)
+    store.close()
 
 
 def test_the_panel_reuses_its_postgresql_connections(demo_db, monkeypatch):
