@@ -25,6 +25,7 @@ import time
 
 from playhouse.test_utils import count_queries
 
+from canbo import cache
 from canbo import db as dbm
 from canbo.models import Assignment, AuditLog, Qualification, Rating, Sheet, Staff, Unit
 from canbo.records import users
@@ -40,8 +41,11 @@ YEAR = 2026
 
 
 def timed(fn, runs):
+    """``(median seconds, last result)`` of ``fn`` run ``runs`` times, each worked out
+    anew: nothing kept from the run before (``canbo.cache``)."""
     spent = []
     for _ in range(runs):
+        cache.clear()
         began = time.perf_counter()
         result = fn()
         spent.append(time.perf_counter() - began)
@@ -89,7 +93,9 @@ def measure(url, communes, people, runs):
     client.post("/admin/login/", data={"username": "tinh_canbo",
                                        "password": "bench-scale-password"})
     page = f"/admin/tracking/?unit=TINH&year={YEAR}"
+    client.get(page)  # the templates compiled, as on a server that has run a while
     seconds, response = timed(lambda: client.get(page), runs)
+    cache.clear()
     with count_queries() as queries:
         client.get(page)
     print(f"  tracking grid, first page of the province: {seconds * 1000:.0f} ms, "
