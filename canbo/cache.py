@@ -22,7 +22,7 @@ going first; ``clear()`` forgets them all.
 A province's several web processes (``canbo serve --production``) share what they keep
 when ``$CANBO_REDIS_URL`` is set (``canbo.settings.REDIS_ENV``, the Redis server of the
 jobs queue).  After a commit every process wants the new figures at once; without Redis
-each works them out for itself, five times the CPU on five processes.  With it, the
+each works them out for itself: N processes, N times the CPU.  With it, the
 first process to want a value claims it (``SET … NX``, for ``CLAIM_SECONDS``), works it
 out and stores it, pickled, for ``SHARED_SECONDS``; the others wait for it (at most
 ``WAIT_SECONDS``, then work it out themselves).  The key is a digest of the function,
