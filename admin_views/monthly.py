@@ -27,11 +27,11 @@ from peewee import fn
 from canbo import db as dbm
 from canbo.errors import CanboError, Forbidden, InvalidInput
 from canbo.levels import SheetStatus
-from canbo.models import Department, Staff, Unit
+from canbo.models import Department, Staff
 from canbo.models.tracking import Assignment, Catalogue, Evaluator, Head, Product, Sheet
 from canbo.records import units
 from canbo.rules import rulesets, scoring
-from canbo.tracking import assignment_sheet, evaluators, outside, sheets
+from canbo.tracking import assignment_sheet, evaluators, outside, sheets, todo
 from canbo.tracking import year_points as yp
 
 from .base import SecureView, can, current_account, forbid, run_change, sees
@@ -66,11 +66,14 @@ def _people_in_post(unit_ids, year, month):
 
 
 def _queue(account, year, month):
-    """The evaluatees of ``account`` in the month with their sheet's status."""
+    """The evaluatees of ``account`` in the month with their sheet's status: among the
+    people who may wait for it (``todo.near_ids``, Điều 10.1 — a province's chairman
+    evaluates the heads of the communes, not their clerks), as its to-do counts them."""
     first, last = _month_days(year, month)
     query = Staff.select().where(units.in_post_during(first, last))
-    if account.unit_id:
-        query = query.where(Staff.unit.in_(units.unit_ids(Unit.get_by_id(account.unit_id))))
+    near = todo.near_ids(account)
+    if near is not None:
+        query = query.where(dbm.among(Staff.id, near))
     people = list(query.order_by(Staff.sort_name))
     mine = evaluators.evaluatee_ids(account, people, year, month)
     people = [p for p in people if p.id in mine]

@@ -9,6 +9,8 @@ from canbo.tracking import todo
 
 
 def _link(item):
+    if item.kind in (todo.CONFIRM, todo.ASSIGN) and item.staff_id is None:  # grouped
+        return url_for("monthly.queue", year=item.year, month=item.month)
     if item.kind in (todo.SELF_SCORE, todo.RETURNED, todo.CONFIRM):
         return url_for("tracking.sheet", staff_id=item.staff_id, year=item.year,
                        month=item.month)

@@ -8,10 +8,11 @@ import re
 import pytest
 
 import test_admin_monthly
+from canbo import cache
 from canbo.models import AuditLog, Staff, Unit, User
 from canbo.models.tracking import TrackingSetting
 from canbo.records import users
-from canbo.tracking import evaluators, sheets, status
+from canbo.tracking import evaluators, sheets, status, todo
 from panel_helpers import PASSWORD, csrf_token
 from test_admin_monthly import GENERAL, YEAR, client_of
 
@@ -161,6 +162,49 @@ def test_the_evaluator_sees_what_to_confirm_and_whom_to_assign(app, monkeypatch,
     assert boss.get(sheet_url).status_code == 200  # the evaluator reads the sheet
     colleague = todo_of(client_of(app, "kt14").get("/admin/monthly/").get_data(as_text=True))
     assert "Xác nhận phiếu" not in colleague and "Giao việc" not in colleague
+
+
+def test_many_people_to_assign_are_one_item_leading_to_the_queue(app, monkeypatch, month,
+                                                                 head):
+    """Past ``todo.GROUP_FROM`` the head's people without work are one line naming the
+    first five, and it opens the month's queue, where each has a "giao việc" link."""
+    on(monkeypatch, datetime.date(2026, 3, 20))
+    boss = client_of(app, "kt05")
+    single = todo_of(boss.get("/admin/monthly/").get_data(as_text=True))
+    count = single.count(">Giao việc tháng 3/2026 cho ")
+    assert count > 3
+    monkeypatch.setattr(todo, "GROUP_FROM", 3)
+    cache.clear()  # the same data: PostgreSQL would show the list kept before the patch
+    page = todo_of(boss.get("/admin/monthly/").get_data(as_text=True))
+    found = re.search(r'<a href="([^"]+)">Giao việc tháng 3/2026 cho (\d+) người: ([^<]+)</a>',
+                      page)
+    assert found and page.count("Giao việc tháng 3/2026") == 1
+    assert found.group(1) == f"/admin/monthly/queue?year={YEAR}&amp;month=3"
+    assert int(found.group(2)) == count
+    assert found.group(3).endswith(f" và {count - todo.NAMED} người khác")
+    queue = boss.get(found.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    kt14 = month["kt14"]
+    assert kt14.full_name in queue
+    assert f"/admin/monthly/assign/{kt14.id}/{YEAR}/3" in queue
+
+
+def test_a_provinces_chairman_queues_the_heads_of_its_communes_not_their_clerks(
+        app, monkeypatch, month, head):
+    """Điều 10.1.a: the managing agency's head evaluates the head of each commune; the
+    commune's civil servants are its head's (10.1.b), so the province's queue and to-do
+    list the one and not the others."""
+    on(monkeypatch, datetime.date(2026, 3, 20))
+    province = Unit.create(code="TINH", name="Tỉnh Thử", place_name="Thử")
+    Unit.update(parent=province).where(Unit.code == "KIMTAN").execute()
+    users.create_user("tinh_chutich", PASSWORD, "CHAIRMAN", province)
+    chairman = client_of(app, "tinh_chutich")
+    queue = chairman.get(f"/admin/monthly/queue?year={YEAR}&month=3").get_data(as_text=True)
+    assert head.full_name in queue  # KT05, Kim Tân's head
+    assert month["kt14"].full_name not in queue
+    items = todo.for_account(User.get(User.username == "tinh_chutich"),
+                             datetime.date(2026, 3, 20))
+    assert [(i.kind, i.staff_id) for i in items if i.kind == todo.ASSIGN] == [
+        (todo.ASSIGN, head.id)]
 
 
 def test_the_officer_sees_who_has_no_work_and_the_year(app, monkeypatch, month):

@@ -5,6 +5,10 @@
   previous December's too, due on a working day of January;
 - as an evaluator (``evaluators.evaluatee_ids``): the submitted sheets to confirm
   (Điều 17.2) and the people with no work assigned in the current period (Điều 18.1);
+  — more than ``GROUP_FROM`` of one kind in one period are one item naming the first
+  few and how many more, which links to the evaluator's queue of that period (a
+  province's managing agency evaluates the heads of a hundred communes: one line, not
+  five hundred);
 - as the officer (``tracking.assign``): how many people of the unit have no work
   assigned in the current period;
 - in November and December, the year's rating, due *before* 15 December (Điều 19.2,
@@ -36,6 +40,11 @@ SELF_SCORE, RETURNED, CONFIRM, ASSIGN, UNASSIGNED, YEAR = (
     "self_score", "returned", "confirm", "assign", "unassigned", "year")
 #: The year's deadline is listed from this month on.
 YEAR_NOTICE_FROM = 11
+#: More confirmations (or assignments) than this in one period are listed as one item:
+#: a commune head's twenty stay lines of their own, a province's hundreds do not.
+GROUP_FROM = 20
+#: How many people a grouped item names before "và N người khác".
+NAMED = 5
 
 
 @dataclasses.dataclass
@@ -130,6 +139,7 @@ def _as_evaluator(account, people, year, first, current, period, items):
     them to ``items`` and returns the ids of the people it evaluates this period."""
     evaluated = set()
     for m in sorted({m for p in people for m in p.months if first <= m <= current}):
+        found = []
         waiting = [p for p in people if m in p.months and p.staff_id != account.staff_id
                    and (p.months[m].state == status.NOT_CONFIRMED
                         or (m == current and p.months[m].state == status.NO_ASSIGNMENT))]
@@ -142,15 +152,43 @@ def _as_evaluator(account, people, year, first, current, period, items):
                 continue
             state = p.months[m]
             if state.state == status.NOT_CONFIRMED:
-                items.append(Item(CONFIRM, f"Xác nhận phiếu {_period(m, period)}/{year} của "
+                found.append(Item(CONFIRM, f"Xác nhận phiếu {_period(m, period)}/{year} của "
                                   f"{p.name}", year, m, p.staff_id, state.deadline,
                                   state.overdue))
             else:
                 evaluated.add(p.staff_id)
-                items.append(Item(ASSIGN, f"Giao việc {_period(m, period)}/{year} cho "
+                found.append(Item(ASSIGN, f"Giao việc {_period(m, period)}/{year} cho "
                                   f"{p.name}", year, m, p.staff_id, state.deadline,
                                   state.overdue))
+        names = {p.staff_id: p.name for p in waiting}
+        for kind, text in ((CONFIRM, f"Xác nhận {{n}} phiếu {_period(m, period)}/{year}"),
+                           (ASSIGN, f"Giao việc {_period(m, period)}/{year} cho {{n}} người")):
+            these = [i for i in found if i.kind == kind]
+            if len(these) <= GROUP_FROM:
+                items += these
+                continue
+            items.append(Item(kind, text.format(n=len(these)) + ": " + _names(
+                [names[i.staff_id] for i in these], len(these)), year, m,
+                deadline=min(i.deadline for i in these),
+                overdue=any(i.overdue for i in these), count=len(these)))
     return evaluated
+
+
+def _names(names, count):
+    """The first ``NAMED`` of ``names``, and how many more of ``count`` there are."""
+    return ", ".join(names[:NAMED]) + (f" và {count - NAMED} người khác"
+                                       if count > NAMED else "")
+
+
+def near_ids(account):
+    """The ids of the people whose months may wait for ``account`` (``_near``), or
+    ``None`` for an account of no unit: whom its to-do reads, and its queue of a month
+    lists (Điều 10.1)."""
+    own = Staff.get_or_none(Staff.id == account.staff_id) if account.staff_id else None
+    unit_id = account.unit_id or (own.unit_id if own else None)
+    if unit_id is None:
+        return None
+    return _near(account, unit_id, units.unit_ids(Unit(id=unit_id)), own)
 
 
 def _near(account, unit_id, below, own):
@@ -221,9 +259,8 @@ def _as_officer(account, below, unit_id, year, current, period, evaluated, today
     count = query.count()
     if not count:
         return []
-    names = [name for _, name in query.limit(5).tuples()]
+    names = [name for _, name in query.limit(NAMED).tuples()]
     due = status.deadline(year, current, status.unit_working_day(unit_id, year))
     return [Item(UNASSIGNED, f"{count} người chưa được giao việc {_period(current, period)}"
-                 f"/{year}: " + ", ".join(names)
-                 + (f" và {count - 5} người khác" if count > 5 else ""),
+                 f"/{year}: " + _names(names, count),
                  year, current, deadline=due, overdue=today > due, count=count)]

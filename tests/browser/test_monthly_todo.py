@@ -55,3 +55,36 @@ def test_a_civil_servant_follows_their_to_do_to_the_sheet(server, browser_contex
     body = page.inner_text("body")
     assert "Soạn thảo văn bản hành chính" in body
     assert page.locator('input[name="self-I.1"]').count() == 1
+
+
+@pytest.fixture
+def head_server(live_panel, monkeypatch):
+    """Kim Tân's head (KT05, a STAFF account) on 20/03/2026 with no work assigned yet,
+    and a to-do that groups more than 3 people of one kind (``todo.GROUP_FROM``)."""
+    from canbo.models import Unit
+    from canbo.tracking import evaluators, todo
+
+    monkeypatch.setattr(status, "current_date", lambda: datetime.date(YEAR, 3, 20))
+    monkeypatch.setattr(todo, "GROUP_FROM", 3)
+
+    def setup(unit):
+        drop_demo_2026(dbm.database)
+        officer = users.create_user("canbo", PASSWORD, "OFFICER", unit)
+        kt05 = Staff.get(Staff.code == "KT05")
+        evaluators.set_head(officer, Unit.get_by_id(unit.id), kt05)
+        users.create_user("kt05", PASSWORD, "STAFF", unit, staff=kt05)
+
+    return live_panel(setup)
+
+
+def test_a_head_follows_the_grouped_item_to_the_months_queue(head_server, browser_context):
+    page = browser_context(375)
+    log_in(page, head_server, "kt05")
+    page.wait_for_url(f"{head_server}/admin/monthly/**")
+    todo_box = page.locator("#todo")
+    item = todo_box.get_by_role("link", name="Giao việc tháng 3/2026 cho")
+    assert item.count() == 1  # one line, not one a person
+    assert "người khác" in item.inner_text()
+    item.click()
+    page.wait_for_url(f"{head_server}/admin/monthly/queue?year={YEAR}&month=3")
+    assert page.get_by_role("link", name="giao việc").count() > 3
