@@ -87,8 +87,7 @@ def _for_account(account, today):
     year = today.year
     if account is None or not account.active or year < rulesets.MONTHLY_TRACKING_FROM:
         return []
-    own = Staff.get_or_none(Staff.id == account.staff_id) if account.staff_id else None
-    unit_id = account.unit_id or (own.unit_id if own else None)
+    own, unit_id = _own_and_unit(account)
     items = []
     if unit_id is not None:
         below = units.unit_ids(Unit(id=unit_id))
@@ -184,11 +183,17 @@ def near_ids(account):
     """The ids of the people whose months may wait for ``account`` (``_near``), or
     ``None`` for an account of no unit: whom its to-do reads, and its queue of a month
     lists (Điều 10.1)."""
-    own = Staff.get_or_none(Staff.id == account.staff_id) if account.staff_id else None
-    unit_id = account.unit_id or (own.unit_id if own else None)
+    own, unit_id = _own_and_unit(account)
     if unit_id is None:
         return None
     return _near(account, unit_id, units.unit_ids(Unit(id=unit_id)), own)
+
+
+def _own_and_unit(account):
+    """The account's own staff record (or ``None``) and the unit it works in: its own,
+    else its record's."""
+    own = Staff.get_or_none(Staff.id == account.staff_id) if account.staff_id else None
+    return own, account.unit_id or (own.unit_id if own else None)
 
 
 def _near(account, unit_id, below, own):
