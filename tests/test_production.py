@@ -129,7 +129,10 @@ def serving(demo_db, tmp_path, username, **env):
         yield (lambda path: opener.open(base + path, timeout=30)), (lambda: printed[0])
     finally:
         server.terminate()
-        printed.append(server.communicate(timeout=30)[0])
+        # gunicorn lets a worker finish for up to its graceful_timeout (30 s) before it
+        # stops it: waiting exactly as long raced that end
+        printed.append(server.communicate(timeout=production.options("", 0, 1, 1)[
+            "graceful_timeout"] + 30)[0])
 
 
 def test_gunicorn_workers_serve_logged_in_sessions_on_postgresql(demo_db, tmp_path):
