@@ -118,9 +118,11 @@ def serving(demo_db, tmp_path, username, **env):
             try:
                 login_page = opener.open(f"{base}/admin/login/", timeout=5).read().decode()
                 break
-            except OSError:
+            except OSError as exc:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise
+                    server.kill()  # say why it did not start: its own words
+                    raise AssertionError("the server did not start: "
+                                         + server.communicate(timeout=30)[0]) from exc
                 time.sleep(0.3)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page).group(1)
         opener.open(f"{base}/admin/login/", data=urllib.parse.urlencode(
